@@ -1,0 +1,23 @@
+import type { JobHandle } from './stream-environment.ts';
+
+/**
+ * How the `eddy` CLI learns about jobs that a job file starts: the CLI installs a hook on a
+ * global symbol before importing the file. `explain` mode prints the graph instead of running.
+ */
+export interface CliHook {
+  readonly mode: 'run' | 'explain';
+  started(job: JobHandle): void;
+  explained(jobName: string, text: string): void;
+}
+
+const KEY = Symbol.for('eddy.cli-hook');
+
+/** The installed hook, if the job runs under the CLI. */
+export function cliHook(): CliHook | undefined {
+  return (globalThis as Record<symbol, CliHook | undefined>)[KEY];
+}
+
+/** Installs the CLI hook (the CLI calls this before importing a job file). */
+export function installCliHook(hook: CliHook): void {
+  (globalThis as Record<symbol, CliHook | undefined>)[KEY] = hook;
+}

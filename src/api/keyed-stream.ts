@@ -1,0 +1,80 @@
+import type { Key } from '../state/key.ts';
+import { CountEvictor } from '../window/evictor.ts';
+import { GlobalWindows } from '../window/assigners.ts';
+import { CountTrigger, PurgingTrigger } from '../window/triggers.ts';
+import type { WindowAssigner } from '../window/window-assigner.ts';
+import type { ReduceFunction } from './aggregate-function.ts';
+import { Aggregates } from './builtin-aggregates.ts';
+import { type DataStream, DataStreamImpl } from './data-stream.ts';
+import type { GraphBuilder } from './graph-builder.ts';
+import type { KeyedProcessFunction } from './process-function.ts';
+import { reduceAggregate } from './reduce-aggregate.ts';
+import type { KeyedValue } from './window-result.ts';
+import { WindowedStreamImpl, type WindowedStream } from './windowed-stream.ts';
+
+/**
+ * A stream partitioned by key: state, timers, windows and rolling aggregates are per key.
+ *
+ * @example
+ * const perUser: KeyedStream<string, Click> = clicks.keyBy((c) => c.user);
+ * perUser.window(EventTimeSessionWindows.withGap(30 * 60_000)).count();
+ */
+export interface KeyedStream<K extends Key, T> {
+  readonly id: number;
+  window(assigner: WindowAssigner<T>): WindowedStream<K, T>;
+  /** Tumbling count windows of `size` elements, or sliding ones that fire every `slide` elements. */
+  countWindow(size: number, slide?: number): WindowedStream<K, T>;
+  process<R>(fn: KeyedProcessFunction<K, T, R>): DataStream<R>;
+  /** Rolling reduce: emits the key's running result after each record. */
+  reduce(fn: ReduceFunction<T>): DataStream<T>;
+  sum(field: (value: T) => number): DataStream<KeyedValue<K, number>>;
+  min(field: (value: T) => number): DataStream<KeyedValue<K, number>>;
+  max(field: (value: T) => number): DataStream<KeyedValue<K, number>>;
+}
+
+/** @internal */
+export class KeyedStreamImpl<K extends Key, T> implements KeyedStream<K, T> {
+  constructor(
+    private readonly graph: GraphBuilder,
+    readonly id: number,
+    private readonly key: (value: T) => K,
+  ) {}
+
+  window(assigner: WindowAssigner<T>): WindowedStream<K, T> {
+    return new WindowedStreamImpl<K, T>(this.graph, this.id, this.key, {
+      assigner: assigner as WindowAssigner<unknown>, trigger: null, evictor: null, allowedLateness: 0, lateTag: null,
+    });
+  }
+
+  countWindow(size: number, slide?: number): WindowedStream<K, T> {
+    const base = this.window(GlobalWindows.create<T>());
+    if (slide === undefined) return base.trigger(PurgingTrigger.of(CountTrigger.of<T>(size)));
+    return base.evictor(CountEvictor.of(size)).trigger(CountTrigger.of<T>(slide));
+  }
+
+  process<R>(fn: KeyedProcessFunction<K, T, R>): DataStream<R> {
+    const id = this.graph.add({ kind: 'keyed-process', inputs: [this.id], key: this.key, fn: fn as never });
+    return new DataStreamImpl<R>(this.graph, id);
+  }
+
+  reduce(fn: ReduceFunction<T>): DataStream<T> {
+    return this.rolling(reduceAggregate(fn), (_k, result) => result);
+  }
+
+  sum(field: (value: T) => number): DataStream<KeyedValue<K, number>> {
+    return this.rolling(Aggregates.sum(field), (key, value) => ({ key, value }));
+  }
+
+  min(field: (value: T) => number): DataStream<KeyedValue<K, number>> {
+    return this.rolling(Aggregates.min(field), (key, value) => ({ key, value }));
+  }
+
+  max(field: (value: T) => number): DataStream<KeyedValue<K, number>> {
+    return this.rolling(Aggregates.max(field), (key, value) => ({ key, value }));
+  }
+
+  private rolling<R>(agg: { createAccumulator(): any; add(v: T, a: any): any; getResult(a: any): any; merge(a: any, b: any): any }, emit: (key: K, result: any) => R): DataStream<R> {
+    const id = this.graph.add({ kind: 'rolling', inputs: [this.id], key: this.key, agg, emit: emit as never });
+    return new DataStreamImpl<R>(this.graph, id);
+  }
+}

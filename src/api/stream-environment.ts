@@ -1,0 +1,139 @@
+import { collectionSource } from '../connectors/collection/collection-source.ts';
+import type { Source } from '../connectors/source.ts';
+import type { JobMetricsSnapshot } from '../metrics/operator-metrics.ts';
+import { explain } from '../plan/explain.ts';
+import type { Plan } from '../plan/plan.ts';
+import { validatePlan } from '../plan/validate.ts';
+import { JobRunner, type JobResult } from '../runtime/job-runner.ts';
+import { JobRuntime, type RuntimeOptions } from '../runtime/job-runtime.ts';
+import { HeapStateBackend } from '../state/heap-state-backend.ts';
+import type { KeyedStateBackend } from '../state/state-table.ts';
+import { type Clock, systemClock } from '../time/clock.ts';
+import { WatermarkStrategy } from '../time/watermark-strategy.ts';
+import { cliHook } from './cli-hook.ts';
+import { type DataStream, DataStreamImpl } from './data-stream.ts';
+import type { BadInputPolicy } from './dead-letter.ts';
+import { GraphBuilder } from './graph-builder.ts';
+
+/** Settings of an environment; every one has a default. */
+export interface EnvironmentOptions {
+  /** Processing-time clock (default: the system clock). */
+  readonly clock?: Clock;
+  /** Records per batch between operators (default 1024). */
+  readonly batchSize?: number;
+  /** Where keyed state lives (default: the heap). */
+  readonly stateBackend?: () => KeyedStateBackend;
+  /** What sources do with unreadable input (default: 'dead-letter'). */
+  readonly badInput?: BadInputPolicy;
+  /** Where operational messages go (default: stderr). */
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * A running job: its result, its live metrics, and a way to stop it.
+ *
+ * @example
+ * const job = env.executeAsync('clicks');
+ * setTimeout(() => job.cancel(), 60_000);
+ * await job.result;
+ */
+export interface JobHandle {
+  readonly name: string;
+  readonly result: Promise<JobResult>;
+  metrics(): JobMetricsSnapshot;
+  cancel(): void;
+}
+
+/**
+ * Where a job is built and run.
+ *
+ * @example
+ * const env = StreamEnvironment.create();
+ * const out = sinks.collect<number>();
+ * env.fromCollection([1, 2, 3]).map((x) => x * 2).sinkTo(out);
+ * await env.execute('double');
+ * out.values; // [2, 4, 6]
+ */
+export class StreamEnvironment {
+  private readonly graph = new GraphBuilder();
+  private current: JobHandle | null = null;
+  private sourceNames = new Set<string>();
+
+  private constructor(readonly options: Required<EnvironmentOptions>) {}
+
+  static create(options: EnvironmentOptions = {}): StreamEnvironment {
+    const batchSize = options.batchSize ?? 1024;
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batchSize must be an integer >= 1, got ${batchSize}`);
+    return new StreamEnvironment({
+      clock: options.clock ?? systemClock,
+      batchSize,
+      stateBackend: options.stateBackend ?? (() => new HeapStateBackend()),
+      badInput: options.badInput ?? 'dead-letter',
+      log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
+    });
+  }
+
+  /** A stream from a source, with its timestamps and watermarks. Source names must be unique. */
+  fromSource<T>(source: Source<T>, strategy: WatermarkStrategy<T>, name: string): DataStream<T> {
+    if (this.sourceNames.has(name)) throw new Error(`a source named '${name}' already exists in this job; source names must be unique`);
+    this.sourceNames.add(name);
+    const id = this.graph.add({
+      kind: 'source', inputs: [], source: source as Source<unknown>, strategy: strategy as WatermarkStrategy<unknown>, name,
+    });
+    return new DataStreamImpl<T>(this.graph, id);
+  }
+
+  /** A stream of the given values (no watermarks unless a strategy is given). */
+  fromCollection<T>(values: readonly T[], strategy: WatermarkStrategy<T> = WatermarkStrategy.noWatermarks<T>(), name?: string): DataStream<T> {
+    return this.fromSource(collectionSource(values), strategy, name ?? `collection#${this.graph.plan().nodes.length}`);
+  }
+
+  /** The job graph as frozen data. */
+  plan(): Plan {
+    return this.graph.plan();
+  }
+
+  /** The operator graph and its chains, as text. */
+  explain(jobName = 'job'): string {
+    return explain(this.plan(), jobName);
+  }
+
+  /** Metrics of the running (or last) job; null before the first run. */
+  metrics(): JobMetricsSnapshot | null {
+    return this.current?.metrics() ?? null;
+  }
+
+  /** Runs the job; resolves when every source has ended (or the job is cancelled). */
+  async execute(jobName = 'job'): Promise<JobResult> {
+    return this.executeAsync(jobName).result;
+  }
+
+  /** Starts the job and returns at once with a handle to it. */
+  executeAsync(jobName = 'job'): JobHandle {
+    const plan = this.plan();
+    const hook = cliHook();
+    if (hook?.mode === 'explain') {
+      hook.explained(jobName, explain(plan, jobName));
+      const metrics = { job: jobName, startedAt: 0, now: 0, recordsIn: 0, recordsOut: 0, lateDropped: 0, lateToSideOutput: 0, deadLetters: 0, watermark: Number.NEGATIVE_INFINITY, operators: [] };
+      const handle: JobHandle = { name: jobName, result: Promise.resolve({ job: jobName, status: 'cancelled', durationMs: 0, metrics }), metrics: () => metrics, cancel: () => {} };
+      return handle;
+    }
+    validatePlan(plan);
+    const runtime = new JobRuntime(plan, jobName, this.runtimeOptions());
+    const runner = new JobRunner(runtime);
+    const handle: JobHandle = {
+      name: jobName,
+      result: runner.run(),
+      metrics: () => runtime.metrics(),
+      cancel: () => runner.cancel(),
+    };
+    this.current = handle;
+    hook?.started(handle);
+    return handle;
+  }
+
+  /** @internal the runtime settings, for the test driver. */
+  runtimeOptions(): RuntimeOptions {
+    return { ...this.options };
+  }
+}

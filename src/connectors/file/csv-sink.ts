@@ -1,0 +1,32 @@
+import type { Sink } from '../sink.ts';
+import { csvField } from './csv-format.ts';
+import { type FileSinkOptions, textFileSink } from './text-file-sink.ts';
+
+/** Options of the CSV sink. */
+export interface CsvSinkOptions extends FileSinkOptions {
+  /** Columns in order (default: the keys of the first record). */
+  readonly columns?: readonly string[];
+  readonly delimiter?: string;
+}
+
+/**
+ * Writes records (objects) as CSV rows under a header line.
+ *
+ * @example
+ * results.sinkTo(sinks.csv('out/revenue.csv', { columns: ['start', 'end', 'revenue'] }));
+ */
+export function csvSink<T extends object>(path: string, options: CsvSinkOptions = {}): Sink<T> {
+  const d = options.delimiter ?? ',';
+  let columns = options.columns;
+  return textFileSink<T>(path, {
+    kind: 'csv',
+    header(first) {
+      columns ??= Object.keys(first);
+      return columns.map((c) => csvField(c, d)).join(d);
+    },
+    line(v) {
+      const row = v as Record<string, unknown>;
+      return columns!.map((c) => csvField(row[c], d)).join(d);
+    },
+  }, options);
+}

@@ -1,0 +1,62 @@
+import type { BadInputPolicy, DeadLetter } from '../api/dead-letter.ts';
+import type { Clock } from '../time/clock.ts';
+
+/**
+ * A batch a source reader fills: records of one split, with the timestamps the source knows
+ * (Kafka record time, for instance; NaN where it has none), and input it could not read.
+ * The runtime reuses one batch per source: readers overwrite it and set `length`.
+ */
+export interface SourceBatch<T> {
+  split: number;
+  values: T[];
+  times: number[];
+  length: number;
+  readonly deadLetters: DeadLetter[];
+}
+
+/** What a reader says after `read`: it filled the batch, has nothing right now, or is finished. */
+export type ReadStatus = 'data' | 'idle' | 'end';
+
+/** What a reader gets from the runtime. */
+export interface SourceReaderContext {
+  readonly operatorName: string;
+  readonly clock: Clock;
+  /** Largest number of records to put in one batch. */
+  readonly batchSize: number;
+  readonly badInput: BadInputPolicy;
+}
+
+/**
+ * Reads one source. A source is divided into splits (files of a directory, partitions of a topic),
+ * each with its own watermark. `read` may return a promise: that is where I/O waits.
+ * `position`/`seek` give a replayable position (for checkpoints).
+ *
+ * @example
+ * const reader = sources.jsonl('in.jsonl').createReader(ctx);
+ * await reader.open();
+ * while ((await reader.read(batch)) !== 'end') { ... }
+ */
+export interface SourceReader<T> {
+  open(): Promise<void>;
+  read(batch: SourceBatch<T>): ReadStatus | Promise<ReadStatus>;
+  splitCount(): number;
+  splitName(split: number): string;
+  isSplitFinished(split: number): boolean;
+  /** A JSON-serializable position from which `seek` resumes exactly after the last record read. */
+  position(): unknown;
+  seek(position: unknown): void;
+  close(): Promise<void>;
+}
+
+/**
+ * A source of records: a factory of readers, described for `explain`.
+ *
+ * @example
+ * env.fromSource(sources.jsonl<Click>('clicks.jsonl'), WatermarkStrategy.forMonotonousTimestamps(), 'clicks');
+ */
+export interface Source<T> {
+  readonly kind: string;
+  readonly bounded: boolean;
+  describe(): string;
+  createReader(ctx: SourceReaderContext): SourceReader<T>;
+}

@@ -1,0 +1,43 @@
+/**
+ * Eddy: a stream processor for TypeScript on Node.js, with Flink's event-time model.
+ *
+ * @example
+ * import { StreamEnvironment, WatermarkStrategy, TumblingEventTimeWindows, sources, sinks } from 'eddy';
+ * const env = StreamEnvironment.create();
+ * env.fromSource(sources.jsonl<Click>('clicks.jsonl'),
+ *     WatermarkStrategy.forBoundedOutOfOrderness<Click>(5_000).withTimestampAssigner((c) => c.ts), 'clicks')
+ *   .keyBy((c) => c.page).window(TumblingEventTimeWindows.of(60_000)).count()
+ *   .sinkTo(sinks.jsonl('counts.jsonl'));
+ * await env.execute('clicks-per-minute');
+ */
+export { StreamEnvironment, type EnvironmentOptions, type JobHandle } from './api/stream-environment.ts';
+export type { DataStream, DataStreamSink } from './api/data-stream.ts';
+export type { KeyedStream } from './api/keyed-stream.ts';
+export type { WindowedStream } from './api/windowed-stream.ts';
+export { OutputTag } from './api/output-tag.ts';
+export { DEAD_LETTERS, type DeadLetter, type BadInputPolicy } from './api/dead-letter.ts';
+export type { Collector, SideCollector } from './api/collector.ts';
+export type { AggregateFunction, ReduceFunction } from './api/aggregate-function.ts';
+export { Aggregates } from './api/builtin-aggregates.ts';
+export type { WindowResult, KeyedValue } from './api/window-result.ts';
+export type {
+  ProcessFunction, KeyedProcessFunction, ProcessContext, KeyedContext, OnTimerContext, TimerService,
+  RuntimeContext, KeyedRuntimeContext,
+} from './api/process-function.ts';
+export type { JobResult } from './runtime/job-runner.ts';
+export { OperatorError } from './runtime/operator-error.ts';
+export type { JobMetricsSnapshot, OperatorMetrics } from './metrics/operator-metrics.ts';
+export * from './time/index.ts';
+export * from './window/index.ts';
+export * from './state/index.ts';
+export { sources } from './connectors/sources.ts';
+export { sinks } from './connectors/sinks.ts';
+export type { Source, SourceReader, SourceBatch, SourceReaderContext, ReadStatus } from './connectors/source.ts';
+export type { Sink, SinkWriter, SinkContext } from './connectors/sink.ts';
+export type { CollectSink } from './connectors/collect/collect-sink.ts';
+export type { GeneratorOptions } from './connectors/generator/generator-source.ts';
+export type { JsonlSourceOptions } from './connectors/file/jsonl-source.ts';
+export type { CsvSourceOptions, CsvColumnType } from './connectors/file/csv-source.ts';
+export type { CsvSinkOptions } from './connectors/file/csv-sink.ts';
+export type { FileSinkOptions } from './connectors/file/text-file-sink.ts';
+export type { Plan } from './plan/plan.ts';

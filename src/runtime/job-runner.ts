@@ -1,0 +1,106 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type { ReadStatus } from '../connectors/source.ts';
+import type { JobMetricsSnapshot } from '../metrics/operator-metrics.ts';
+import type { JobRuntime } from './job-runtime.ts';
+
+/** How a run ended. */
+export interface JobResult {
+  readonly job: string;
+  readonly status: 'finished' | 'cancelled';
+  readonly durationMs: number;
+  readonly metrics: JobMetricsSnapshot;
+}
+
+/** Longest wait (ms of the injected clock) when every source is idle and nothing else is due. */
+const IDLE_POLL_MS = 50;
+/** Let timers, I/O callbacks and signal handlers run at least this often (in batches). */
+const BATCHES_PER_YIELD = 64;
+
+/**
+ * The production loop around a JobRuntime: reads sources (awaiting only when a read is I/O),
+ * pushes each batch through the graph synchronously, fires processing time, and waits for sinks
+ * whose backlog is over capacity, so a slow sink slows the sources.
+ *
+ * @example
+ * const runner = new JobRunner(runtime);
+ * const result = await runner.run();
+ */
+export class JobRunner {
+  private cancelled = false;
+
+  constructor(readonly runtime: JobRuntime) {}
+
+  /** Stops at the next batch boundary; the run resolves with status 'cancelled'. */
+  cancel(): void {
+    this.cancelled = true;
+  }
+
+  async run(): Promise<JobResult> {
+    const rt = this.runtime;
+    const clock = rt.nodes[0].clock;
+    const started = clock.now();
+    const tasks = rt.sources;
+    const inflight: (Promise<void> | null)[] = tasks.map(() => null);
+    const ready: (ReadStatus | undefined)[] = tasks.map(() => undefined);
+    let failure: unknown = null;
+    try {
+      await Promise.all(tasks.map((t) => t.reader.open()));
+      await Promise.all(rt.writers.map((w) => w.writer.open()));
+      rt.open();
+      let sinceYield = 0;
+      while (!this.cancelled) {
+        let active = 0;
+        let worked = false;
+        for (let s = 0; s < tasks.length; s++) {
+          const task = tasks[s];
+          if (task.finished) continue;
+          active++;
+          let status: ReadStatus;
+          if (inflight[s] !== null) {
+            if (ready[s] === undefined) continue;
+            status = ready[s]!;
+            ready[s] = undefined;
+            inflight[s] = null;
+          } else {
+            const r = task.reader.read(task.batch);
+            if (typeof r !== 'string') {
+              inflight[s] = r.then((x) => void (ready[s] = x), (e) => void (failure ??= e));
+              continue;
+            }
+            status = r;
+          }
+          if (status === 'data') {
+            task.deliver();
+            worked = true;
+          } else if (status === 'end') {
+            task.deliver();
+            task.finish();
+            worked = true;
+          }
+        }
+        if (failure !== null) throw failure;
+        if (active === 0) break;
+        rt.advanceProcessingTime(clock.now());
+        for (const w of rt.writers) if (w.writer.backlog > w.writer.capacity) await w.writer.flush();
+        if (!worked) {
+          const wait = Math.max(0, Math.min(IDLE_POLL_MS, rt.nextDeadline() - clock.now()));
+          const pending = inflight.filter((p): p is Promise<void> => p !== null);
+          await Promise.race([...pending, clock.sleep(wait)]);
+          sinceYield = 0;
+        } else if (++sinceYield >= BATCHES_PER_YIELD) {
+          sinceYield = 0;
+          await yieldToEventLoop();
+        }
+      }
+      if (!this.cancelled) rt.finishOperators();
+      for (const w of rt.writers) await w.writer.flush();
+    } finally {
+      await Promise.allSettled(inflight.filter((p) => p !== null));
+      await Promise.allSettled(tasks.map((t) => t.reader.close()));
+      await Promise.allSettled(rt.writers.map((w) => w.writer.close()));
+    }
+    return {
+      job: rt.jobName, status: this.cancelled ? 'cancelled' : 'finished', durationMs: clock.now() - started, metrics: rt.metrics(),
+    };
+  }
+}

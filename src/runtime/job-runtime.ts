@@ -1,0 +1,127 @@
+import type { BadInputPolicy } from '../api/dead-letter.ts';
+import type { Sink, SinkWriter } from '../connectors/sink.ts';
+import type { SourceReader } from '../connectors/source.ts';
+import type { JobMetricsSnapshot } from '../metrics/operator-metrics.ts';
+import type { SinkNode, SourceNode } from '../plan/node.ts';
+import type { WatermarkStrategy } from '../time/watermark-strategy.ts';
+import type { Plan } from '../plan/plan.ts';
+import type { KeyedStateBackend } from '../state/state-table.ts';
+import type { Clock } from '../time/clock.ts';
+import { createOperator } from './operator-factory.ts';
+import { SinkOperator } from './operators/sink-operator.ts';
+import { type ProcessingTimeScheduler, RuntimeNode } from './runtime-node.ts';
+import { SourceTask } from './source-task.ts';
+
+/** What the runtime needs besides the plan. */
+export interface RuntimeOptions {
+  readonly clock: Clock;
+  readonly batchSize: number;
+  readonly stateBackend: () => KeyedStateBackend;
+  readonly badInput: BadInputPolicy;
+  readonly log: (line: string) => void;
+  /** Lets the test driver replace source readers with inputs it feeds by hand. */
+  readonly readerFor?: (node: SourceNode) => SourceReader<unknown>;
+  /** Lets the test driver replace sink writers with in-memory captures. */
+  readonly writerFor?: (node: SinkNode) => SinkWriter<unknown>;
+  /** Lets the test driver wrap each source's watermark strategy. */
+  readonly strategyFor?: (node: SourceNode) => WatermarkStrategy<unknown>;
+}
+
+/**
+ * The running graph, driven synchronously: deliver a source batch, advance processing time,
+ * finish a source. The production runner and the StreamTestDriver both drive this same object;
+ * only the runner awaits I/O.
+ */
+export class JobRuntime implements ProcessingTimeScheduler {
+  readonly nodes: RuntimeNode[] = [];
+  readonly sources: SourceTask<unknown>[] = [];
+  readonly writers: { node: RuntimeNode; writer: SinkWriter<unknown> }[] = [];
+  private nextPt = Number.POSITIVE_INFINITY;
+  readonly startedAt: number;
+
+  constructor(readonly plan: Plan, readonly jobName: string, private readonly options: RuntimeOptions) {
+    this.startedAt = options.clock.now();
+    const { batchSize, clock } = options;
+    for (const n of plan.nodes) {
+      const op = n.kind === 'sink'
+        ? new SinkOperator(options.writerFor?.(n) ?? (n.sink as Sink<unknown>).createWriter({ operatorName: n.name }))
+        : createOperator(n, options.stateBackend);
+      const node = new RuntimeNode(n.id, n.kind, n.name, op, n.inputs.length, batchSize, clock, this);
+      this.nodes.push(node);
+      if (op instanceof SinkOperator) this.writers.push({ node, writer: op.writer });
+      n.inputs.forEach((input, i) => {
+        const producer = this.nodes[input];
+        const buffer = n.kind === 'side-output' ? producer.sideOutput(n.tag.id, batchSize) : producer.out;
+        buffer.connect(node, i);
+      });
+      if (n.kind === 'source') {
+        const reader = options.readerFor?.(n) ?? n.source.createReader({
+          operatorName: n.name, clock, batchSize, badInput: options.badInput,
+        });
+        this.sources.push(new SourceTask(node, reader, options.strategyFor?.(n) ?? n.strategy, options.badInput, options.log));
+      }
+    }
+  }
+
+  open(): void {
+    for (const n of this.nodes) n.open();
+  }
+
+  request(_node: RuntimeNode, time: number): void {
+    if (time < this.nextPt) this.nextPt = time;
+  }
+
+  /** The earliest processing time at which something is due (a timer, an idleness check). */
+  nextDeadline(): number {
+    let t = this.nextPt;
+    for (const s of this.sources) t = Math.min(t, s.nextIdleCheck());
+    return t;
+  }
+
+  /** Fires processing-time timers and idleness checks that are due at `now`. */
+  advanceProcessingTime(now: number): void {
+    if (now >= this.nextPt) {
+      this.nextPt = Number.POSITIVE_INFINITY;
+      for (const n of this.nodes) {
+        if (n.ptDeadline <= now) n.fireProcessingTime(now);
+        if (n.ptDeadline < this.nextPt) this.nextPt = n.ptDeadline;
+      }
+    }
+    for (const s of this.sources) s.checkIdleness(now);
+  }
+
+  get finished(): boolean {
+    return this.sources.every((s) => s.finished);
+  }
+
+  /** After every source has ended: lets operators flush, then closes them. */
+  finishOperators(): void {
+    for (const n of this.nodes) n.finish();
+    for (const n of this.nodes) n.op?.close?.();
+  }
+
+  metrics(): JobMetricsSnapshot {
+    let recordsIn = 0;
+    let recordsOut = 0;
+    let lateDropped = 0;
+    let lateToSideOutput = 0;
+    let deadLetters = 0;
+    let watermark = Number.POSITIVE_INFINITY;
+    for (const n of this.nodes) {
+      const m = n.metrics;
+      if (n.kind === 'source') {
+        recordsIn += m.recordsOut;
+        watermark = Math.min(watermark, m.watermark);
+      }
+      if (n.kind === 'sink') recordsOut += m.recordsIn;
+      lateDropped += m.lateDropped;
+      lateToSideOutput += m.lateToSideOutput;
+      deadLetters += m.deadLetters;
+    }
+    return {
+      job: this.jobName, startedAt: this.startedAt, now: this.options.clock.now(), recordsIn, recordsOut,
+      lateDropped, lateToSideOutput, deadLetters, watermark,
+      operators: this.nodes.map((n) => ({ ...n.metrics })),
+    };
+  }
+}

@@ -1,0 +1,61 @@
+import type { PlanNode } from '../plan/node.ts';
+import type { KeyedStateBackend } from '../state/state-table.ts';
+import type { Operator } from './operator.ts';
+import { AlignedWindowOperator } from './operators/aligned-window-operator.ts';
+import { FilterOperator } from './operators/filter-operator.ts';
+import { FlatMapOperator } from './operators/flat-map-operator.ts';
+import { KeyedProcessOperator } from './operators/keyed-process-operator.ts';
+import { MapOperator } from './operators/map-operator.ts';
+import { ProcessOperator } from './operators/process-operator.ts';
+import { RollingOperator } from './operators/rolling-operator.ts';
+import { TimestampsOperator } from './operators/timestamps-operator.ts';
+import { UnionOperator } from './operators/union-operator.ts';
+import { WindowOperator } from './operators/window-operator.ts';
+
+/** True when a window node can use the pane-based aligned operator. */
+export function usesAlignedWindows(n: Extract<PlanNode, { kind: 'window' }>): boolean {
+  const a = n.assigner;
+  return (a.kind === 'tumbling' || a.kind === 'sliding') && a.isEventTime && n.evictor === null &&
+    (n.trigger === null || n.trigger.isDefaultEventTime === true) && n.fn.type === 'aggregate';
+}
+
+/**
+ * Makes a fresh operator for a plan node (sources, sinks and pass-through nodes have none).
+ *
+ * @example
+ * const op = createOperator(node, () => new HeapStateBackend());
+ */
+export function createOperator(n: PlanNode, backend: () => KeyedStateBackend): Operator<unknown, unknown> | null {
+  switch (n.kind) {
+    case 'source': case 'sink': case 'key-by': case 'side-output':
+      return null;
+    case 'map':
+      return new MapOperator(n.fn);
+    case 'filter':
+      return new FilterOperator(n.fn);
+    case 'flat-map':
+      return new FlatMapOperator(n.fn);
+    case 'process':
+      return new ProcessOperator(n.fn);
+    case 'timestamps':
+      return new TimestampsOperator(n.strategy);
+    case 'union':
+      return new UnionOperator();
+    case 'keyed-process':
+      return new KeyedProcessOperator(n.key, n.fn, backend());
+    case 'rolling':
+      return new RollingOperator(n.key, n.agg, n.emit, backend());
+    case 'window': {
+      if (usesAlignedWindows(n) && n.fn.type === 'aggregate') {
+        return new AlignedWindowOperator({
+          key: n.key, size: n.assigner.size, slide: n.assigner.slide, offset: n.assigner.offset,
+          allowedLateness: n.allowedLateness, lateTag: n.lateTag, agg: n.fn.agg, emit: n.fn.emit,
+        }) as Operator<unknown, unknown>;
+      }
+      return new WindowOperator({
+        key: n.key, assigner: n.assigner, trigger: n.trigger ?? n.assigner.defaultTrigger(), evictor: n.evictor,
+        allowedLateness: n.allowedLateness, lateTag: n.lateTag, fn: n.fn,
+      });
+    }
+  }
+}

@@ -1,0 +1,217 @@
+import type { AggregateFunction } from '../../api/aggregate-function.ts';
+import type { OutputTag } from '../../api/output-tag.ts';
+import type { Key } from '../../state/key.ts';
+import type { TimeWindow } from '../../window/time-window.ts';
+import { gcd, windowStart } from '../../window/time-window.ts';
+import type { Batch } from '../batch.ts';
+import type { Operator, OperatorContext, Output } from '../operator.ts';
+import { missingTimestamp } from './window-errors.ts';
+
+/** Configuration of an aligned (tumbling or sliding) event-time window aggregation. */
+export interface AlignedWindowSpec<T, ACC, O> {
+  readonly key: (value: T) => Key;
+  readonly size: number;
+  readonly slide: number;
+  readonly offset: number;
+  readonly allowedLateness: number;
+  readonly lateTag: OutputTag<T> | null;
+  readonly agg: AggregateFunction<T, ACC, unknown>;
+  readonly emit: (key: Key, window: TimeWindow, result: any) => O;
+}
+
+/**
+ * Tumbling and sliding event-time windows with the default trigger, aggregated incrementally into
+ * panes of gcd(size, slide): each record touches one accumulator, however many windows it belongs
+ * to, and a window's result is the merge of its panes when it fires. Windows share boundaries
+ * across keys, so firing walks panes in time order instead of per-key timers.
+ *
+ * @example
+ * new AlignedWindowOperator({ key: (c) => c.page, size: 60_000, slide: 60_000, offset: 0,
+ *   allowedLateness: 0, lateTag: null, agg: Aggregates.count(), emit: (key, w, value) => ({ key, ...w, value }) });
+ */
+export class AlignedWindowOperator<T, ACC, O> implements Operator<T, O> {
+  private out!: Output<O>;
+  private ctx!: OperatorContext;
+  private readonly pane: number;
+  private readonly panes = new Map<number, Map<Key, ACC>>();
+  /** Pane starts in ascending order. */
+  private starts: number[] = [];
+  /** Every window with end <= firedUpTo has fired. */
+  private firedUpTo = Number.NEGATIVE_INFINITY;
+  private lastPaneStart = Number.NaN;
+  private lastPane: Map<Key, ACC> | null = null;
+
+  constructor(private readonly spec: AlignedWindowSpec<T, ACC, O>) {
+    this.pane = gcd(spec.size, spec.slide);
+  }
+
+  open(ctx: OperatorContext, out: Output<O>): void {
+    this.ctx = ctx;
+    this.out = out;
+  }
+
+  process(batch: Batch<T>): void {
+    const { key, size, slide, offset, allowedLateness, agg } = this.spec;
+    const wm = this.ctx.currentWatermark();
+    // Records older than this belong to windows that have fired: they fire again (late firing).
+    const refireBelow = this.firedEndFor(wm);
+    const tumbling = this.pane === slide;
+    const values = batch.values;
+    const times = batch.times;
+    for (let i = 0, n = batch.length; i < n; i++) {
+      const v = values[i];
+      const ts = times[i];
+      const lastStart = windowStart(ts, slide, offset);
+      if (!(lastStart + size - 1 + allowedLateness > wm)) {
+        if (!Number.isFinite(ts)) throw missingTimestamp(this.ctx.name, ts);
+        this.late(v, ts);
+        continue;
+      }
+      const ps = tumbling ? lastStart : windowStart(ts, this.pane, offset);
+      let pane = this.lastPane;
+      if (ps !== this.lastPaneStart || pane === null) {
+        pane = this.panes.get(ps) ?? this.newPane(ps);
+        this.lastPane = pane;
+        this.lastPaneStart = ps;
+      }
+      const k = key(v);
+      const acc = pane.get(k);
+      pane.set(k, agg.add(v, acc === undefined ? agg.createAccumulator() : acc));
+      if (ts < refireBelow) this.refire(k, ts, wm);
+    }
+  }
+
+  onWatermark(wm: number): void {
+    for (;;) {
+      // The earliest unfired window that holds data starts at the first pane with unfired windows.
+      let p = 0;
+      while (p < this.starts.length && this.lastEnd(this.starts[p]) <= this.firedUpTo) p++;
+      if (p === this.starts.length) break;
+      const end = this.firstEndAfter(Math.max(this.firedUpTo, this.starts[p]));
+      if (!(end - 1 <= wm)) break;
+      this.fireWindow(end);
+      this.firedUpTo = end;
+    }
+    // Every window ending at or before the watermark has now fired, with data or without.
+    const done = this.firedEndFor(wm);
+    if (done > this.firedUpTo) this.firedUpTo = done;
+    this.purge(wm);
+  }
+
+  snapshot(): unknown {
+    return { firedUpTo: this.firedUpTo, panes: this.starts.map((s) => [s, [...this.panes.get(s)!.entries()]]) };
+  }
+
+  restore(state: unknown): void {
+    const s = state as { firedUpTo: number | null; panes: [number, [Key, ACC][]][] };
+    this.firedUpTo = s.firedUpTo ?? Number.NEGATIVE_INFINITY;
+    this.panes.clear();
+    this.starts = [];
+    for (const [start, entries] of s.panes) {
+      this.panes.set(start, new Map(entries));
+      this.starts.push(start);
+    }
+    this.lastPane = null;
+    this.lastPaneStart = Number.NaN;
+  }
+
+  private late(v: T, ts: number): void {
+    const tag = this.spec.lateTag;
+    if (tag !== null) {
+      this.ctx.metrics.lateToSideOutput++;
+      this.out.emitSide(tag, v, ts);
+    } else {
+      this.ctx.metrics.lateDropped++;
+    }
+  }
+
+  private newPane(ps: number): Map<Key, ACC> {
+    const pane = new Map<Key, ACC>();
+    this.panes.set(ps, pane);
+    const starts = this.starts;
+    if (starts.length === 0 || starts[starts.length - 1] < ps) starts.push(ps);
+    else starts.splice(this.firstStartAtOrAfter(ps), 0, ps);
+    return pane;
+  }
+
+  /** Largest aligned window end e with e - 1 <= wm: windows ending there or before have fired. */
+  private firedEndFor(wm: number): number {
+    if (wm === Number.NEGATIVE_INFINITY || wm === Number.POSITIVE_INFINITY) return wm;
+    const { size, slide, offset } = this.spec;
+    return windowStart(wm + 1, slide, (offset + size) % slide);
+  }
+
+  /** End of the last window that contains pane start ps. */
+  private lastEnd(ps: number): number {
+    return windowStart(ps, this.spec.slide, this.spec.offset) + this.spec.size;
+  }
+
+  /** Smallest window end strictly greater than t. */
+  private firstEndAfter(t: number): number {
+    const { size, slide, offset } = this.spec;
+    return windowStart(t, slide, (offset + size) % slide) + slide;
+  }
+
+  /** Index of the first pane start >= t. */
+  private firstStartAtOrAfter(t: number): number {
+    let lo = 0;
+    let hi = this.starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.starts[mid] < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private fireWindow(end: number): void {
+    const { size, agg, emit } = this.spec;
+    const window: TimeWindow = { start: end - size, end };
+    const from = this.firstStartAtOrAfter(end - size);
+    let to = from;
+    while (to < this.starts.length && this.starts[to] < end) to++;
+    if (to === from) return;
+    if (to - from === 1) {
+      for (const [k, acc] of this.panes.get(this.starts[from])!) this.out.emit(emit(k, window, agg.getResult(acc)), end - 1);
+      return;
+    }
+    const merged = new Map<Key, ACC>();
+    for (let p = from; p < to; p++) {
+      for (const [k, acc] of this.panes.get(this.starts[p])!) {
+        const prev = merged.get(k);
+        merged.set(k, agg.merge(prev === undefined ? agg.createAccumulator() : prev, acc));
+      }
+    }
+    for (const [k, acc] of merged) this.out.emit(emit(k, window, agg.getResult(acc)), end - 1);
+  }
+
+  /** Re-emits, for one key, every window of `ts` that has fired but is not expired. */
+  private refire(k: Key, ts: number, wm: number): void {
+    const { size, slide, offset, allowedLateness, agg, emit } = this.spec;
+    for (let start = windowStart(ts, slide, offset); start > ts - size; start -= slide) {
+      const end = start + size;
+      if (end - 1 > wm || end - 1 + allowedLateness <= wm) continue;
+      let acc: ACC | undefined;
+      for (let p = this.firstStartAtOrAfter(start); p < this.starts.length && this.starts[p] < end; p++) {
+        const a = this.panes.get(this.starts[p])!.get(k);
+        if (a !== undefined) acc = agg.merge(acc === undefined ? agg.createAccumulator() : acc, a);
+      }
+      if (acc !== undefined) this.out.emit(emit(k, { start, end }, agg.getResult(acc)), end - 1);
+    }
+  }
+
+  /** Drops panes whose every window has passed its allowed lateness. */
+  private purge(wm: number): void {
+    const allowedLateness = this.spec.allowedLateness;
+    let drop = 0;
+    while (drop < this.starts.length) {
+      const ps = this.starts[drop];
+      const lastEnd = this.lastEnd(ps);
+      if (lastEnd - 1 + allowedLateness > wm || lastEnd > this.firedUpTo) break;
+      this.panes.delete(ps);
+      if (ps === this.lastPaneStart) this.lastPane = null;
+      drop++;
+    }
+    if (drop > 0) this.starts = this.starts.slice(drop);
+  }
+}

@@ -1,0 +1,45 @@
+import type { WatermarkGenerator } from '../../time/watermark-generator.ts';
+import type { WatermarkStrategy } from '../../time/watermark-strategy.ts';
+import type { Batch } from '../batch.ts';
+import type { Operator, OperatorContext, Output } from '../operator.ts';
+
+/**
+ * assignTimestampsAndWatermarks in the middle of a job: new timestamps and a new watermark that
+ * replaces the upstream one (only the end-of-input watermark passes through).
+ *
+ * @example
+ * new TimestampsOperator(WatermarkStrategy.forMonotonousTimestamps<Reading>().withTimestampAssigner((r) => r.ts));
+ */
+export class TimestampsOperator<T> implements Operator<T, T> {
+  readonly generatesWatermarks = true;
+  private out!: Output<T>;
+  private ctx!: OperatorContext;
+  private gen!: WatermarkGenerator<T>;
+  private last = Number.NEGATIVE_INFINITY;
+  constructor(private readonly strategy: WatermarkStrategy<T>) {}
+
+  open(ctx: OperatorContext, out: Output<T>): void {
+    this.ctx = ctx;
+    this.out = out;
+    this.gen = this.strategy.createGenerator();
+  }
+  process(batch: Batch<T>): void {
+    const assign = this.strategy.timestampAssigner;
+    const ingestion = this.strategy.timestampKind === 'ingestion';
+    const now = this.ctx.clock.now();
+    for (let i = 0, n = batch.length; i < n; i++) {
+      const v = batch.values[i];
+      const ts = assign !== null ? assign(v, batch.times[i]) : ingestion ? now : batch.times[i];
+      this.gen.onEvent(v, ts);
+      this.out.emit(v, ts);
+    }
+  }
+  /** Our watermark goes out after the batch's records, never before them. */
+  afterBatch(): void {
+    const wm = this.gen.currentWatermark();
+    if (wm > this.last) {
+      this.last = wm;
+      this.ctx.emitWatermark(wm);
+    }
+  }
+}

@@ -1,0 +1,210 @@
+import type { OutputTag } from '../api/output-tag.ts';
+import { OperatorMetrics } from '../metrics/operator-metrics.ts';
+import type { Clock } from '../time/clock.ts';
+import { type Batch, type BatchTarget, OutputBuffer } from './batch.ts';
+import type { Operator, OperatorContext, Output } from './operator.ts';
+import { OperatorError } from './operator-error.ts';
+
+/** Tells the scheduler that a node wants `onProcessingTime` at some time. */
+export interface ProcessingTimeScheduler {
+  request(node: RuntimeNode, time: number): void;
+}
+
+/**
+ * One operator in the running graph: receives batches, tracks its input watermarks (min over
+ * inputs that are not idle), and passes output and watermarks on, in that order.
+ */
+export class RuntimeNode implements BatchTarget, Output<unknown>, OperatorContext {
+  readonly out: OutputBuffer<unknown>;
+  readonly sideOuts = new Map<string, OutputBuffer<unknown>>();
+  readonly metrics: OperatorMetrics;
+  private readonly inputWms: number[];
+  private readonly inputIdle: boolean[];
+  private wm = Number.NEGATIVE_INFINITY;
+  private idle = false;
+  /** Earliest processing time this node asked to be called at. */
+  ptDeadline = Number.POSITIVE_INFINITY;
+
+  constructor(
+    readonly id: number,
+    readonly kind: string,
+    readonly name: string,
+    readonly op: Operator<unknown, unknown> | null,
+    inputCount: number,
+    batchSize: number,
+    readonly clock: Clock,
+    private readonly scheduler: ProcessingTimeScheduler,
+  ) {
+    this.out = new OutputBuffer(batchSize);
+    this.metrics = new OperatorMetrics(id, kind, name);
+    this.inputWms = new Array<number>(inputCount).fill(Number.NEGATIVE_INFINITY);
+    this.inputIdle = new Array<boolean>(inputCount).fill(false);
+  }
+
+  sideOutput(tagId: string, batchSize: number): OutputBuffer<unknown> {
+    let b = this.sideOuts.get(tagId);
+    if (b === undefined) {
+      b = new OutputBuffer(batchSize);
+      this.sideOuts.set(tagId, b);
+    }
+    return b;
+  }
+
+  open(): void {
+    try {
+      this.op?.open(this, this);
+    } catch (e) {
+      throw OperatorError.wrap(this.name, e);
+    }
+  }
+
+  // --- BatchTarget ---------------------------------------------------------------------------
+
+  receive(batch: Batch<unknown>, input: number): void {
+    this.metrics.recordsIn += batch.length;
+    if (this.op === null) {
+      this.out.forward(batch);
+      this.metrics.recordsOut = this.out.emitted;
+      return;
+    }
+    try {
+      this.op.process(batch, input);
+    } catch (e) {
+      throw OperatorError.wrap(this.name, e);
+    }
+    this.flushOutputs();
+    if (this.op.afterBatch !== undefined) this.op.afterBatch();
+  }
+
+  onInputWatermark(input: number, watermark: number): void {
+    if (watermark <= this.inputWms[input] && !this.inputIdle[input]) return;
+    if (watermark > this.inputWms[input]) this.inputWms[input] = watermark;
+    this.inputIdle[input] = false;
+    this.recompute();
+  }
+
+  onInputIdle(input: number, idle: boolean): void {
+    if (this.inputIdle[input] === idle) return;
+    this.inputIdle[input] = idle;
+    this.recompute();
+  }
+
+  private recompute(): void {
+    let min = Number.POSITIVE_INFINITY;
+    let active = 0;
+    for (let i = 0; i < this.inputWms.length; i++) {
+      if (this.inputIdle[i]) continue;
+      active++;
+      if (this.inputWms[i] < min) min = this.inputWms[i];
+    }
+    if (active === 0) {
+      if (!this.idle) {
+        this.idle = true;
+        this.propagateIdle(true);
+      }
+      return;
+    }
+    if (this.idle) {
+      this.idle = false;
+      this.propagateIdle(false);
+    }
+    if (min > this.wm) this.advanceTo(min);
+  }
+
+  /** Moves this node's input watermark forward, fires what it makes due, passes it on. */
+  advanceTo(wm: number): void {
+    this.wm = wm;
+    if (this.op?.onWatermark !== undefined) {
+      try {
+        this.op.onWatermark(wm);
+      } catch (e) {
+        throw OperatorError.wrap(this.name, e);
+      }
+      this.flushOutputs();
+    }
+    if (this.op?.generatesWatermarks === true && wm !== Number.POSITIVE_INFINITY) return;
+    this.propagateWatermark(wm);
+  }
+
+  private propagateWatermark(wm: number): void {
+    if (wm <= this.metrics.watermark) return;
+    this.metrics.watermark = wm;
+    this.out.watermark(wm);
+    for (const side of this.sideOuts.values()) side.watermark(wm);
+  }
+
+  /** For source nodes, which have no inputs: their split tracking decides idleness. */
+  setSourceIdle(idle: boolean): void {
+    if (this.idle === idle) return;
+    this.idle = idle;
+    this.propagateIdle(idle);
+  }
+
+  private propagateIdle(idle: boolean): void {
+    this.out.idle(idle);
+    for (const side of this.sideOuts.values()) side.idle(idle);
+  }
+
+  /** Runs due processing-time callbacks. */
+  fireProcessingTime(now: number): void {
+    this.ptDeadline = Number.POSITIVE_INFINITY;
+    try {
+      this.op?.onProcessingTime?.(now);
+    } catch (e) {
+      throw OperatorError.wrap(this.name, e);
+    }
+    this.flushOutputs();
+  }
+
+  finish(): void {
+    try {
+      this.op?.finish?.();
+    } catch (e) {
+      throw OperatorError.wrap(this.name, e);
+    }
+    this.flushOutputs();
+  }
+
+  flushOutputs(): void {
+    this.out.flush();
+    this.metrics.recordsOut = this.out.emitted;
+    if (this.sideOuts.size > 0) for (const side of this.sideOuts.values()) side.flush();
+  }
+
+  // --- Output ----------------------------------------------------------------------------------
+
+  emit(value: unknown, time: number): void {
+    this.out.emit(value, time);
+  }
+
+  forward(batch: Batch<unknown>): void {
+    this.out.forward(batch);
+    this.metrics.recordsOut = this.out.emitted;
+  }
+
+  emitSide<S>(tag: OutputTag<S>, value: S, time: number): void {
+    const side = this.sideOuts.get(tag.id);
+    if (side === undefined || !side.connected) {
+      this.metrics.unconsumedSideOutput++;
+      return;
+    }
+    side.emit(value, time);
+  }
+
+  // --- OperatorContext -------------------------------------------------------------------------
+
+  currentWatermark(): number {
+    return this.wm;
+  }
+
+  requestProcessingTime(time: number): void {
+    if (time < this.ptDeadline) {
+      this.ptDeadline = time;
+      this.scheduler.request(this, time);
+    }
+  }
+
+  emitWatermark(watermark: number): void {
+    this.propagateWatermark(watermark);
+  }
+}

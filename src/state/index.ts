@@ -1,0 +1,6 @@
+export type { Key } from './key.ts';
+export type {
+  ValueState, ListState, MapState, ReducingState, AggregatingState, StateTtlConfig, StateOptions,
+} from './state-types.ts';
+export type { StateTable, KeyedStateBackend } from './state-table.ts';
+export { HeapStateBackend } from './heap-state-backend.ts';
