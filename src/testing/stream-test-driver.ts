@@ -61,6 +61,7 @@ export class StreamTestDriver {
       },
       writerFor: () => captureWriter(),
       strategyFor: (n) => {
+        if (n.strategy.timestampKind === 'ingestion' && !manual) return n.strategy;
         // Explicit timestamps on push win; otherwise the source's own assigner runs.
         const assign = n.strategy.timestampAssigner;
         const base = manual ? WatermarkStrategy.forGenerator<unknown>(() => new NoWatermarksGenerator()) : n.strategy;
@@ -128,7 +129,7 @@ export class StreamTestDriver {
   }
 
   /** What a side output of a stream receives from now on. */
-  sideOutput<S>(stream: DataStream<unknown>, tag: OutputTag<S>): TestOutput<S> {
+  sideOutput<S>(stream: DataStream<any>, tag: OutputTag<S>): TestOutput<S> {
     const capture = new Capture<S>();
     this.runtime.nodes[stream.id].sideOutput(tag.id, this.env.runtimeOptions().batchSize).connect(capture, 0);
     return capture;
