@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import { USAGE, parseCommandLine } from './args.ts';
+import { explainCommand } from './explain-command.ts';
+import { locateJobFile } from './job-file.ts';
+import { runCommand } from './run-command.ts';
+
+/**
+ * The `eddy` command: parses `argv` (the arguments after the script), runs the command and
+ * returns the exit code. bin/eddy.mjs sets up TypeScript loading and then calls this.
+ *
+ * @example
+ * process.exitCode = await main(['run', 'examples/clicks-per-minute/job.ts']);
+ */
+export async function main(argv: readonly string[]): Promise<number> {
+  const command = parseCommandLine(argv);
+  switch (command.kind) {
+    case 'help':
+      process.stdout.write(USAGE);
+      return 0;
+    case 'version':
+      process.stdout.write(`eddy ${version()}\n`);
+      return 0;
+    case 'invalid':
+      process.stderr.write(`eddy: ${command.problem}\n\n${USAGE}`);
+      return 2;
+    case 'run':
+    case 'explain': {
+      const job = locateJobFile(command.file);
+      if ('problem' in job) {
+        process.stderr.write(`eddy ${command.kind}: ${job.problem}\n`);
+        return 2;
+      }
+      return command.kind === 'run' ? runCommand(job.url, command) : explainCommand(job.url, command);
+    }
+  }
+}
+
+/** The version in Eddy's package.json (two levels up from both src/cli and dist/cli). */
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}

@@ -1,0 +1,33 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, runEddy } from './run-eddy.ts';
+
+test('--help prints the usage on stdout', async () => {
+  const ran = await runEddy(['--help']);
+  assert.equal(ran.code, 0);
+  assert.match(ran.stdout, /^Usage: eddy <command>/);
+  assert.match(ran.stdout, /run <job\.ts>/);
+  assert.match(ran.stdout, /explain <job\.ts>/);
+});
+
+test('--version prints the version of package.json', async () => {
+  const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+  const ran = await runEddy(['--version']);
+  assert.equal(ran.code, 0);
+  assert.equal(ran.stdout, `eddy ${version}\n`);
+});
+
+test('an unknown command: the usage on stderr, exit 2', async () => {
+  const ran = await runEddy(['deploy', 'job.ts']);
+  assert.equal(ran.code, 2);
+  assert.match(ran.stderr, /^eddy: unknown command 'deploy'\n\nUsage: eddy/);
+  assert.equal(ran.stdout, '');
+});
+
+test('a missing job file: a clear error, exit 2', async () => {
+  const ran = await runEddy(['run', 'test/cli/fixtures/no-such-job.ts']);
+  assert.equal(ran.code, 2);
+  assert.match(ran.stderr, /^eddy run: no job file at 'test\/cli\/fixtures\/no-such-job\.ts' \(looked for .*no-such-job\.ts\)\n$/);
+});

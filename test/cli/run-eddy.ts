@@ -1,0 +1,65 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root: the CLI is spawned from here, like `npm run example`. */
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** The eddy command, spawned as a user would (plain `node bin/eddy.mjs`, no extra flags). */
+export const EDDY = join(ROOT, 'bin', 'eddy.mjs');
+
+/** How a spawned command ended. */
+export interface Ran {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Options of `runEddy`. */
+export interface RunEddyOptions {
+  /** Directory the fixtures write their output to (EDDY_TEST_OUT). */
+  readonly out?: string;
+  /** Sends `signal` once stderr matches `when`. */
+  readonly interrupt?: { readonly when: RegExp; readonly signal: NodeJS.Signals };
+}
+
+/**
+ * Runs `node bin/eddy.mjs ...args` in the repository root and collects its output.
+ *
+ * @example
+ * const { code, stderr } = await runEddy(['run', 'test/cli/fixtures/double-job.ts'], { out: dir });
+ */
+export function runEddy(args: readonly string[], options: RunEddyOptions = {}): Promise<Ran> {
+  const child = spawn(process.execPath, [EDDY, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, EDDY_TEST_OUT: options.out ?? tmpdir(), NODE_OPTIONS: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  let interrupted = false;
+  child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+  child.stderr.setEncoding('utf8').on('data', (s: string) => {
+    stderr += s;
+    if (options.interrupt && !interrupted && options.interrupt.when.test(stderr)) {
+      interrupted = true;
+      child.kill(options.interrupt.signal);
+    }
+  });
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/**
+ * A fresh temporary directory, removed by the returned function.
+ *
+ * @example
+ * const [dir, cleanup] = tempDir(); after(cleanup);
+ */
+export function tempDir(): [string, () => void] {
+  const dir = mkdtempSync(join(tmpdir(), 'eddy-cli-'));
+  return [dir, () => rmSync(dir, { recursive: true, force: true })];
+}
