@@ -62,7 +62,9 @@ export class AlignedWindowOperator<T, ACC, O> implements Operator<T, O> {
       const v = values[i];
       const ts = times[i];
       const lastStart = windowStart(ts, slide, offset);
-      if (!(lastStart + size - 1 + allowedLateness > wm)) {
+      // A record in no window (a gap between windows when size < slide) is reported like a late
+      // one, as the generic WindowOperator does, rather than lost in a pane no window reads.
+      if (!(lastStart + size - 1 + allowedLateness > wm) || lastStart + size <= ts) {
         if (!Number.isFinite(ts)) throw missingTimestamp(this.ctx.name, ts);
         this.late(v, ts);
         continue;

@@ -143,6 +143,8 @@ export class WindowOperator<T> implements Operator<T, unknown>, TriggerContext, 
   private mergeInto(k: Key, w: TimeWindow): WindowState | null {
     let list = this.sessions.get(k);
     if (list === undefined) {
+      // A late record of a key without sessions must not leave an empty list behind.
+      if (this.isLate(w)) return null;
       list = [];
       this.sessions.set(k, list);
     }
