@@ -27,8 +27,12 @@ const BATCHES_PER_YIELD = 64;
  */
 export class JobRunner {
   private cancelled = false;
+  /** When every source is bounded, reads are taken in strict turn (see `run`). */
+  private readonly deterministic: boolean;
 
-  constructor(readonly runtime: JobRuntime) {}
+  constructor(readonly runtime: JobRuntime) {
+    this.deterministic = runtime.plan.nodes.every((n) => n.kind !== 'source' || n.source.bounded);
+  }
 
   /** Stops at the next batch boundary; the run resolves with status 'cancelled'. */
   cancel(): void {
@@ -64,10 +68,17 @@ export class JobRunner {
           } else {
             const r = task.reader.read(task.batch);
             if (typeof r !== 'string') {
-              inflight[s] = r.then((x) => void (ready[s] = x), (e) => void (failure ??= e));
-              continue;
+              if (this.deterministic) {
+                // Bounded jobs take one batch from each source in turn, whatever the I/O timing,
+                // so that a replay of the same files interleaves (and so is late) the same way.
+                status = await r;
+              } else {
+                inflight[s] = r.then((x) => void (ready[s] = x), (e) => void (failure ??= e));
+                continue;
+              }
+            } else {
+              status = r;
             }
-            status = r;
           }
           if (status === 'data') {
             task.deliver();

@@ -115,6 +115,14 @@ test('jsonl and csv sinks write what they receive', async () => {
   assert.equal(readFileSync(join(d, 'out', 'o.csv'), 'utf8'), 'a,b\n1,"x,y"\n2,"q""r"\n');
 });
 
+test('a csv sink with known columns writes its header even when nothing arrives', async () => {
+  const d = dir();
+  const env = StreamEnvironment.create();
+  env.fromCollection<{ a: number }>([]).sinkTo(sinks.csv(join(d, 'empty.csv'), { columns: ['a'] }));
+  await env.execute();
+  assert.equal(readFileSync(join(d, 'empty.csv'), 'utf8'), 'a\n');
+});
+
 test('a missing input file is a clear error', async () => {
   const env = StreamEnvironment.create();
   env.fromSource(sources.jsonl('/nonexistent/x.jsonl'), WatermarkStrategy.noWatermarks(), 'in').sinkTo(sinks.collect());

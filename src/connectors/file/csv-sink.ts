@@ -21,7 +21,8 @@ export function csvSink<T extends object>(path: string, options: CsvSinkOptions 
   return textFileSink<T>(path, {
     kind: 'csv',
     header(first) {
-      columns ??= Object.keys(first);
+      if (first === null && columns === undefined) return null;
+      columns ??= Object.keys(first!);
       return columns.map((c) => csvField(c, d)).join(d);
     },
     line(v) {

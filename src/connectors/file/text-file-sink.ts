@@ -5,7 +5,8 @@ import type { Sink, SinkWriter } from '../sink.ts';
 /** Turns records into text: an optional first line, then one line per record. */
 export interface TextFormat<T> {
   readonly kind: string;
-  header?(first: T): string | null;
+  /** The first line, from the first record (null when the output is empty). */
+  header?(first: T | null): string | null;
   line(value: T): string;
 }
 
@@ -71,6 +72,13 @@ class TextFileWriter<T> implements SinkWriter<T> {
 
   async close(): Promise<void> {
     if (this.fh === null) return;
+    if (this.first) {
+      // An empty output still gets its header when the format knows it without a record.
+      this.first = false;
+      const h = this.format.header?.(null);
+      if (h != null) this.parts.push(`${h}\n`);
+      this.pending += h?.length ?? 0;
+    }
     await this.flush();
     await this.fh.close();
     this.fh = null;
