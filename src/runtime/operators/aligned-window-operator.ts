@@ -58,10 +58,22 @@ export class AlignedWindowOperator<T, ACC, O> implements Operator<T, O> {
     const tumbling = this.pane === slide;
     const values = batch.values;
     const times = batch.times;
+    // Consecutive records mostly fall in the same pane, and every record of a pane has the same
+    // windows: the two modulo operations are only redone when a record leaves [lo, hi).
+    const paneSize = this.pane;
+    let lo = Number.NaN;
+    let hi = Number.NaN;
+    let lastStart = 0;
+    let ps = 0;
     for (let i = 0, n = batch.length; i < n; i++) {
       const v = values[i];
       const ts = times[i];
-      const lastStart = windowStart(ts, slide, offset);
+      if (!(ts >= lo && ts < hi)) {
+        lastStart = windowStart(ts, slide, offset);
+        ps = tumbling ? lastStart : windowStart(ts, paneSize, offset);
+        lo = ps;
+        hi = ps + paneSize;
+      }
       // A record in no window (a gap between windows when size < slide) is reported like a late
       // one, as the generic WindowOperator does, rather than lost in a pane no window reads.
       if (!(lastStart + size - 1 + allowedLateness > wm) || lastStart + size <= ts) {
@@ -69,7 +81,6 @@ export class AlignedWindowOperator<T, ACC, O> implements Operator<T, O> {
         this.late(v, ts);
         continue;
       }
-      const ps = tumbling ? lastStart : windowStart(ts, this.pane, offset);
       let pane = this.lastPane;
       if (ps !== this.lastPaneStart || pane === null) {
         pane = this.panes.get(ps) ?? this.newPane(ps);
