@@ -18,5 +18,10 @@ export interface AggregateFunction<IN, ACC, OUT> {
   merge(a: ACC, b: ACC): ACC;
 }
 
-/** Combines two values of the same type. */
+/**
+ * Combines two values of the same type.
+ *
+ * @example
+ * keyed.window(TumblingEventTimeWindows.of(60_000)).reduce((a, b) => (a.amount > b.amount ? a : b));
+ */
 export type ReduceFunction<T> = (a: T, b: T) => T;

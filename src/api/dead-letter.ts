@@ -25,5 +25,10 @@ export interface DeadLetter {
  */
 export const DEAD_LETTERS = new OutputTag<DeadLetter>('dead-letters');
 
-/** What a source does with input it cannot read: send it to DEAD_LETTERS (default) or fail the job. */
+/**
+ * What a source does with input it cannot read: send it to DEAD_LETTERS (default) or fail the job.
+ *
+ * @example
+ * StreamEnvironment.create({ badInput: 'fail' });
+ */
 export type BadInputPolicy = 'dead-letter' | 'fail';

@@ -6,7 +6,12 @@ import type {
   AggregatingState, ListState, MapState, ReducingState, StateOptions, ValueState,
 } from '../state/state-types.ts';
 
-/** What every process function can ask about the record in hand. */
+/**
+ * What every process function can ask about the record in hand.
+ *
+ * @example
+ * processElement(v, ctx, out) { if (ctx.timestamp() < ctx.currentWatermark()) ctx.output(lateTag, v); else out.collect(v); }
+ */
 export interface ProcessContext {
   /** Event timestamp of the current record. */
   timestamp(): number;
@@ -31,7 +36,12 @@ export interface ProcessFunction<I, O> {
   close?(): void;
 }
 
-/** Sets and deletes timers for the current key. */
+/**
+ * Sets and deletes timers for the current key.
+ *
+ * @example
+ * ctx.timerService().registerProcessingTimeTimer(ctx.currentProcessingTime() + 60_000);
+ */
 export interface TimerService {
   currentProcessingTime(): number;
   currentWatermark(): number;
@@ -41,18 +51,33 @@ export interface TimerService {
   deleteProcessingTimeTimer(time: number): void;
 }
 
-/** The context of a keyed process function: the current key and its timers. */
+/**
+ * The context of a keyed process function: the current key and its timers.
+ *
+ * @example
+ * processElement(e, ctx, out) { out.collect(`${ctx.getCurrentKey()} at ${ctx.timestamp()}`); }
+ */
 export interface KeyedContext<K extends Key> extends ProcessContext {
   getCurrentKey(): K;
   timerService(): TimerService;
 }
 
-/** The context of `onTimer`: which clock fired. */
+/**
+ * The context of `onTimer`: which clock fired.
+ *
+ * @example
+ * onTimer(ts, ctx, out) { if (ctx.timeDomain() === 'event-time') out.collect({ key: ctx.getCurrentKey(), ts }); }
+ */
 export interface OnTimerContext<K extends Key> extends KeyedContext<K> {
   timeDomain(): 'event-time' | 'processing-time';
 }
 
-/** What a function sees when it opens: its name and, on keyed streams, its keyed state. */
+/**
+ * What a function sees when it opens: its name and, on keyed streams, its keyed state.
+ *
+ * @example
+ * open(ctx) { console.log(`opening ${ctx.operatorName}`); }
+ */
 export interface RuntimeContext {
   readonly operatorName: string;
 }

@@ -15,7 +15,12 @@ import { type DataStream, DataStreamImpl } from './data-stream.ts';
 import type { BadInputPolicy } from './dead-letter.ts';
 import { GraphBuilder } from './graph-builder.ts';
 
-/** Settings of an environment; every one has a default. */
+/**
+ * Settings of an environment; every one has a default.
+ *
+ * @example
+ * StreamEnvironment.create({ batchSize: 256, badInput: 'fail', clock: new ManualClock(0) });
+ */
 export interface EnvironmentOptions {
   /** Processing-time clock (default: the system clock). */
   readonly clock?: Clock;

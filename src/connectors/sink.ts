@@ -18,7 +18,12 @@ export interface SinkWriter<T> {
   close(): Promise<void>;
 }
 
-/** What a sink writer gets from the runtime. */
+/**
+ * What a sink writer gets from the runtime.
+ *
+ * @example
+ * createWriter: (ctx) => new MyWriter(`${ctx.operatorName}.log`),
+ */
 export interface SinkContext {
   readonly operatorName: string;
 }

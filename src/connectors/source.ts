@@ -5,6 +5,9 @@ import type { Clock } from '../time/clock.ts';
  * A batch a source reader fills: records of one split, with the timestamps the source knows
  * (Kafka record time, for instance; NaN where it has none), and input it could not read.
  * The runtime reuses one batch per source: readers overwrite it and set `length`.
+ *
+ * @example
+ * batch.values[0] = record; batch.times[0] = Number.NaN; batch.split = 0; batch.length = 1; return 'data';
  */
 export interface SourceBatch<T> {
   split: number;
@@ -14,10 +17,20 @@ export interface SourceBatch<T> {
   readonly deadLetters: DeadLetter[];
 }
 
-/** What a reader says after `read`: it filled the batch, has nothing right now, or is finished. */
+/**
+ * What a reader says after `read`: it filled the batch, has nothing right now, or is finished.
+ *
+ * @example
+ * return this.done ? 'end' : 'data';
+ */
 export type ReadStatus = 'data' | 'idle' | 'end';
 
-/** What a reader gets from the runtime. */
+/**
+ * What a reader gets from the runtime.
+ *
+ * @example
+ * createReader: (ctx) => new MyReader(ctx.batchSize, ctx.clock),
+ */
 export interface SourceReaderContext {
   readonly operatorName: string;
   readonly clock: Clock;

@@ -25,7 +25,12 @@ export class OperatorMetrics {
   ) {}
 }
 
-/** A point-in-time copy of a job's metrics. */
+/**
+ * A point-in-time copy of a job's metrics.
+ *
+ * @example
+ * const m = env.metrics(); if (m) console.log(`${m.recordsIn} in, watermark ${formatTime(m.watermark)}`);
+ */
 export interface JobMetricsSnapshot {
   readonly job: string;
   readonly startedAt: number;

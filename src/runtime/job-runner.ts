@@ -3,7 +3,12 @@ import type { ReadStatus } from '../connectors/source.ts';
 import type { JobMetricsSnapshot } from '../metrics/operator-metrics.ts';
 import type { JobRuntime } from './job-runtime.ts';
 
-/** How a run ended. */
+/**
+ * How a run ended.
+ *
+ * @example
+ * const { status, durationMs, metrics } = await env.execute('job'); console.log(status, metrics.recordsIn);
+ */
 export interface JobResult {
   readonly job: string;
   readonly status: 'finished' | 'cancelled';

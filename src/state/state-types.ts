@@ -60,7 +60,12 @@ export interface StateTtlConfig {
   readonly updateOn?: 'create-and-write' | 'read-and-write';
 }
 
-/** Options of a state handle. */
+/**
+ * Options of a state handle.
+ *
+ * @example
+ * ctx.getListState<Click>('recent', { ttl: { ttlMs: 600_000 } });
+ */
 export interface StateOptions {
   readonly ttl?: StateTtlConfig;
 }

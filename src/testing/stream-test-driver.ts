@@ -12,7 +12,12 @@ import { NoWatermarksGenerator } from '../time/watermark-generator.ts';
 import { WatermarkStrategy } from '../time/watermark-strategy.ts';
 import { ManualReader } from './manual-reader.ts';
 
-/** Records a stream produced while the driver ran, with their timestamps. */
+/**
+ * Records a stream produced while the driver ran, with their timestamps.
+ *
+ * @example
+ * const out = driver.output(counts); driver.endInput(); assert.equal(out.take().length, 3);
+ */
 export interface TestOutput<T> {
   readonly values: T[];
   readonly timestamps: number[];
@@ -20,7 +25,12 @@ export interface TestOutput<T> {
   take(): T[];
 }
 
-/** Options of the test driver. */
+/**
+ * Options of the test driver.
+ *
+ * @example
+ * StreamTestDriver.create(env, { startTime: Date.parse('2024-01-01'), watermarks: 'manual' });
+ */
 export interface TestDriverOptions {
   /** Initial processing time (default 0). */
   readonly startTime?: number;
@@ -148,7 +158,12 @@ export class StreamTestDriver {
   }
 }
 
-/** One source of a StreamTestDriver. */
+/**
+ * One source of a StreamTestDriver.
+ *
+ * @example
+ * driver.input<Click>('clicks').push(click, 1_000).advanceWatermark(60_000).end();
+ */
 export class TestInput<T> {
   constructor(
     private readonly driver: StreamTestDriver,

@@ -61,7 +61,12 @@ export class ManualClock implements Clock {
   }
 }
 
-/** Formats an event-time instant for humans: ISO for real times, symbols for the extremes. */
+/**
+ * Formats an event-time instant for humans: ISO for real times, symbols for the extremes.
+ *
+ * @example
+ * formatTime(0); // '1970-01-01T00:00:00.000Z'
+ */
 export function formatTime(t: number): string {
   if (t === Number.NEGATIVE_INFINITY) return '-inf';
   if (t === Number.POSITIVE_INFINITY) return '+inf';

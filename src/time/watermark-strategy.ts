@@ -1,6 +1,11 @@
 import { BoundedOutOfOrdernessGenerator, NoWatermarksGenerator, type WatermarkGenerator } from './watermark-generator.ts';
 
-/** Extracts a record's event time in epoch milliseconds. */
+/**
+ * Extracts a record's event time in epoch milliseconds.
+ *
+ * @example
+ * WatermarkStrategy.forMonotonousTimestamps<Click>().withTimestampAssigner((c) => Date.parse(c.at));
+ */
 export type TimestampAssigner<T> = (value: T, sourceTimestamp: number) => number;
 
 /** How a source assigns timestamps. `ingestion` stamps records with processing time at the source. */

@@ -11,7 +11,12 @@ export interface Evictor {
   describe(): string;
 }
 
-/** Keeps at most `max` elements: the most recent ones. */
+/**
+ * Keeps at most `max` elements: the most recent ones.
+ *
+ * @example
+ * keyed.window(GlobalWindows.create()).evictor(CountEvictor.of(100)).trigger(CountTrigger.of(10));
+ */
 export const CountEvictor = Object.freeze({
   of(max: number): Evictor {
     if (!Number.isInteger(max) || max < 1) throw new Error(`CountEvictor.of(max): max must be an integer >= 1, got ${max}`);

@@ -11,12 +11,22 @@ export interface TimeWindow {
   readonly end: number;
 }
 
-/** The last timestamp that belongs to the window. */
+/**
+ * The last timestamp that belongs to the window.
+ *
+ * @example
+ * maxTimestamp({ start: 0, end: 60_000 }); // 59_999
+ */
 export function maxTimestamp(w: TimeWindow): number {
   return w.end - 1;
 }
 
-/** The single window of GlobalWindows. */
+/**
+ * The single window of GlobalWindows.
+ *
+ * @example
+ * GLOBAL_WINDOW.end; // Infinity
+ */
 export const GLOBAL_WINDOW: TimeWindow = Object.freeze({ start: Number.NEGATIVE_INFINITY, end: Number.POSITIVE_INFINITY });
 
 /** Start of the window of length `slide` (aligned to `offset`) that contains `ts`. */

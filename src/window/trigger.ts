@@ -3,12 +3,18 @@ import type { TimeWindow } from './time-window.ts';
 /**
  * What a trigger decides for a window. FIRE emits the window's current result; PURGE drops its
  * contents; FIRE_AND_PURGE does both.
+ *
+ * @example
+ * onElement: () => TriggerResult.FIRE_AND_PURGE,
  */
 export const TriggerResult = Object.freeze({ CONTINUE: 0, FIRE: 1, PURGE: 2, FIRE_AND_PURGE: 3 } as const);
 export type TriggerResult = (typeof TriggerResult)[keyof typeof TriggerResult];
 
 /**
  * What a trigger may do: set timers for its window and keep one value of state per window.
+ *
+ * @example
+ * onElement(_v, _ts, w, ctx) { ctx.registerEventTimeTimer(w.end - 1); return TriggerResult.CONTINUE; }
  */
 export interface TriggerContext {
   readonly currentWatermark: number;

@@ -182,6 +182,9 @@ export const PurgingTrigger = Object.freeze({
 
 /**
  * Never fires by itself; for GlobalWindows whose results come from a trigger you set.
+ *
+ * @example
+ * keyed.window(GlobalWindows.create()).trigger(NeverTrigger.create()); // fires only at +infinity via timers you set
  */
 export const NeverTrigger = Object.freeze({
   create<T>(): Trigger<T> {

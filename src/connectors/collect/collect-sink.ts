@@ -15,6 +15,7 @@ export interface CollectSink<T> extends Sink<T> {
   readonly timestamps: number[];
 }
 
+/** The collect sink: `sinks.collect<T>()`. @example const out = collectSink<number>(); */
 export function collectSink<T>(): CollectSink<T> {
   const values: T[] = [];
   const timestamps: number[] = [];

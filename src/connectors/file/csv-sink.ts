@@ -2,7 +2,12 @@ import type { Sink } from '../sink.ts';
 import { csvField } from './csv-format.ts';
 import { type FileSinkOptions, textFileSink } from './text-file-sink.ts';
 
-/** Options of the CSV sink. */
+/**
+ * Options of the CSV sink.
+ *
+ * @example
+ * sinks.csv('out.csv', { columns: ['key', 'value'], delimiter: ';' });
+ */
 export interface CsvSinkOptions extends FileSinkOptions {
   /** Columns in order (default: the keys of the first record). */
   readonly columns?: readonly string[];

@@ -2,10 +2,20 @@ import type { Source } from '../source.ts';
 import { parseCsvLine } from './csv-format.ts';
 import { fileSource, type FileSourceOptions } from './file-source.ts';
 
-/** How to convert a CSV column. */
+/**
+ * How to convert a CSV column.
+ *
+ * @example
+ * sources.csv<Order>('orders.csv', { types: { amount: 'number', paid: 'boolean', at: 'date' } });
+ */
 export type CsvColumnType = 'string' | 'number' | 'boolean' | 'date';
 
-/** Options of the CSV source. */
+/**
+ * Options of the CSV source.
+ *
+ * @example
+ * sources.csv<Row>('data/', { match: /\.csv$/, delimiter: ';' });
+ */
 export interface CsvSourceOptions extends FileSourceOptions {
   readonly delimiter?: string;
   /** Column conversions by header name; other columns stay strings. 'date' parses to epoch ms. */

@@ -1,7 +1,12 @@
 import type { Source } from '../source.ts';
 import { fileSource, type FileSourceOptions } from './file-source.ts';
 
-/** Options of the JSON Lines source. */
+/**
+ * Options of the JSON Lines source.
+ *
+ * @example
+ * sources.jsonl<Click>('logs/', { match: /\.jsonl$/, validate: (v) => v as Click });
+ */
 export interface JsonlSourceOptions<T> extends FileSourceOptions {
   /** Checks or converts each parsed value; throw to reject the line (it becomes a dead letter). */
   readonly validate?: (value: unknown) => T;

@@ -10,7 +10,12 @@ export interface TextFormat<T> {
   line(value: T): string;
 }
 
-/** Options of the file sinks. */
+/**
+ * Options of the file sinks.
+ *
+ * @example
+ * sinks.jsonl('out.jsonl', { bufferChars: 64 * 1024 });
+ */
 export interface FileSinkOptions {
   /** Buffered characters before the runtime waits for a write (default 1 MiB). */
   readonly bufferChars?: number;

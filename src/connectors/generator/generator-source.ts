@@ -1,6 +1,11 @@
 import type { ReadStatus, Source, SourceBatch, SourceReader, SourceReaderContext } from '../source.ts';
 
-/** Options of the generator source. */
+/**
+ * Options of the generator source.
+ *
+ * @example
+ * sources.generator({ count: 1_000, ratePerSecond: 100, splits: 2, generate: (i) => ({ id: i }) });
+ */
 export interface GeneratorOptions<T> {
   /** Makes record number `index` (0, 1, 2, ...). Must be a pure function of its index: replays depend on it. */
   readonly generate: (index: number) => T;
