@@ -1,17 +1,20 @@
 import type { Key } from './key.ts';
-import type { KeyedStateBackend, StateTable } from './state-table.ts';
+import type { KeyedStateBackend, StateChanges, StateTable, TableStats } from './state-table.ts';
 
-/** A state table over a JavaScript Map. */
+/** A state table over a JavaScript Map; remembers changed keys once tracking is on. */
 class HeapTable<V> implements StateTable<V> {
+  /** Keys written or deleted since the last `changes()`; null while nobody asked for changes. */
+  dirty: Set<Key> | null = null;
   constructor(readonly map: Map<Key, V>) {}
   get(key: Key): V | undefined {
     return this.map.get(key);
   }
   put(key: Key, value: V): void {
     this.map.set(key, value);
+    if (this.dirty !== null) this.dirty.add(key);
   }
   delete(key: Key): void {
-    this.map.delete(key);
+    if (this.map.delete(key) && this.dirty !== null) this.dirty.add(key);
   }
   get size(): number {
     return this.map.size;
@@ -26,17 +29,22 @@ class HeapTable<V> implements StateTable<V> {
 
 /**
  * Keeps keyed state in JavaScript Maps: the default backend, fastest for state that fits in memory.
+ * Change tracking for incremental checkpoints starts with the first `changes()` call, so a job
+ * without checkpoints pays nothing for it.
  *
  * @example
  * const env = StreamEnvironment.create({ stateBackend: () => new HeapStateBackend() });
  */
 export class HeapStateBackend implements KeyedStateBackend {
   private readonly tables = new Map<string, HeapTable<unknown>>();
+  private tracking = false;
+  private dropped: string[] = [];
 
   table<V>(name: string): StateTable<V> {
     let t = this.tables.get(name);
     if (t === undefined) {
       t = new HeapTable(new Map());
+      if (this.tracking) t.dirty = new Set();
       this.tables.set(name, t);
     }
     return t as StateTable<V>;
@@ -44,6 +52,10 @@ export class HeapStateBackend implements KeyedStateBackend {
 
   tableNames(): string[] {
     return [...this.tables.keys()];
+  }
+
+  dropTable(name: string): void {
+    if (this.tables.delete(name) && this.tracking) this.dropped.push(name);
   }
 
   snapshot(): unknown {
@@ -57,5 +69,59 @@ export class HeapStateBackend implements KeyedStateBackend {
     for (const [name, entries] of Object.entries(snapshot as Record<string, [Key, unknown][]>)) {
       this.tables.set(name, new HeapTable(new Map(entries.map(([k, v]) => [k, structuredClone(v)]))));
     }
+    this.startTracking();
   }
+
+  changes(): StateChanges {
+    const tables: { name: string; puts: [Key, unknown][]; deletes: Key[] }[] = [];
+    for (const [name, t] of this.tables) {
+      const puts: [Key, unknown][] = [];
+      const deletes: Key[] = [];
+      const keys = t.dirty ?? t.map.keys();
+      for (const k of keys) {
+        if (t.map.has(k)) puts.push([k, structuredClone(t.map.get(k))]);
+        else deletes.push(k);
+      }
+      if (puts.length > 0 || deletes.length > 0) tables.push({ name, puts, deletes });
+    }
+    const dropped = this.dropped;
+    this.startTracking();
+    return { tables, dropped };
+  }
+
+  applyChanges(changes: StateChanges): void {
+    for (const name of changes.dropped) this.tables.delete(name);
+    for (const c of changes.tables) {
+      const t = this.table<unknown>(c.name) as HeapTable<unknown>;
+      for (const [k, v] of c.puts) t.map.set(k, structuredClone(v));
+      for (const k of c.deletes) t.map.delete(k);
+    }
+    this.startTracking();
+  }
+
+  stats(): TableStats[] {
+    return [...this.tables].map(([name, t]) => ({ name, keys: t.map.size, bytes: estimateBytes(t.map) }));
+  }
+
+  close(): void {
+    this.tables.clear();
+  }
+
+  private startTracking(): void {
+    this.tracking = true;
+    this.dropped = [];
+    for (const t of this.tables.values()) t.dirty = new Set();
+  }
+}
+
+/** Rough size of a table: a sample of entries as JSON, scaled up (heap sizes are not observable per object). */
+function estimateBytes(map: Map<Key, unknown>): number {
+  if (map.size === 0) return 0;
+  let sampled = 0;
+  let bytes = 0;
+  for (const [k, v] of map) {
+    bytes += String(k).length + (JSON.stringify(v, (_k, x) => (x instanceof Map ? [...x] : typeof x === 'bigint' ? String(x) : x))?.length ?? 0);
+    if (++sampled >= 64) break;
+  }
+  return Math.round((bytes / sampled) * map.size);
 }

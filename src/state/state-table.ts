@@ -11,6 +11,10 @@ import type { Key } from './key.ts';
  */
 export interface StateTable<V> {
   get(key: Key): V | undefined;
+  /**
+   * Stores a value. A value object read with `get` and mutated in place must be `put` again so
+   * that the backend sees the change (for caching, spilling and incremental checkpoints).
+   */
   put(key: Key, value: V): void;
   delete(key: Key): void;
   /** Number of keys with a value. */
@@ -20,8 +24,28 @@ export interface StateTable<V> {
 }
 
 /**
- * Where keyed state lives. Tables are created by name; a snapshot is plain data that `restore`
- * accepts in a fresh backend.
+ * What changed in a backend since the previous `changes()` (or since open/restore): per table,
+ * the keys written with their latest value, and the keys deleted. Dropped tables are listed.
+ * Plain data, safe to serialize after the call returns (values are copies).
+ */
+export interface StateChanges {
+  readonly tables: { readonly name: string; readonly puts: readonly [Key, unknown][]; readonly deletes: readonly Key[] }[];
+  readonly dropped: readonly string[];
+}
+
+/** Size of one table, for metrics and `eddy inspect`. */
+export interface TableStats {
+  readonly name: string;
+  readonly keys: number;
+  /** Approximate bytes of keys and values (serialized size where the backend knows it). */
+  readonly bytes: number;
+}
+
+/**
+ * Where keyed state lives. Tables are created by name. A full snapshot is plain data that
+ * `restore` accepts in a fresh backend; `changes` gives what changed since the last call, so that
+ * a checkpoint costs what changed rather than the whole state (`restore` of a full snapshot
+ * followed by `applyChanges` of each later delta rebuilds the state).
  *
  * @example
  * const backend = new HeapStateBackend();
@@ -31,6 +55,13 @@ export interface StateTable<V> {
 export interface KeyedStateBackend {
   table<V>(name: string): StateTable<V>;
   tableNames(): string[];
+  /** Removes a table and its contents. */
+  dropTable(name: string): void;
   snapshot(): unknown;
   restore(snapshot: unknown): void;
+  changes(): StateChanges;
+  applyChanges(changes: StateChanges): void;
+  stats(): TableStats[];
+  /** Releases resources (files, handles); the backend is unusable afterwards. */
+  close(): void;
 }
