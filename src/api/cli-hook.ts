@@ -1,3 +1,4 @@
+import type { RestoreRequest } from '../checkpoint/restore-request.ts';
 import type { JobHandle } from './stream-environment.ts';
 
 /**
@@ -6,6 +7,8 @@ import type { JobHandle } from './stream-environment.ts';
  */
 export interface CliHook {
   readonly mode: 'run' | 'explain';
+  /** Overrides where jobs with checkpoints start (`--fresh`, `--from-checkpoint`, `--from-savepoint`). */
+  readonly restore?: RestoreRequest;
   started(job: JobHandle): void;
   explained(jobName: string, text: string): void;
 }

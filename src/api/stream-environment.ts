@@ -10,6 +10,9 @@ import { HeapStateBackend } from '../state/heap-state-backend.ts';
 import type { KeyedStateBackend } from '../state/state-table.ts';
 import { type Clock, systemClock } from '../time/clock.ts';
 import { WatermarkStrategy } from '../time/watermark-strategy.ts';
+import { type CheckpointConfig, type ResolvedCheckpointConfig, resolveCheckpointConfig } from '../checkpoint/checkpoint-config.ts';
+import type { RestoreRequest } from '../checkpoint/restore-request.ts';
+import { setupCheckpoints } from '../checkpoint/setup-checkpoints.ts';
 import { cliHook } from './cli-hook.ts';
 import { type DataStream, DataStreamImpl } from './data-stream.ts';
 import type { BadInputPolicy } from './dead-letter.ts';
@@ -32,6 +35,10 @@ export interface EnvironmentOptions {
   readonly badInput?: BadInputPolicy;
   /** Where operational messages go (default: stderr). */
   readonly log?: (line: string) => void;
+  /** Periodic checkpoints for fault tolerance (default: none). */
+  readonly checkpoints?: CheckpointConfig | null;
+  /** Where a job with checkpoints starts (default: its newest valid checkpoint, if any). */
+  readonly restore?: RestoreRequest;
 }
 
 /**
@@ -64,7 +71,7 @@ export class StreamEnvironment {
   private current: JobHandle | null = null;
   private sourceNames = new Set<string>();
 
-  private constructor(readonly options: Required<EnvironmentOptions>) {}
+  private constructor(readonly options: Required<Omit<EnvironmentOptions, 'checkpoints'>> & { readonly checkpoints: ResolvedCheckpointConfig | null }) {}
 
   static create(options: EnvironmentOptions = {}): StreamEnvironment {
     const batchSize = options.batchSize ?? 1024;
@@ -75,6 +82,8 @@ export class StreamEnvironment {
       stateBackend: options.stateBackend ?? (() => new HeapStateBackend()),
       badInput: options.badInput ?? 'dead-letter',
       log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
+      checkpoints: options.checkpoints ? resolveCheckpointConfig(options.checkpoints) : null,
+      restore: options.restore ?? { from: 'latest' },
     });
   }
 
@@ -120,12 +129,14 @@ export class StreamEnvironment {
     if (hook?.mode === 'explain') {
       hook.explained(jobName, explain(plan, jobName));
       const metrics = { job: jobName, startedAt: 0, now: 0, recordsIn: 0, recordsOut: 0, lateDropped: 0, lateToSideOutput: 0, deadLetters: 0, watermark: Number.NEGATIVE_INFINITY, operators: [] };
-      const handle: JobHandle = { name: jobName, result: Promise.resolve({ job: jobName, status: 'cancelled', durationMs: 0, metrics }), metrics: () => metrics, cancel: () => {} };
+      const handle: JobHandle = { name: jobName, result: Promise.resolve({ job: jobName, status: 'cancelled', durationMs: 0, metrics, checkpoints: [] }), metrics: () => metrics, cancel: () => {} };
       return handle;
     }
     validatePlan(plan);
     const runtime = new JobRuntime(plan, jobName, this.runtimeOptions());
-    const runner = new JobRunner(runtime);
+    const cp = this.options.checkpoints;
+    const request = hook?.restore ?? this.options.restore;
+    const runner = new JobRunner(runtime, cp === null ? null : () => setupCheckpoints(runtime, cp, request, this.options.log));
     const handle: JobHandle = {
       name: jobName,
       result: runner.run(),
@@ -139,6 +150,6 @@ export class StreamEnvironment {
 
   /** @internal the runtime settings, for the test driver. */
   runtimeOptions(): RuntimeOptions {
-    return { ...this.options };
+    return { ...this.options, checkpoints: this.options.checkpoints };
   }
 }

@@ -4,7 +4,7 @@
  * sources) and at the end.
  *
  * @example
- * const writer = sinks.jsonl('out.jsonl').createWriter({ operatorName: 'out' });
+ * const writer = sinks.jsonl('out.jsonl').createWriter({ operatorName: 'out', guarantee: 'none' });
  * await writer.open(); writer.write(values, times, n); await writer.close();
  */
 export interface SinkWriter<T> {
@@ -16,6 +16,19 @@ export interface SinkWriter<T> {
   readonly capacity: number;
   flush(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Two-phase commit, phase one, called at a checkpoint: make everything written so far durable
+   * but invisible, and return a token (structured-clonable) naming what `commit` must publish.
+   * The token must cover every earlier pre-commit not yet committed (a checkpoint can fail).
+   */
+  preCommit?(checkpointId: number): Promise<unknown>;
+  /** Phase two, once the checkpoint is complete: publish what the token names. Idempotent. */
+  commit?(checkpointId: number, token: unknown): Promise<void>;
+  /**
+   * On restore, before any write: publish what the restored checkpoint's token names (it may
+   * or may not have been committed before the crash) and discard everything else left over.
+   */
+  recover?(token: unknown): Promise<void>;
 }
 
 /**
@@ -26,6 +39,8 @@ export interface SinkWriter<T> {
  */
 export interface SinkContext {
   readonly operatorName: string;
+  /** 'exactly-once' asks for two-phase commit; 'none' when the job has no checkpoints. */
+  readonly guarantee: 'exactly-once' | 'at-least-once' | 'none';
 }
 
 /**

@@ -1,7 +1,15 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { ReadStatus } from '../connectors/source.ts';
 import type { JobMetricsSnapshot } from '../metrics/operator-metrics.ts';
+import type { CheckpointCoordinator, CheckpointRecord } from '../checkpoint/checkpoint-coordinator.ts';
 import type { JobRuntime } from './job-runtime.ts';
+
+/** Checkpointing for a run: the coordinator, and what to restore before the first record. */
+export interface RunCheckpoints {
+  readonly coordinator: CheckpointCoordinator;
+  /** Restores state into the runtime (before operators open); returns sink tokens by node id. */
+  readonly restore: (() => Promise<Map<number, unknown>>) | null;
+}
 
 /**
  * How a run ended.
@@ -14,6 +22,8 @@ export interface JobResult {
   readonly status: 'finished' | 'cancelled';
   readonly durationMs: number;
   readonly metrics: JobMetricsSnapshot;
+  /** Checkpoints taken during the run (empty without checkpointing). */
+  readonly checkpoints: readonly CheckpointRecord[];
 }
 
 /** Longest wait (ms of the injected clock) when every source is idle and nothing else is due. */
@@ -35,7 +45,9 @@ export class JobRunner {
   /** When every source is bounded, reads are taken in strict turn (see `run`). */
   private readonly deterministic: boolean;
 
-  constructor(readonly runtime: JobRuntime) {
+  private checkpoints: RunCheckpoints | null = null;
+
+  constructor(readonly runtime: JobRuntime, private readonly setupCheckpoints: (() => Promise<RunCheckpoints>) | null = null) {
     this.deterministic = runtime.plan.nodes.every((n) => n.kind !== 'source' || n.source.bounded);
   }
 
@@ -53,8 +65,15 @@ export class JobRunner {
     const ready: (ReadStatus | undefined)[] = tasks.map(() => undefined);
     let failure: unknown = null;
     try {
+      this.checkpoints = (await this.setupCheckpoints?.()) ?? null;
       await Promise.all(tasks.map((t) => t.reader.open()));
+      const tokens = (await this.checkpoints?.restore?.()) ?? null;
       await Promise.all(rt.writers.map((w) => w.writer.open()));
+      if (this.checkpoints !== null) {
+        // Publish what the restored checkpoint promised, discard what it did not (or, on a fresh
+        // start, everything a previous run left).
+        for (const w of rt.writers) await w.writer.recover?.(tokens?.get(w.node.id) ?? null);
+      }
       rt.open();
       let sinceYield = 0;
       while (!this.cancelled) {
@@ -97,26 +116,39 @@ export class JobRunner {
         if (failure !== null) throw failure;
         if (active === 0) break;
         rt.advanceProcessingTime(clock.now());
+        // Between rounds nothing is in flight: a consistent cut for a checkpoint.
+        if (this.checkpoints !== null) await this.checkpoints.coordinator.maybeStart(clock.now());
         for (const w of rt.writers) if (w.writer.backlog > w.writer.capacity) await w.writer.flush();
         if (!worked) {
           const wait = Math.max(0, Math.min(IDLE_POLL_MS, rt.nextDeadline() - clock.now()));
           const pending = inflight.filter((p): p is Promise<void> => p !== null);
           await Promise.race([...pending, clock.sleep(wait)]);
           sinceYield = 0;
-        } else if (++sinceYield >= BATCHES_PER_YIELD) {
+        } else if (++sinceYield >= BATCHES_PER_YIELD || this.checkpoints?.coordinator.pending === true) {
+          // While a checkpoint is being written, its file I/O needs the event loop every round.
           sinceYield = 0;
           await yieldToEventLoop();
         }
       }
       if (!this.cancelled) rt.finishOperators();
+      if (this.checkpoints !== null) {
+        // A final checkpoint commits what the end of input produced.
+        await this.checkpoints.coordinator.drain();
+        if (!this.cancelled) await this.checkpoints.coordinator.triggerAndWait();
+        this.checkpoints.coordinator.check();
+      }
       for (const w of rt.writers) await w.writer.flush();
     } finally {
+      // A checkpoint still being written must finish (or fail) before this run is over: its
+      // commit must not race a restart that restores an older checkpoint.
+      await this.checkpoints?.coordinator.drain().catch(() => {});
       await Promise.allSettled(inflight.filter((p) => p !== null));
       await Promise.allSettled(tasks.map((t) => t.reader.close()));
       await Promise.allSettled(rt.writers.map((w) => w.writer.close()));
     }
     return {
       job: rt.jobName, status: this.cancelled ? 'cancelled' : 'finished', durationMs: clock.now() - started, metrics: rt.metrics(),
+      checkpoints: this.checkpoints?.coordinator.history ?? [],
     };
   }
 }

@@ -2,6 +2,7 @@ import type { BadInputPolicy } from '../api/dead-letter.ts';
 import type { Sink, SinkWriter } from '../connectors/sink.ts';
 import type { SourceReader } from '../connectors/source.ts';
 import type { JobMetricsSnapshot } from '../metrics/operator-metrics.ts';
+import type { ResolvedCheckpointConfig } from '../checkpoint/checkpoint-config.ts';
 import type { SinkNode, SourceNode } from '../plan/node.ts';
 import type { WatermarkStrategy } from '../time/watermark-strategy.ts';
 import type { Plan } from '../plan/plan.ts';
@@ -19,6 +20,8 @@ export interface RuntimeOptions {
   readonly stateBackend: () => KeyedStateBackend;
   readonly badInput: BadInputPolicy;
   readonly log: (line: string) => void;
+  /** Checkpointing, if the job has it. */
+  readonly checkpoints?: ResolvedCheckpointConfig | null;
   /** Lets the test driver replace source readers with inputs it feeds by hand. */
   readonly readerFor?: (node: SourceNode) => SourceReader<unknown>;
   /** Lets the test driver replace sink writers with in-memory captures. */
@@ -35,6 +38,8 @@ export interface RuntimeOptions {
 export class JobRuntime implements ProcessingTimeScheduler {
   readonly nodes: RuntimeNode[] = [];
   readonly sources: SourceTask<unknown>[] = [];
+  /** For each source task, the id of its plan node. */
+  readonly sourceNodeIds: number[] = [];
   readonly writers: { node: RuntimeNode; writer: SinkWriter<unknown> }[] = [];
   private nextPt = Number.POSITIVE_INFINITY;
   readonly startedAt: number;
@@ -44,7 +49,7 @@ export class JobRuntime implements ProcessingTimeScheduler {
     const { batchSize, clock } = options;
     for (const n of plan.nodes) {
       const op = n.kind === 'sink'
-        ? new SinkOperator(options.writerFor?.(n) ?? (n.sink as Sink<unknown>).createWriter({ operatorName: n.name }))
+        ? new SinkOperator(options.writerFor?.(n) ?? (n.sink as Sink<unknown>).createWriter({ operatorName: n.name, guarantee: options.checkpoints?.guarantee ?? 'none' }))
         : createOperator(n, options.stateBackend);
       const node = new RuntimeNode(n.id, n.kind, n.name, op, n.inputs.length, batchSize, clock, this);
       this.nodes.push(node);
@@ -58,6 +63,7 @@ export class JobRuntime implements ProcessingTimeScheduler {
         const reader = options.readerFor?.(n) ?? n.source.createReader({
           operatorName: n.name, clock, batchSize, badInput: options.badInput,
         });
+        this.sourceNodeIds.push(n.id);
         this.sources.push(new SourceTask(node, reader, options.strategyFor?.(n) ?? n.strategy, options.badInput, options.log));
       }
     }

@@ -1,6 +1,7 @@
 import type { OutputTag } from '../api/output-tag.ts';
 import type { OperatorMetrics } from '../metrics/operator-metrics.ts';
 import type { Clock } from '../time/clock.ts';
+import type { KeyedStateBackend } from '../state/state-table.ts';
 import type { Batch } from './batch.ts';
 
 /** Where an operator emits: its main output and its side outputs. */
@@ -46,7 +47,10 @@ export interface Operator<I, O> {
   readonly generatesWatermarks?: boolean;
   /** Called after the final watermark when the input has ended. */
   finish?(): void;
+  /** Operator-local state that is not in `backend` (timers, panes), as structured-clonable data. */
   snapshot?(): unknown;
   restore?(state: unknown): void;
+  /** Keyed state, checkpointed incrementally by the runtime. */
+  readonly backend?: KeyedStateBackend;
   close?(): void;
 }

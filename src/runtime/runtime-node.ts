@@ -133,6 +133,18 @@ export class RuntimeNode implements BatchTarget, Output<unknown>, OperatorContex
     for (const side of this.sideOuts.values()) side.watermark(wm);
   }
 
+  /** Watermarks of this node, for checkpoints. */
+  watermarkState(): { watermark: number; inputs: number[]; idle: boolean[] } {
+    return { watermark: this.wm, inputs: [...this.inputWms], idle: [...this.inputIdle] };
+  }
+
+  /** Puts back checkpointed watermarks, before any record flows (nothing fires). */
+  restoreWatermarks(watermark: number, inputs: readonly number[]): void {
+    this.wm = watermark;
+    this.metrics.watermark = watermark;
+    for (let i = 0; i < this.inputWms.length && i < inputs.length; i++) this.inputWms[i] = inputs[i];
+  }
+
   /** For source nodes, which have no inputs: their split tracking decides idleness. */
   setSourceIdle(idle: boolean): void {
     if (this.idle === idle) return;

@@ -101,6 +101,21 @@ export class SourceTask<T> {
     this.node.advanceTo(Number.POSITIVE_INFINITY);
   }
 
+  /** Position and watermarks, for checkpoints (taken between batches). */
+  snapshotState(): { position: unknown; splitWatermarks: number[]; finished: boolean } {
+    return { position: this.reader.position(), splitWatermarks: [...this.splitWms], finished: this.finished };
+  }
+
+  /** Rewinds to a checkpointed position; call before the first read. */
+  restoreState(position: unknown, splitWatermarks: readonly number[]): void {
+    this.reader.seek(position);
+    const now = this.node.clock.now();
+    splitWatermarks.forEach((wm, s) => {
+      this.ensureSplit(s, now);
+      this.splitWms[s] = wm;
+    });
+  }
+
   /** Sets a split's watermark by hand (the test driver's `advanceWatermark`). */
   forceWatermark(split: number, wm: number): void {
     this.ensureSplit(split, this.node.clock.now());

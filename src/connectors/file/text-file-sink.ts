@@ -1,5 +1,6 @@
 import { type FileHandle, mkdir, open } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, extname } from 'node:path';
+import { PartFileWriter } from './part-file-writer.ts';
 import type { Sink, SinkWriter } from '../sink.ts';
 
 /** Turns records into text: an optional first line, then one line per record. */
@@ -24,6 +25,9 @@ export interface FileSinkOptions {
 /**
  * Writes records as lines to a file (created, with its directory, or truncated at open). Lines
  * are buffered and written in large chunks; above `bufferChars` the job waits for the disk.
+ * In a job with exactly-once checkpoints, `path` is a directory of part files committed with
+ * each checkpoint (see PartFileWriter); with at-least-once checkpoints the file is appended to
+ * and flushed at each checkpoint, so a restart may repeat records written after the last one.
  *
  * @example
  * textFileSink('out.txt', { kind: 'text', line: (v: string) => v });
@@ -32,7 +36,9 @@ export function textFileSink<T>(path: string, format: TextFormat<T>, options: Fi
   return {
     kind: format.kind,
     describe: () => `${format.kind}(${path})`,
-    createWriter: () => new TextFileWriter(path, format, options.bufferChars ?? 1 << 20),
+    createWriter: (ctx) => ctx.guarantee === 'exactly-once'
+      ? new PartFileWriter(path, extname(path) || '.txt', format, options.bufferChars ?? 1 << 20)
+      : new TextFileWriter(path, format, options.bufferChars ?? 1 << 20, ctx.guarantee === 'at-least-once'),
   };
 }
 
@@ -42,7 +48,7 @@ class TextFileWriter<T> implements SinkWriter<T> {
   private pending = 0;
   private first = true;
 
-  constructor(private readonly path: string, private readonly format: TextFormat<T>, readonly capacity: number) {}
+  constructor(private readonly path: string, private readonly format: TextFormat<T>, readonly capacity: number, private readonly append = false) {}
 
   get backlog(): number {
     return this.pending;
@@ -50,7 +56,12 @@ class TextFileWriter<T> implements SinkWriter<T> {
 
   async open(): Promise<void> {
     await mkdir(dirname(this.path), { recursive: true });
-    this.fh = await open(this.path, 'w');
+    this.fh = await open(this.path, this.append ? 'a' : 'w');
+  }
+
+  /** At-least-once, fresh start: begin with an empty file. */
+  async recover(token: unknown): Promise<void> {
+    if (token === null && this.append) await this.fh!.truncate(0);
   }
 
   write(values: readonly T[], _times: readonly number[], length: number): void {

@@ -30,7 +30,7 @@ export class KeyedProcessOperator<I, O> implements Operator<I, O>, OnTimerContex
   constructor(
     private readonly key: (value: I) => Key,
     private readonly fn: KeyedProcessFunction<Key, I, O>,
-    private readonly backend: KeyedStateBackend,
+    readonly backend: KeyedStateBackend,
   ) {}
 
   open(ctx: OperatorContext, out: Output<O>): void {
@@ -46,6 +46,7 @@ export class KeyedProcessOperator<I, O> implements Operator<I, O>, OnTimerContex
       getAggregatingState: (n, a, o) => store.getAggregatingState(n, a, o),
     };
     this.fn.open?.(runtime);
+    this.schedule(); // timers restored from a checkpoint
   }
 
   process(batch: Batch<I>): void {
@@ -73,15 +74,15 @@ export class KeyedProcessOperator<I, O> implements Operator<I, O>, OnTimerContex
 
   close(): void {
     this.fn.close?.();
+    this.backend.close();
   }
 
   snapshot(): unknown {
-    return { state: this.backend.snapshot(), eventTimers: this.eventTimers.snapshot(), procTimers: this.procTimers.snapshot() };
+    return { eventTimers: this.eventTimers.snapshot(), procTimers: this.procTimers.snapshot() };
   }
 
   restore(state: unknown): void {
-    const s = state as { state: unknown; eventTimers: [Key, number][]; procTimers: [Key, number][] };
-    this.backend.restore(s.state);
+    const s = state as { eventTimers: [Key, number][]; procTimers: [Key, number][] };
     this.eventTimers.restore(s.eventTimers);
     this.procTimers.restore(s.procTimers);
   }

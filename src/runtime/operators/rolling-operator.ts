@@ -18,7 +18,7 @@ export class RollingOperator<T, ACC, O> implements Operator<T, O> {
     private readonly key: (value: T) => Key,
     private readonly agg: AggregateFunction<T, ACC, unknown>,
     private readonly emit: (key: Key, result: any, value: T) => O,
-    private readonly backend: KeyedStateBackend,
+    readonly backend: KeyedStateBackend,
   ) {}
 
   open(_ctx: OperatorContext, out: Output<O>): void {
@@ -38,11 +38,7 @@ export class RollingOperator<T, ACC, O> implements Operator<T, O> {
     }
   }
 
-  snapshot(): unknown {
-    return this.backend.snapshot();
-  }
-
-  restore(state: unknown): void {
-    this.backend.restore(state);
+  close(): void {
+    this.backend.close();
   }
 }

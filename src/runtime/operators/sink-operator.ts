@@ -6,7 +6,7 @@ import type { Operator, OperatorContext, Output } from '../operator.ts';
  * Hands batches to a sink writer (which only buffers; the runner does the I/O).
  *
  * @example
- * new SinkOperator(sinks.collect().createWriter({ operatorName: 'out' }));
+ * new SinkOperator(sinks.collect().createWriter({ operatorName: 'out', guarantee: 'none' }));
  */
 export class SinkOperator<T> implements Operator<T, never> {
   constructor(readonly writer: SinkWriter<T>) {}

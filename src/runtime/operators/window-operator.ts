@@ -61,6 +61,7 @@ export class WindowOperator<T> implements Operator<T, unknown>, TriggerContext, 
   open(ctx: OperatorContext, out: Output<unknown>): void {
     this.ctx = ctx;
     this.out = out;
+    this.requestPt(); // timers restored from a checkpoint
   }
 
   process(batch: Batch<T>): void {
@@ -120,6 +121,35 @@ export class WindowOperator<T> implements Operator<T, unknown>, TriggerContext, 
       if (t.ws.live && !this.spec.assigner.isEventTime && t.time >= this.cleanupTime(t.ws.window)) this.dispose(t.ws);
     }
     if (now !== Number.POSITIVE_INFINITY) this.requestPt();
+  }
+
+  /** Every live window with its contents, trigger state and timers. */
+  snapshot(): unknown {
+    const windows: WindowState[] = [];
+    for (const m of this.byKey.values()) for (const ws of m.values()) windows.push(ws);
+    for (const list of this.sessions.values()) windows.push(...list);
+    return { windows: windows.filter((w) => w.live) };
+  }
+
+  restore(state: unknown): void {
+    this.byKey.clear();
+    this.sessions.clear();
+    this.etHeap.clear();
+    this.ptHeap.clear();
+    for (const ws of (state as { windows: WindowState[] }).windows) {
+      if (this.spec.assigner.isMerging) {
+        let list = this.sessions.get(ws.key);
+        if (list === undefined) this.sessions.set(ws.key, (list = []));
+        list.push(ws);
+      } else {
+        let m = this.byKey.get(ws.key);
+        if (m === undefined) this.byKey.set(ws.key, (m = new Map()));
+        m.set(ws.window.start, ws);
+      }
+      for (const time of ws.etTimers) this.etHeap.push(time, { ws, time });
+      for (const time of ws.ptTimers) this.ptHeap.push(time, { ws, time });
+    }
+    for (const list of this.sessions.values()) list.sort((a, b) => a.window.start - b.window.start);
   }
 
   // --- per-window state --------------------------------------------------------------------------

@@ -1,0 +1,219 @@
+import type { Manifest, OperatorEntry, SinkEntry, SourceEntry } from './manifest.ts';
+import { encodeTime, type FileRef } from './manifest.ts';
+import type { JobRuntime } from '../runtime/job-runtime.ts';
+import type { ResolvedCheckpointConfig } from './checkpoint-config.ts';
+import { checkpointDirName, type CheckpointStorage } from './checkpoint-storage.ts';
+import { stateId } from './operator-id.ts';
+import { encodeState } from './snapshot-codec.ts';
+
+/** One completed or failed checkpoint, for metrics and the UI. */
+export interface CheckpointRecord {
+  readonly id: number;
+  readonly status: 'completed' | 'failed';
+  readonly startedAt: number;
+  readonly durationMs: number;
+  /** Time the job was paused for the synchronous part (snapshot + sink pre-commit). */
+  readonly syncMs: number;
+  readonly bytes: number;
+  readonly error?: string;
+}
+
+interface Cut {
+  readonly id: number;
+  readonly startedAt: number;
+  readonly syncMs: number;
+  readonly operators: { entry: Omit<OperatorEntry, 'local' | 'keyed'>; local: unknown; keyed: unknown; keyedIsFull: boolean; hasLocal: boolean; hasKeyed: boolean }[];
+  readonly sources: SourceEntry[];
+  readonly sinks: SinkEntry[];
+}
+
+/**
+ * Takes checkpoints of a running job. The step loop calls `maybeStart` between rounds of source
+ * batches: at that moment no record is in flight anywhere in the graph (every operator has
+ * processed every batch handed to it), so barriers are in effect injected at every source at once
+ * and aligned at every multi-input operator without waiting. The cut is snapshotted
+ * synchronously, sinks pre-commit, then the files are written while processing goes on; when the
+ * manifest is durable, the sinks commit.
+ *
+ * Keyed state is incremental: each checkpoint writes what changed since the previous one, and a
+ * full snapshot every `maxDeltaChain` checkpoints (or after a failure, when a delta is lost).
+ *
+ * @example
+ * const coordinator = new CheckpointCoordinator(runtime, config, storage, log, startId);
+ */
+export class CheckpointCoordinator {
+  readonly history: CheckpointRecord[] = [];
+  private nextId: number;
+  private nextDue: number;
+  private inFlight: Promise<void> | null = null;
+  private failures = 0;
+  private fatal: Error | null = null;
+  /** Keyed-state file chain per operator id, as of the last completed checkpoint. */
+  private chains = new Map<string, FileRef[]>();
+  private retained: Manifest[] = [];
+  private lastEnd = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly runtime: JobRuntime,
+    private readonly config: ResolvedCheckpointConfig,
+    private readonly storage: CheckpointStorage,
+    private readonly log: (line: string) => void,
+    startId: number,
+  ) {
+    this.nextId = startId + 1;
+    this.nextDue = runtime.nodes[0].clock.now() + config.intervalMs;
+  }
+
+  /** Throws if checkpoints have failed more often in a row than tolerated. */
+  check(): void {
+    if (this.fatal !== null) throw this.fatal;
+  }
+
+  get pending(): boolean {
+    return this.inFlight !== null;
+  }
+
+  /** Starts a checkpoint if one is due; resolves once processing may go on. */
+  async maybeStart(now: number): Promise<void> {
+    this.check();
+    if (this.inFlight !== null || now < this.nextDue || now < this.lastEnd + this.config.minPauseMs) return;
+    await this.start(now);
+  }
+
+  /** Starts a checkpoint now (for savepoints and tests); resolves when it has completed. */
+  async triggerAndWait(): Promise<CheckpointRecord> {
+    if (this.inFlight !== null) await this.inFlight;
+    await this.start(this.runtime.nodes[0].clock.now());
+    await this.inFlight;
+    return this.history[this.history.length - 1];
+  }
+
+  /** Waits for the checkpoint in flight, if any. */
+  async drain(): Promise<void> {
+    if (this.inFlight !== null) await this.inFlight;
+  }
+
+  private async start(now: number): Promise<void> {
+    const clock = this.runtime.nodes[0].clock;
+    const id = this.nextId++;
+    this.nextDue = now + this.config.intervalMs;
+    const cut = this.snapshot(id, now);
+    // Sinks seal what they hold for this checkpoint; processing waits for it.
+    const sinks: SinkEntry[] = [];
+    for (const w of this.runtime.writers) {
+      const sid = stateId(this.runtime.plan.nodes[w.node.id]);
+      if (this.config.guarantee === 'exactly-once' && w.writer.preCommit) sinks.push({ id: sid, token: await w.writer.preCommit(id) });
+      else await w.writer.flush();
+    }
+    const full: Cut = { ...cut, sinks, syncMs: clock.now() - now };
+    this.inFlight = this.persist(full).finally(() => {
+      this.inFlight = null;
+      this.lastEnd = clock.now();
+    });
+  }
+
+  /** The synchronous part: everything is copied out before the next record moves. */
+  private snapshot(id: number, now: number): Omit<Cut, 'sinks' | 'syncMs'> {
+    const rt = this.runtime;
+    const operators: Cut['operators'] = [];
+    for (const node of rt.nodes) {
+      const plan = rt.plan.nodes[node.id];
+      if (plan.kind === 'source' || plan.kind === 'sink') continue;
+      const op = node.op;
+      const sid = stateId(plan);
+      const backend = op?.backend;
+      let keyed: unknown = null;
+      let keyedIsFull = false;
+      let keyCount = 0;
+      let stateBytes = 0;
+      if (backend !== undefined) {
+        const chain = this.chains.get(sid);
+        const changes = backend.changes();
+        keyedIsFull = chain === undefined || chain.length >= this.config.maxDeltaChain;
+        keyed = keyedIsFull ? backend.snapshot() : changes;
+        for (const s of backend.stats()) {
+          keyCount += s.keys;
+          stateBytes += s.bytes;
+        }
+      }
+      const wm = node.watermarkState();
+      operators.push({
+        entry: {
+          id: sid, kind: plan.kind, name: plan.name, hasUid: plan.uid !== null, keyCount, stateBytes,
+          watermark: encodeTime(wm.watermark), inputWatermarks: wm.inputs.map(encodeTime),
+        },
+        local: op?.snapshot?.() ?? null,
+        hasLocal: op?.snapshot !== undefined,
+        keyed,
+        keyedIsFull,
+        hasKeyed: backend !== undefined,
+      });
+    }
+    const sources: SourceEntry[] = rt.sources.map((task, i) => {
+      const s = task.snapshotState();
+      return {
+        id: stateId(rt.plan.nodes[rt.sourceNodeIds[i]]), position: s.position,
+        splitWatermarks: s.splitWatermarks.map(encodeTime), watermark: encodeTime(task.node.currentWatermark()), finished: s.finished,
+      };
+    });
+    return { id, startedAt: now, operators, sources };
+  }
+
+  /** The asynchronous part: files, then the manifest, then the sinks' commit. */
+  private async persist(cut: Cut): Promise<void> {
+    const clock = this.runtime.nodes[0].clock;
+    const dir = checkpointDirName(cut.id);
+    let bytes = 0;
+    try {
+      const work = (async () => {
+        const entries: OperatorEntry[] = [];
+        const newChains = new Map<string, FileRef[]>();
+        for (const [i, o] of cut.operators.entries()) {
+          const local = o.hasLocal ? await this.storage.writeFile(dir, `op${i}-local.bin`, encodeState(o.local)) : null;
+          let keyed: FileRef[] = [];
+          if (o.hasKeyed) {
+            const ref = await this.storage.writeFile(dir, `op${i}-keyed-${o.keyedIsFull ? 'full' : 'delta'}.bin`, encodeState(o.keyed));
+            keyed = o.keyedIsFull ? [ref] : [...(this.chains.get(o.entry.id) ?? []), ref];
+            newChains.set(o.entry.id, keyed);
+          }
+          bytes += (local?.bytes ?? 0) + (keyed[keyed.length - 1]?.bytes ?? 0);
+          entries.push({ ...o.entry, local, keyed });
+        }
+        const manifest = await this.storage.writeManifest(dir, {
+          format: 1, kind: 'checkpoint', id: cut.id, job: this.runtime.jobName, createdAt: cut.startedAt,
+          durationMs: clock.now() - cut.startedAt, operators: entries, sources: cut.sources, sinks: cut.sinks,
+        });
+        return { manifest, newChains };
+      })();
+      const { manifest, newChains } = await withTimeout(work, this.config.timeoutMs, `checkpoint ${cut.id} timed out after ${this.config.timeoutMs} ms`);
+      this.chains = newChains;
+      this.failures = 0;
+      for (const w of this.runtime.writers) {
+        const token = cut.sinks.find((s) => s.id === stateId(this.runtime.plan.nodes[w.node.id]));
+        if (token !== undefined) await w.writer.commit?.(cut.id, token.token);
+      }
+      this.retained = [manifest, ...this.retained].slice(0, this.config.retain);
+      await this.storage.retain(this.config.retain, this.retained);
+      this.history.push({ id: cut.id, status: 'completed', startedAt: cut.startedAt, durationMs: clock.now() - cut.startedAt, syncMs: cut.syncMs, bytes });
+    } catch (e) {
+      // The deltas taken for this checkpoint are gone: the next one must write full state.
+      this.chains.clear();
+      this.failures++;
+      const message = e instanceof Error ? e.message : String(e);
+      this.history.push({ id: cut.id, status: 'failed', startedAt: cut.startedAt, durationMs: clock.now() - cut.startedAt, syncMs: cut.syncMs, bytes, error: message });
+      this.log(`checkpoint ${cut.id} failed (${this.failures} in a row, ${this.config.tolerableFailures} tolerated): ${message}`);
+      if (this.failures > this.config.tolerableFailures) {
+        this.fatal = new Error(`job failed: ${this.failures} checkpoints failed in a row (tolerated: ${this.config.tolerableFailures}); last: ${message}`);
+      }
+    }
+    if (this.history.length > 100) this.history.splice(0, this.history.length - 100);
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
