@@ -104,6 +104,26 @@ test('file source position: seek resumes exactly after the last record read', as
   assert.deepEqual(rest, [3, 4, 5, 6, 7, 8, 9]);
 });
 
+test('file batches are always full (except at the end of a file), whatever the disk returns', async () => {
+  const d = dir();
+  const file = join(d, 'big.jsonl');
+  // 40 000 lines of ~60 bytes: well over the reader's 1 MiB chunk.
+  writeFileSync(file, Array.from({ length: 40_000 }, (_, i) => JSON.stringify({ i, pad: 'x'.repeat(40) })).join('\n'));
+  const ctx = { operatorName: 'in', clock: systemClock, batchSize: 1_000, badInput: 'dead-letter' as const };
+  const reader = sources.jsonl<{ i: number }>(file).createReader(ctx);
+  await reader.open();
+  const batch: SourceBatch<{ i: number }> = { split: 0, values: [], times: [], length: 0, deadLetters: [] };
+  const sizes: number[] = [];
+  let next = 0;
+  while ((await reader.read(batch)) !== 'end') {
+    sizes.push(batch.length);
+    for (let k = 0; k < batch.length; k++) assert.equal(batch.values[k].i, next++);
+  }
+  await reader.close();
+  assert.equal(next, 40_000);
+  assert.deepEqual(new Set(sizes), new Set([1_000]));
+});
+
 test('jsonl and csv sinks write what they receive', async () => {
   const d = dir();
   const env = StreamEnvironment.create();

@@ -63,28 +63,35 @@ class FileReader<T> implements SourceReader<T> {
     }
   }
 
+  /**
+   * Fills the batch completely (a batch ends early only at the end of a file), so batch
+   * boundaries, and with them watermarks, do not depend on how the disk returns data: a replay
+   * from a checkpointed position sees the same batches as the first run.
+   */
   read(batch: SourceBatch<T>): ReadStatus | Promise<ReadStatus> {
     batch.length = 0;
-    if (this.lines !== null && this.lines.hasLine()) {
+    const lines = this.lines;
+    if (lines !== null && lines.hasLine()) {
       this.take(batch);
-      return 'data';
+      if (batch.length === this.ctx.batchSize) return 'data';
+      if (lines.done && (batch.length > 0 || batch.deadLetters.length > 0)) return 'data';
     }
     return this.readSlow(batch);
   }
 
   private async readSlow(batch: SourceBatch<T>): Promise<ReadStatus> {
     for (;;) {
-      if (this.pos.file >= this.files.length) return 'end';
+      if (this.pos.file >= this.files.length) return batch.length > 0 || batch.deadLetters.length > 0 ? 'data' : 'end';
       if (this.lines === null) {
         this.lines = new LineReader(this.files[this.pos.file], this.pos.offset, this.pos.line);
         await this.lines.open();
       }
-      if (this.lines.hasLine() || (await this.lines.fill() && this.lines.hasLine())) {
-        this.take(batch);
-        if (batch.length > 0 || batch.deadLetters.length > 0) return 'data';
-        continue;
-      }
+      if (!this.lines.hasLine()) await this.lines.fill();
+      this.take(batch);
+      if (batch.length === this.ctx.batchSize) return 'data';
       if (this.lines.done) {
+        // A batch holds one split: the next file starts the next batch.
+        if (batch.length > 0 || batch.deadLetters.length > 0) return 'data';
         await this.lines.close();
         this.lines = null;
         this.pos = { file: this.pos.file + 1, offset: 0, line: 0, header: undefined };
@@ -92,13 +99,13 @@ class FileReader<T> implements SourceReader<T> {
     }
   }
 
-  /** Parses buffered lines into the batch, up to its size. */
+  /** Parses buffered lines into the batch after what it holds, up to its size. */
   private take(batch: SourceBatch<T>): void {
     const lines = this.lines!;
     const format = this.format;
     const file = this.files[this.pos.file];
     const max = this.ctx.batchSize;
-    let n = 0;
+    let n = batch.length;
     while (n < max && lines.hasLine()) {
       const text = lines.nextLine();
       const lineNo = lines.line;
