@@ -13,6 +13,8 @@ import { WatermarkStrategy } from '../time/watermark-strategy.ts';
 import { type CheckpointConfig, type ResolvedCheckpointConfig, resolveCheckpointConfig } from '../checkpoint/checkpoint-config.ts';
 import type { RestoreRequest } from '../checkpoint/restore-request.ts';
 import { setupCheckpoints } from '../checkpoint/setup-checkpoints.ts';
+import { restartDelay, type RestartStrategy } from '../checkpoint/restart-strategy.ts';
+import type { CheckpointRecord } from '../checkpoint/checkpoint-coordinator.ts';
 import { cliHook } from './cli-hook.ts';
 import { type DataStream, DataStreamImpl } from './data-stream.ts';
 import type { BadInputPolicy } from './dead-letter.ts';
@@ -39,6 +41,8 @@ export interface EnvironmentOptions {
   readonly checkpoints?: CheckpointConfig | null;
   /** Where a job with checkpoints starts (default: its newest valid checkpoint, if any). */
   readonly restore?: RestoreRequest;
+  /** Restarts from the latest checkpoint after a failure (default: none; needs checkpoints). */
+  readonly restartStrategy?: RestartStrategy;
 }
 
 /**
@@ -54,6 +58,12 @@ export interface JobHandle {
   readonly result: Promise<JobResult>;
   metrics(): JobMetricsSnapshot;
   cancel(): void;
+  /** Completed and failed checkpoints of the current attempt. */
+  checkpoints(): readonly CheckpointRecord[];
+  /** Writes a savepoint (full, self-contained) to `path` at the next batch boundary; resolves with its path. */
+  savepoint(path: string): Promise<string>;
+  /** Writes a savepoint, then stops the job. */
+  stopWithSavepoint(path: string): Promise<string>;
 }
 
 /**
@@ -84,6 +94,7 @@ export class StreamEnvironment {
       log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
       checkpoints: options.checkpoints ? resolveCheckpointConfig(options.checkpoints) : null,
       restore: options.restore ?? { from: 'latest' },
+      restartStrategy: options.restartStrategy ?? { kind: 'none' },
     });
   }
 
@@ -129,19 +140,57 @@ export class StreamEnvironment {
     if (hook?.mode === 'explain') {
       hook.explained(jobName, explain(plan, jobName));
       const metrics = { job: jobName, startedAt: 0, now: 0, recordsIn: 0, recordsOut: 0, lateDropped: 0, lateToSideOutput: 0, deadLetters: 0, watermark: Number.NEGATIVE_INFINITY, operators: [] };
-      const handle: JobHandle = { name: jobName, result: Promise.resolve({ job: jobName, status: 'cancelled', durationMs: 0, metrics, checkpoints: [] }), metrics: () => metrics, cancel: () => {} };
+      const none = () => Promise.reject(new Error('explain mode: the job does not run'));
+      const handle: JobHandle = {
+        name: jobName, result: Promise.resolve({ job: jobName, status: 'cancelled', durationMs: 0, metrics, checkpoints: [], restarts: 0 }),
+        metrics: () => metrics, cancel: () => {}, checkpoints: () => [], savepoint: none, stopWithSavepoint: none,
+      };
       return handle;
     }
     validatePlan(plan);
-    const runtime = new JobRuntime(plan, jobName, this.runtimeOptions());
     const cp = this.options.checkpoints;
-    const request = hook?.restore ?? this.options.restore;
-    const runner = new JobRunner(runtime, cp === null ? null : () => setupCheckpoints(runtime, cp, request, this.options.log));
+    const strategy = this.options.restartStrategy;
+    if (strategy.kind !== 'none' && cp === null) throw new Error('restartStrategy needs checkpoints: a restart resumes from the latest checkpoint');
+    const log = this.options.log;
+    let runtime = new JobRuntime(plan, jobName, this.runtimeOptions());
+    let runner = new JobRunner(runtime, null);
+    let cancelled = false;
+    const attemptRun = (request: RestoreRequest) => {
+      runner = new JobRunner(runtime, cp === null ? null : () => setupCheckpoints(runtime, cp, request, log));
+      if (cancelled) runner.cancel();
+      return runner.run();
+    };
+    const result = (async () => {
+      let request = hook?.restore ?? this.options.restore;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const r = await attemptRun(request);
+          return { ...r, restarts: attempt - 1 };
+        } catch (e) {
+          const delay = cancelled ? null : restartDelay(strategy, attempt);
+          if (delay === null) throw e;
+          log(`job '${jobName}' failed (attempt ${attempt}): ${e instanceof Error ? e.message : String(e)}; restarting from the latest checkpoint in ${delay} ms`);
+          await this.options.clock.sleep(delay);
+          runtime = new JobRuntime(plan, jobName, this.runtimeOptions());
+          request = { from: 'latest' };
+        }
+      }
+    })();
     const handle: JobHandle = {
       name: jobName,
-      result: runner.run(),
+      result,
       metrics: () => runtime.metrics(),
-      cancel: () => runner.cancel(),
+      cancel: () => {
+        cancelled = true;
+        runner.cancel();
+      },
+      checkpoints: () => runner.checkpointHistory(),
+      savepoint: (path) => runner.savepoint(path),
+      stopWithSavepoint: async (path) => {
+        const written = await runner.savepoint(path);
+        handle.cancel();
+        return written;
+      },
     };
     this.current = handle;
     hook?.started(handle);

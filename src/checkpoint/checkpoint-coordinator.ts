@@ -2,7 +2,8 @@ import type { Manifest, OperatorEntry, SinkEntry, SourceEntry } from './manifest
 import { encodeTime, type FileRef } from './manifest.ts';
 import type { JobRuntime } from '../runtime/job-runtime.ts';
 import type { ResolvedCheckpointConfig } from './checkpoint-config.ts';
-import { checkpointDirName, type CheckpointStorage } from './checkpoint-storage.ts';
+import { basename, dirname, resolve } from 'node:path';
+import { checkpointDirName, CheckpointStorage } from './checkpoint-storage.ts';
 import { stateId } from './operator-id.ts';
 import { encodeState } from './snapshot-codec.ts';
 
@@ -52,6 +53,7 @@ export class CheckpointCoordinator {
   private chains = new Map<string, FileRef[]>();
   private retained: Manifest[] = [];
   private lastEnd = Number.NEGATIVE_INFINITY;
+  private savepointRequests: { path: string; resolve: (path: string) => void; reject: (e: Error) => void }[] = [];
 
   constructor(
     private readonly runtime: JobRuntime,
@@ -73,11 +75,28 @@ export class CheckpointCoordinator {
     return this.inFlight !== null;
   }
 
-  /** Starts a checkpoint if one is due; resolves once processing may go on. */
+  /** Starts a checkpoint (or a requested savepoint) if one is due; resolves once processing may go on. */
   async maybeStart(now: number): Promise<void> {
     this.check();
-    if (this.inFlight !== null || now < this.nextDue || now < this.lastEnd + this.config.minPauseMs) return;
+    if (this.inFlight !== null) return;
+    const sp = this.savepointRequests.shift();
+    if (sp !== undefined) {
+      await this.start(now, sp.path);
+      const id = this.nextId - 1;
+      void this.inFlight!.then(() => {
+        const rec = this.history.find((h) => h.id === id);
+        if (rec?.status === 'completed') sp.resolve(resolve(sp.path));
+        else sp.reject(new Error(`savepoint to ${sp.path} failed: ${rec?.error ?? 'unknown error'}`));
+      });
+      return;
+    }
+    if (now < this.nextDue || now < this.lastEnd + this.config.minPauseMs) return;
     await this.start(now);
+  }
+
+  /** Asks for a savepoint at the next batch boundary. */
+  requestSavepoint(path: string): Promise<string> {
+    return new Promise((res, rej) => this.savepointRequests.push({ path, resolve: res, reject: rej }));
   }
 
   /** Starts a checkpoint now (for savepoints and tests); resolves when it has completed. */
@@ -93,11 +112,11 @@ export class CheckpointCoordinator {
     if (this.inFlight !== null) await this.inFlight;
   }
 
-  private async start(now: number): Promise<void> {
+  private async start(now: number, savepointPath: string | null = null): Promise<void> {
     const clock = this.runtime.nodes[0].clock;
     const id = this.nextId++;
-    this.nextDue = now + this.config.intervalMs;
-    const cut = this.snapshot(id, now);
+    if (savepointPath === null) this.nextDue = now + this.config.intervalMs;
+    const cut = this.snapshot(id, now, savepointPath !== null);
     // Sinks seal what they hold for this checkpoint; processing waits for it.
     const sinks: SinkEntry[] = [];
     for (const w of this.runtime.writers) {
@@ -106,14 +125,17 @@ export class CheckpointCoordinator {
       else await w.writer.flush();
     }
     const full: Cut = { ...cut, sinks, syncMs: clock.now() - now };
-    this.inFlight = this.persist(full).finally(() => {
+    const target = savepointPath === null
+      ? { storage: this.storage, dir: checkpointDirName(id), kind: 'checkpoint' as const }
+      : { storage: new CheckpointStorage(dirname(resolve(savepointPath))), dir: basename(resolve(savepointPath)), kind: 'savepoint' as const };
+    this.inFlight = this.persist(full, target).finally(() => {
       this.inFlight = null;
       this.lastEnd = clock.now();
     });
   }
 
   /** The synchronous part: everything is copied out before the next record moves. */
-  private snapshot(id: number, now: number): Omit<Cut, 'sinks' | 'syncMs'> {
+  private snapshot(id: number, now: number, forceFull: boolean): Omit<Cut, 'sinks' | 'syncMs'> {
     const rt = this.runtime;
     const operators: Cut['operators'] = [];
     for (const node of rt.nodes) {
@@ -129,7 +151,7 @@ export class CheckpointCoordinator {
       if (backend !== undefined) {
         const chain = this.chains.get(sid);
         const changes = backend.changes();
-        keyedIsFull = chain === undefined || chain.length >= this.config.maxDeltaChain;
+        keyedIsFull = forceFull || chain === undefined || chain.length >= this.config.maxDeltaChain;
         keyed = keyedIsFull ? backend.snapshot() : changes;
         for (const s of backend.stats()) {
           keyCount += s.keys;
@@ -160,40 +182,45 @@ export class CheckpointCoordinator {
   }
 
   /** The asynchronous part: files, then the manifest, then the sinks' commit. */
-  private async persist(cut: Cut): Promise<void> {
+  private async persist(cut: Cut, target: { storage: CheckpointStorage; dir: string; kind: 'checkpoint' | 'savepoint' }): Promise<void> {
     const clock = this.runtime.nodes[0].clock;
-    const dir = checkpointDirName(cut.id);
+    const { dir, storage, kind } = target;
+    const savepoint = kind === 'savepoint';
     let bytes = 0;
     try {
       const work = (async () => {
         const entries: OperatorEntry[] = [];
         const newChains = new Map<string, FileRef[]>();
         for (const [i, o] of cut.operators.entries()) {
-          const local = o.hasLocal ? await this.storage.writeFile(dir, `op${i}-local.bin`, encodeState(o.local)) : null;
+          const local = o.hasLocal ? await storage.writeFile(dir, `op${i}-local.bin`, encodeState(o.local)) : null;
           let keyed: FileRef[] = [];
           if (o.hasKeyed) {
-            const ref = await this.storage.writeFile(dir, `op${i}-keyed-${o.keyedIsFull ? 'full' : 'delta'}.bin`, encodeState(o.keyed));
+            const ref = await storage.writeFile(dir, `op${i}-keyed-${o.keyedIsFull ? 'full' : 'delta'}.bin`, encodeState(o.keyed));
             keyed = o.keyedIsFull ? [ref] : [...(this.chains.get(o.entry.id) ?? []), ref];
             newChains.set(o.entry.id, keyed);
           }
           bytes += (local?.bytes ?? 0) + (keyed[keyed.length - 1]?.bytes ?? 0);
           entries.push({ ...o.entry, local, keyed });
         }
-        const manifest = await this.storage.writeManifest(dir, {
-          format: 1, kind: 'checkpoint', id: cut.id, job: this.runtime.jobName, createdAt: cut.startedAt,
+        const manifest = await storage.writeManifest(dir, {
+          format: 1, kind, id: cut.id, job: this.runtime.jobName, createdAt: cut.startedAt,
           durationMs: clock.now() - cut.startedAt, operators: entries, sources: cut.sources, sinks: cut.sinks,
         });
         return { manifest, newChains };
       })();
       const { manifest, newChains } = await withTimeout(work, this.config.timeoutMs, `checkpoint ${cut.id} timed out after ${this.config.timeoutMs} ms`);
-      this.chains = newChains;
+      // A savepoint used up the change tracking: the next checkpoint writes full state.
+      if (savepoint) this.chains.clear();
+      else this.chains = newChains;
       this.failures = 0;
       for (const w of this.runtime.writers) {
         const token = cut.sinks.find((s) => s.id === stateId(this.runtime.plan.nodes[w.node.id]));
         if (token !== undefined) await w.writer.commit?.(cut.id, token.token);
       }
-      this.retained = [manifest, ...this.retained].slice(0, this.config.retain);
-      await this.storage.retain(this.config.retain, this.retained);
+      if (!savepoint) {
+        this.retained = [manifest, ...this.retained].slice(0, this.config.retain);
+        await this.storage.retain(this.config.retain, this.retained);
+      }
       this.history.push({ id: cut.id, status: 'completed', startedAt: cut.startedAt, durationMs: clock.now() - cut.startedAt, syncMs: cut.syncMs, bytes });
     } catch (e) {
       // The deltas taken for this checkpoint are gone: the next one must write full state.

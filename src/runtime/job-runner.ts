@@ -24,6 +24,8 @@ export interface JobResult {
   readonly metrics: JobMetricsSnapshot;
   /** Checkpoints taken during the run (empty without checkpointing). */
   readonly checkpoints: readonly CheckpointRecord[];
+  /** How many times the job was restarted after a failure. */
+  readonly restarts: number;
 }
 
 /** Longest wait (ms of the injected clock) when every source is idle and nothing else is due. */
@@ -49,6 +51,16 @@ export class JobRunner {
 
   constructor(readonly runtime: JobRuntime, private readonly setupCheckpoints: (() => Promise<RunCheckpoints>) | null = null) {
     this.deterministic = runtime.plan.nodes.every((n) => n.kind !== 'source' || n.source.bounded);
+  }
+
+  checkpointHistory(): readonly CheckpointRecord[] {
+    return this.checkpoints?.coordinator.history ?? [];
+  }
+
+  /** A savepoint at the next batch boundary. */
+  async savepoint(path: string): Promise<string> {
+    if (this.checkpoints === null) throw new Error('savepoints need checkpoints: create the environment with { checkpoints: { dir } }');
+    return this.checkpoints.coordinator.requestSavepoint(path);
   }
 
   /** Stops at the next batch boundary; the run resolves with status 'cancelled'. */
@@ -139,6 +151,7 @@ export class JobRunner {
       }
       for (const w of rt.writers) await w.writer.flush();
     } finally {
+      rt.closeOperators();
       // A checkpoint still being written must finish (or fail) before this run is over: its
       // commit must not race a restart that restores an older checkpoint.
       await this.checkpoints?.coordinator.drain().catch(() => {});
@@ -148,7 +161,7 @@ export class JobRunner {
     }
     return {
       job: rt.jobName, status: this.cancelled ? 'cancelled' : 'finished', durationMs: clock.now() - started, metrics: rt.metrics(),
-      checkpoints: this.checkpoints?.coordinator.history ?? [],
+      checkpoints: this.checkpoints?.coordinator.history ?? [], restarts: 0,
     };
   }
 }

@@ -100,9 +100,13 @@ export class JobRuntime implements ProcessingTimeScheduler {
     return this.sources.every((s) => s.finished);
   }
 
-  /** After every source has ended: lets operators flush, then closes them. */
+  /** After every source has ended: lets operators emit what they still hold. */
   finishOperators(): void {
     for (const n of this.nodes) n.finish();
+  }
+
+  /** Releases operators (and their state backends); after the final checkpoint. */
+  closeOperators(): void {
     for (const n of this.nodes) n.op?.close?.();
   }
 

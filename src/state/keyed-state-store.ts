@@ -7,6 +7,9 @@ import type {
 } from './state-types.ts';
 import { TtlTable } from './ttl-table.ts';
 
+/** Table holding the schema version of each state of an operator. */
+const VERSIONS = '__schema_versions';
+
 /**
  * Hands out keyed state handles over a backend; what process functions see as `getState` & co.
  *
@@ -24,10 +27,36 @@ export class KeyedStateStore {
   ) {}
 
   private table<V>(name: string, options?: StateOptions): StateTable<V> {
+    if (name.startsWith('__')) throw new Error(`state names starting with '__' are reserved for Eddy: '${name}'`);
     if (this.names.has(name)) throw new Error(`state '${name}' is declared twice in the same operator; give each state its own name`);
     this.names.add(name);
     const raw = this.backend.table<V>(name);
+    this.checkVersion(name, raw, options);
     return options?.ttl ? new TtlTable<V>(raw as never, options.ttl, this.clock) : raw;
+  }
+
+  /** Restored state written under another schema version is migrated now, or refused. */
+  private checkVersion(name: string, raw: StateTable<unknown>, options?: StateOptions): void {
+    const versions = this.backend.table<number>(VERSIONS);
+    const want = options?.version ?? 1;
+    const stored = versions.get(name) ?? (raw.size > 0 ? 1 : want);
+    if (stored !== want) {
+      if (stored > want) throw new Error(`state '${name}' was written with schema version ${stored}, newer than this job's ${want}`);
+      const migrate = options?.migrate;
+      if (migrate === undefined) {
+        throw new Error(`state '${name}' was written with schema version ${stored} and the job declares ${want}: give it a migrate(value, fromVersion) option`);
+      }
+      const ttl = options?.ttl !== undefined;
+      for (const [k, v] of [...raw.entries()]) {
+        if (ttl) {
+          const stamped = v as { v: unknown; t: number };
+          raw.put(k, { v: migrate(stamped.v, stored), t: stamped.t });
+        } else {
+          raw.put(k, migrate(v, stored));
+        }
+      }
+    }
+    if (versions.get(name) !== want) versions.put(name, want);
   }
 
   getState<T>(name: string, options?: StateOptions): ValueState<T> {

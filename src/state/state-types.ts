@@ -68,4 +68,11 @@ export interface StateTtlConfig {
  */
 export interface StateOptions {
   readonly ttl?: StateTtlConfig;
+  /** Schema version of the values (default 1). Raise it when the shape of the values changes. */
+  readonly version?: number;
+  /**
+   * Turns a value written under an older schema version into the current shape; run on every
+   * restored value when the job declares a newer version than the checkpoint holds.
+   */
+  readonly migrate?: (value: unknown, fromVersion: number) => unknown;
 }

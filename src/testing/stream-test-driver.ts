@@ -154,6 +154,7 @@ export class StreamTestDriver {
     if (!this.closed && this.runtime.finished) {
       this.closed = true;
       this.runtime.finishOperators();
+      this.runtime.closeOperators();
     }
   }
 }

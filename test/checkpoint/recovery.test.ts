@@ -20,7 +20,7 @@ function committed(path: string): unknown[] {
 function build(env: StreamEnvironment, out: string, failAt: { after: number; when: () => boolean } | null) {
   const late = new OutputTag<Ev>('late');
   let seen = 0;
-  const events = env.fromSource(sources.generator({ count: 60_000, generate }),
+  const events = env.fromSource(sources.generator({ count: 200_000, generate }),
     WatermarkStrategy.forBoundedOutOfOrderness<Ev>(100).withTimestampAssigner((e) => e.ts), 'events')
     .map((e) => {
       // Fails once past `after` records and once something has been committed (checked every 500).
