@@ -26,7 +26,11 @@ export type {
 } from './api/process-function.ts';
 export type { JobResult } from './runtime/job-runner.ts';
 export { OperatorError } from './runtime/operator-error.ts';
-export type { JobMetricsSnapshot, OperatorMetrics } from './metrics/operator-metrics.ts';
+export type { JobMetricsSnapshot, OperatorMetrics, CheckpointMetrics } from './metrics/operator-metrics.ts';
+export type { CheckpointConfig, DeliveryGuarantee } from './checkpoint/checkpoint-config.ts';
+export type { CheckpointRecord } from './checkpoint/checkpoint-coordinator.ts';
+export type { RestoreRequest } from './checkpoint/restore-request.ts';
+export { type RestartStrategy, restartDelay } from './checkpoint/restart-strategy.ts';
 export * from './time/index.ts';
 export * from './window/index.ts';
 export * from './state/index.ts';

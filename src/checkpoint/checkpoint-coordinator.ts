@@ -63,6 +63,7 @@ export class CheckpointCoordinator {
     startId: number,
   ) {
     this.nextId = startId + 1;
+    runtime.checkpointMetrics ??= { completed: 0, failed: 0, lastDurationMs: 0, lastBytes: 0, lastSyncMs: 0, alignmentMs: 0, restoreMs: 0 };
     this.nextDue = runtime.nodes[0].clock.now() + config.intervalMs;
   }
 
@@ -221,13 +222,18 @@ export class CheckpointCoordinator {
         this.retained = [manifest, ...this.retained].slice(0, this.config.retain);
         await this.storage.retain(this.config.retain, this.retained);
       }
-      this.history.push({ id: cut.id, status: 'completed', startedAt: cut.startedAt, durationMs: clock.now() - cut.startedAt, syncMs: cut.syncMs, bytes });
+      const durationMs = clock.now() - cut.startedAt;
+      this.history.push({ id: cut.id, status: 'completed', startedAt: cut.startedAt, durationMs, syncMs: cut.syncMs, bytes });
+      const m = this.runtime.checkpointMetrics!;
+      this.runtime.checkpointMetrics = { ...m, completed: m.completed + 1, lastDurationMs: durationMs, lastBytes: bytes, lastSyncMs: cut.syncMs };
     } catch (e) {
       // The deltas taken for this checkpoint are gone: the next one must write full state.
       this.chains.clear();
       this.failures++;
       const message = e instanceof Error ? e.message : String(e);
       this.history.push({ id: cut.id, status: 'failed', startedAt: cut.startedAt, durationMs: clock.now() - cut.startedAt, syncMs: cut.syncMs, bytes, error: message });
+      const m = this.runtime.checkpointMetrics!;
+      this.runtime.checkpointMetrics = { ...m, failed: m.failed + 1 };
       this.log(`checkpoint ${cut.id} failed (${this.failures} in a row, ${this.config.tolerableFailures} tolerated): ${message}`);
       if (this.failures > this.config.tolerableFailures) {
         this.fatal = new Error(`job failed: ${this.failures} checkpoints failed in a row (tolerated: ${this.config.tolerableFailures}); last: ${message}`);

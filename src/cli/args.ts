@@ -1,16 +1,21 @@
 import { parseArgs } from 'node:util';
+import type { RestoreRequest } from '../checkpoint/restore-request.ts';
 
 /**
- * What the command line asked for. `invalid` is a usage error (exit code 2).
+ * What the command line asked for. `invalid` is a usage error (exit code 2). A run's `restore` is
+ * null when no restore flag was given (jobs with checkpoints then resume from their newest one).
  *
  * @example
- * const command: CliCommand = { kind: 'explain', file: 'job.ts', verbose: false };
+ * const command: CliCommand = { kind: 'savepoint', dir: '.eddy/checkpoints/clicks', to: null, stop: true, verbose: false };
  */
 export type CliCommand =
   | { readonly kind: 'help' }
   | { readonly kind: 'version' }
-  | { readonly kind: 'run'; readonly file: string; readonly quiet: boolean; readonly verbose: boolean }
+  | { readonly kind: 'run'; readonly file: string; readonly quiet: boolean; readonly verbose: boolean; readonly restore: RestoreRequest | null }
   | { readonly kind: 'explain'; readonly file: string; readonly verbose: boolean }
+  | { readonly kind: 'savepoint'; readonly dir: string; readonly to: string | null; readonly stop: boolean; readonly verbose: boolean }
+  | { readonly kind: 'status'; readonly dir: string; readonly verbose: boolean }
+  | { readonly kind: 'inspect'; readonly path: string; readonly operator: string | null; readonly key: string | null; readonly verbose: boolean }
   | { readonly kind: 'invalid'; readonly problem: string };
 
 /**
@@ -22,53 +27,119 @@ export type CliCommand =
 export const USAGE = `Usage: eddy <command> [options]
 
 Commands:
-  run <job.ts>       run the job file; live progress on stderr, a summary at the end
-  explain <job.ts>   print the operator graph of each job the file would run, without running it
+  run <job.ts>               run the job file; live progress on stderr, a summary at the end
+  explain <job.ts>           print the operator graph of each job the file would run, without running it
+  savepoint <checkpoint-dir> take a savepoint of the job running with that checkpoint directory; prints its path
+  status <checkpoint-dir>    print the metrics and recent checkpoints of the job running there
+  inspect <path>             describe a checkpoint or savepoint (a checkpoint directory: its newest valid one)
 
 Options:
-  -q, --quiet        run: no live progress, only the summary and errors
-      --verbose      print full stack traces of errors
-  -h, --help         show this help
-  -v, --version      show the version
+  -q, --quiet                    run: no live progress, only the summary and errors
+      --fresh                    run: jobs with checkpoints start from scratch (their checkpoints are deleted)
+      --from-checkpoint <path>   run: jobs with checkpoints start from this checkpoint
+      --from-savepoint <path>    run: jobs with checkpoints start from this savepoint
+      --allow-non-restored-state run: drop state in the checkpoint that no operator of the job claims
+                                 (without a flag, a job with checkpoints resumes from its newest valid one)
+      --to <path>                savepoint: where to write it (default: <checkpoint-dir>/../savepoints/sp-<time>)
+      --stop                     savepoint: stop the job once the savepoint is written
+      --operator <id>            inspect: list the operator's state tables and some keys
+      --key <key>                inspect: with --operator, print that key's value in every state table
+      --verbose                  print full stack traces of errors
+  -h, --help                     show this help
+  -v, --version                  show the version
 
-Exit codes: 0 ok, 1 job failed, 2 usage error, 130/143 stopped by SIGINT/SIGTERM.
+Exit codes: 0 ok, 1 job or command failed, 2 usage error, 130/143 stopped by SIGINT/SIGTERM.
 `;
+
+const OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+  quiet: { type: 'boolean', short: 'q' },
+  verbose: { type: 'boolean' },
+  fresh: { type: 'boolean' },
+  'from-checkpoint': { type: 'string' },
+  'from-savepoint': { type: 'string' },
+  'allow-non-restored-state': { type: 'boolean' },
+  to: { type: 'string' },
+  stop: { type: 'boolean' },
+  operator: { type: 'string' },
+  key: { type: 'string' },
+} as const;
+
+type OptionName = keyof typeof OPTIONS;
+
+/** The options each command takes besides --verbose; the rest are usage errors when given to it. */
+const COMMAND_OPTIONS: Record<string, readonly OptionName[]> = {
+  run: ['quiet', 'fresh', 'from-checkpoint', 'from-savepoint', 'allow-non-restored-state'],
+  explain: [],
+  savepoint: ['to', 'stop'],
+  status: [],
+  inspect: ['operator', 'key'],
+};
+
+/** What each command's one positional argument is, for error messages. */
+const OPERAND: Record<string, string> = {
+  run: 'job file', explain: 'job file', savepoint: 'checkpoint directory', status: 'checkpoint directory', inspect: 'checkpoint or savepoint path',
+};
 
 /**
  * Reads the arguments after `node eddy.mjs`. Never throws: a bad command line is `invalid`.
  *
  * @example
- * parseCommandLine(['run', 'job.ts', '--quiet']); // { kind: 'run', file: 'job.ts', quiet: true, verbose: false }
+ * parseCommandLine(['run', 'job.ts', '--quiet']); // { kind: 'run', file: 'job.ts', quiet: true, verbose: false, restore: null }
+ * parseCommandLine(['run', 'job.ts', '--from-savepoint', 'sp-1']); // restore: { from: 'path', path: 'sp-1', allowNonRestoredState: false }
  * parseCommandLine(['deploy']); // { kind: 'invalid', problem: "unknown command 'deploy'" }
  */
 export function parseCommandLine(argv: readonly string[]): CliCommand {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-        quiet: { type: 'boolean', short: 'q' },
-        verbose: { type: 'boolean' },
-      },
-    });
+    parsed = parseArgs({ args: [...argv], allowPositionals: true, options: OPTIONS });
   } catch (e) {
     return { kind: 'invalid', problem: e instanceof Error ? e.message : String(e) };
   }
   const { values, positionals } = parsed;
   if (values.help || positionals[0] === 'help') return { kind: 'help' };
   if (values.version) return { kind: 'version' };
-  const [command, file, ...extra] = positionals;
+  const [command, operand, ...extra] = positionals;
   if (command === undefined) return { kind: 'invalid', problem: 'no command given' };
-  if (command !== 'run' && command !== 'explain') return { kind: 'invalid', problem: `unknown command '${command}'` };
-  if (file === undefined) return { kind: 'invalid', problem: `${command}: no job file given` };
-  if (extra.length > 0) return { kind: 'invalid', problem: `${command}: unexpected argument '${extra[0]}' (one job file at a time)` };
+  if (!Object.hasOwn(COMMAND_OPTIONS, command)) return { kind: 'invalid', problem: `unknown command '${command}'` };
+  const allowed = COMMAND_OPTIONS[command];
+  if (operand === undefined) return { kind: 'invalid', problem: `${command}: no ${OPERAND[command]} given` };
+  if (extra.length > 0) return { kind: 'invalid', problem: `${command}: unexpected argument '${extra[0]}' (one ${OPERAND[command]} at a time)` };
+  const misplaced = (Object.keys(values) as OptionName[]).find((o) => o !== 'verbose' && !allowed.includes(o));
+  if (misplaced !== undefined) return { kind: 'invalid', problem: `${command}: --${misplaced} applies only to ${commandsTaking(misplaced)}` };
   const verbose = values.verbose ?? false;
-  if (command === 'explain') {
-    if (values.quiet) return { kind: 'invalid', problem: 'explain: --quiet applies only to run' };
-    return { kind: 'explain', file, verbose };
+  switch (command) {
+    case 'explain':
+      return { kind: 'explain', file: operand, verbose };
+    case 'savepoint':
+      return { kind: 'savepoint', dir: operand, to: values.to ?? null, stop: values.stop ?? false, verbose };
+    case 'status':
+      return { kind: 'status', dir: operand, verbose };
+    case 'inspect':
+      if (values.key !== undefined && values.operator === undefined) return { kind: 'invalid', problem: 'inspect: --key needs --operator (keys belong to an operator)' };
+      return { kind: 'inspect', path: operand, operator: values.operator ?? null, key: values.key ?? null, verbose };
+    default: {
+      const restore = restoreRequest(values);
+      if (typeof restore === 'string') return { kind: 'invalid', problem: `run: ${restore}` };
+      return { kind: 'run', file: operand, quiet: values.quiet ?? false, verbose, restore };
+    }
   }
-  return { kind: 'run', file, quiet: values.quiet ?? false, verbose };
+}
+
+/** The restore flags of `run` as a request, or what is wrong with them. */
+function restoreRequest(values: { fresh?: boolean; 'from-checkpoint'?: string; 'from-savepoint'?: string; 'allow-non-restored-state'?: boolean }): RestoreRequest | null | string {
+  const given = (['fresh', 'from-checkpoint', 'from-savepoint'] as const).filter((f) => values[f] !== undefined && values[f] !== false);
+  if (given.length > 1) return `--${given[0]} and --${given[1]} contradict each other; give one`;
+  const allow = values['allow-non-restored-state'] ?? false;
+  if (given.length === 0) return allow ? '--allow-non-restored-state needs --from-checkpoint or --from-savepoint' : null;
+  if (given[0] === 'fresh') return allow ? '--allow-non-restored-state does not apply to --fresh (nothing is restored)' : { from: 'fresh' };
+  const path = values[given[0]]!;
+  if (path === '') return `--${given[0]} needs a path`;
+  return { from: 'path', path, allowNonRestoredState: allow };
+}
+
+function commandsTaking(option: OptionName): string {
+  const commands = Object.keys(COMMAND_OPTIONS).filter((c) => COMMAND_OPTIONS[c].includes(option));
+  return commands.join(' and ');
 }

@@ -26,6 +26,30 @@ export class OperatorMetrics {
 }
 
 /**
+ * Checkpointing figures of a job.
+ *
+ * @example
+ * const c = env.metrics()?.checkpoints; if (c) console.log(c.lastDurationMs, c.lastBytes);
+ */
+export interface CheckpointMetrics {
+  readonly completed: number;
+  readonly failed: number;
+  /** checkpoint_duration_ms of the last completed checkpoint: from the cut to the sinks' commit. */
+  readonly lastDurationMs: number;
+  /** Bytes written by the last completed checkpoint (incremental: what changed). */
+  readonly lastBytes: number;
+  /** How long processing paused for the last checkpoint's synchronous part (snapshot and sink pre-commit). */
+  readonly lastSyncMs: number;
+  /**
+   * Barrier alignment time. Always 0: barriers are taken between rounds of the step loop, when no
+   * record is in flight, so multi-input operators never wait for a barrier on another input.
+   */
+  readonly alignmentMs: 0;
+  /** Time spent restoring state when the job started (0 without a restore). */
+  readonly restoreMs: number;
+}
+
+/**
  * A point-in-time copy of a job's metrics.
  *
  * @example
@@ -43,4 +67,6 @@ export interface JobMetricsSnapshot {
   /** Lowest watermark among the sources (how far event time has progressed). */
   readonly watermark: number;
   readonly operators: readonly Readonly<OperatorMetrics>[];
+  /** Absent or null when the job has no checkpoints. */
+  readonly checkpoints?: CheckpointMetrics | null;
 }

@@ -79,7 +79,9 @@ export class JobRunner {
     try {
       this.checkpoints = (await this.setupCheckpoints?.()) ?? null;
       await Promise.all(tasks.map((t) => t.reader.open()));
+      const restoreStarted = clock.now();
       const tokens = (await this.checkpoints?.restore?.()) ?? null;
+      if (this.checkpoints?.restore && rt.checkpointMetrics !== null) rt.checkpointMetrics = { ...rt.checkpointMetrics, restoreMs: clock.now() - restoreStarted };
       await Promise.all(rt.writers.map((w) => w.writer.open()));
       if (this.checkpoints !== null) {
         // Publish what the restored checkpoint promised, discard what it did not (or, on a fresh

@@ -1,7 +1,7 @@
 import type { BadInputPolicy } from '../api/dead-letter.ts';
 import type { Sink, SinkWriter } from '../connectors/sink.ts';
 import type { SourceReader } from '../connectors/source.ts';
-import type { JobMetricsSnapshot } from '../metrics/operator-metrics.ts';
+import type { CheckpointMetrics, JobMetricsSnapshot } from '../metrics/operator-metrics.ts';
 import type { ResolvedCheckpointConfig } from '../checkpoint/checkpoint-config.ts';
 import type { SinkNode, SourceNode } from '../plan/node.ts';
 import type { WatermarkStrategy } from '../time/watermark-strategy.ts';
@@ -42,6 +42,8 @@ export class JobRuntime implements ProcessingTimeScheduler {
   readonly sourceNodeIds: number[] = [];
   readonly writers: { node: RuntimeNode; writer: SinkWriter<unknown> }[] = [];
   private nextPt = Number.POSITIVE_INFINITY;
+  /** Set by the checkpoint coordinator and the restore; null without checkpoints. */
+  checkpointMetrics: CheckpointMetrics | null = null;
   readonly startedAt: number;
 
   constructor(readonly plan: Plan, readonly jobName: string, private readonly options: RuntimeOptions) {
@@ -132,6 +134,7 @@ export class JobRuntime implements ProcessingTimeScheduler {
       job: this.jobName, startedAt: this.startedAt, now: this.options.clock.now(), recordsIn, recordsOut,
       lateDropped, lateToSideOutput, deadLetters, watermark,
       operators: this.nodes.map((n) => ({ ...n.metrics })),
+      checkpoints: this.checkpointMetrics,
     };
   }
 }

@@ -1,2 +1,2 @@
-export { StreamTestDriver, TestInput, type TestOutput, type TestDriverOptions } from './stream-test-driver.ts';
+export { StreamTestDriver, TestInput, type TestOutput, type TestDriverOptions, type DriverSnapshot } from './stream-test-driver.ts';
 export { ManualClock } from '../time/clock.ts';

@@ -55,10 +55,19 @@ export class KeyedTimers {
     }
   }
 
-  /** Live timers as plain data, for checkpoints. */
+  /** Live timers as plain data, in firing order (so a restore fires them in the same order). */
   snapshot(): [Key, number][] {
     const out: [Key, number][] = [];
-    for (const [key, times] of this.live) for (const t of times) out.push([key, t]);
+    const taken = new Map<Key, Set<number>>();
+    for (const { time, payload: key } of this.heap.entries()) {
+      // The heap may hold deleted or duplicate entries: take each live (key, time) once.
+      if (!this.live.get(key)?.has(time)) continue;
+      let t = taken.get(key);
+      if (t === undefined) taken.set(key, (t = new Set()));
+      if (t.has(time)) continue;
+      t.add(time);
+      out.push([key, time]);
+    }
     return out;
   }
 

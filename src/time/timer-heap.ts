@@ -50,9 +50,10 @@ export class TimerHeap<P> {
     return top;
   }
 
-  /** Every queued payload, in no particular order (for snapshots). */
+  /** Every queued payload in firing order (time, then registration), for snapshots. */
   entries(): { time: number; payload: P }[] {
-    return this.times.map((time, i) => ({ time, payload: this.payloads[i] }));
+    const order = this.times.map((_, i) => i).sort((a, b) => this.times[a] - this.times[b] || this.seqs[a] - this.seqs[b]);
+    return order.map((i) => ({ time: this.times[i], payload: this.payloads[i] }));
   }
 
   clear(): void {

@@ -123,20 +123,25 @@ export class WindowOperator<T> implements Operator<T, unknown>, TriggerContext, 
     if (now !== Number.POSITIVE_INFINITY) this.requestPt();
   }
 
-  /** Every live window with its contents, trigger state and timers. */
+  /** Every live window with its contents and trigger state, and the timers in firing order. */
   snapshot(): unknown {
     const windows: WindowState[] = [];
     for (const m of this.byKey.values()) for (const ws of m.values()) windows.push(ws);
     for (const list of this.sessions.values()) windows.push(...list);
-    return { windows: windows.filter((w) => w.live) };
+    const index = new Map(windows.map((w, i) => [w, i]));
+    const order = (heap: TimerHeap<Timer>) => heap.entries()
+      .filter((e) => e.payload.ws.live && index.has(e.payload.ws))
+      .map((e): [number, number] => [index.get(e.payload.ws)!, e.time]);
+    return { windows, et: order(this.etHeap), pt: order(this.ptHeap) };
   }
 
   restore(state: unknown): void {
+    const s = state as { windows: WindowState[]; et: [number, number][]; pt: [number, number][] };
     this.byKey.clear();
     this.sessions.clear();
     this.etHeap.clear();
     this.ptHeap.clear();
-    for (const ws of (state as { windows: WindowState[] }).windows) {
+    for (const ws of s.windows) {
       if (this.spec.assigner.isMerging) {
         let list = this.sessions.get(ws.key);
         if (list === undefined) this.sessions.set(ws.key, (list = []));
@@ -146,9 +151,10 @@ export class WindowOperator<T> implements Operator<T, unknown>, TriggerContext, 
         if (m === undefined) this.byKey.set(ws.key, (m = new Map()));
         m.set(ws.window.start, ws);
       }
-      for (const time of ws.etTimers) this.etHeap.push(time, { ws, time });
-      for (const time of ws.ptTimers) this.ptHeap.push(time, { ws, time });
     }
+    // Same firing order as before the snapshot (entries for deleted timers are skipped when they fire).
+    for (const [i, time] of s.et) this.etHeap.push(time, { ws: s.windows[i], time });
+    for (const [i, time] of s.pt) this.ptHeap.push(time, { ws: s.windows[i], time });
     for (const list of this.sessions.values()) list.sort((a, b) => a.window.start - b.window.start);
   }
 
