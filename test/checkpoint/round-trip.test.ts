@@ -13,7 +13,6 @@ import { StreamTestDriver, type DriverSnapshot } from 'eddy/testing';
 interface Ev { k: string; ts: number; v: number }
 const placeholder: Source<Ev> = { kind: 'manual', bounded: true, describe: () => 'manual', createReader: () => { throw new Error('driver only'); } };
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Build = (s: DataStream<Ev>, late: OutputTag<Ev>) => DataStream<any>;
 const jobs: Record<string, Build> = {
   'tumbling count with lateness': (s, late) => s.keyBy((e) => e.k).window(TumblingEventTimeWindows.of(100)).allowedLateness(50).sideOutputLateData(late).count(),
