@@ -151,9 +151,14 @@ export class CheckpointCoordinator {
       let stateBytes = 0;
       if (backend !== undefined) {
         const chain = this.chains.get(sid);
-        const changes = backend.changes();
         keyedIsFull = forceFull || chain === undefined || chain.length >= this.config.maxDeltaChain;
-        keyed = keyedIsFull ? backend.snapshot() : changes;
+        // Encoded now, at the cut: the encoding is the copy (snapshots reference live values).
+        if (keyedIsFull) {
+          backend.resetChanges();
+          keyed = encodeState(backend.snapshot());
+        } else {
+          keyed = encodeState(backend.changes());
+        }
         for (const s of backend.stats()) {
           keyCount += s.keys;
           stateBytes += s.bytes;
@@ -165,7 +170,7 @@ export class CheckpointCoordinator {
           id: sid, kind: plan.kind, name: plan.name, hasUid: plan.uid !== null, keyCount, stateBytes,
           watermark: encodeTime(wm.watermark), inputWatermarks: wm.inputs.map(encodeTime),
         },
-        local: op?.snapshot?.() ?? null,
+        local: op?.snapshot !== undefined ? encodeState(op.snapshot()) : null,
         hasLocal: op?.snapshot !== undefined,
         keyed,
         keyedIsFull,
@@ -193,10 +198,10 @@ export class CheckpointCoordinator {
         const entries: OperatorEntry[] = [];
         const newChains = new Map<string, FileRef[]>();
         for (const [i, o] of cut.operators.entries()) {
-          const local = o.hasLocal ? await storage.writeFile(dir, `op${i}-local.bin`, encodeState(o.local)) : null;
+          const local = o.hasLocal ? await storage.writeFile(dir, `op${i}-local.bin`, o.local as Buffer) : null;
           let keyed: FileRef[] = [];
           if (o.hasKeyed) {
-            const ref = await storage.writeFile(dir, `op${i}-keyed-${o.keyedIsFull ? 'full' : 'delta'}.bin`, encodeState(o.keyed));
+            const ref = await storage.writeFile(dir, `op${i}-keyed-${o.keyedIsFull ? 'full' : 'delta'}.bin`, o.keyed as Buffer);
             keyed = o.keyedIsFull ? [ref] : [...(this.chains.get(o.entry.id) ?? []), ref];
             newChains.set(o.entry.id, keyed);
           }

@@ -24,6 +24,8 @@ export class CorruptCheckpointError extends Error {}
  */
 export class CheckpointStorage {
   readonly root: string;
+  /** Files read (and checked) by `verify`, kept for the restore that follows, then dropped. */
+  private verified = new Map<string, Buffer>();
 
   constructor(root: string) {
     this.root = resolve(root);
@@ -61,8 +63,13 @@ export class CheckpointStorage {
     return withChecksum;
   }
 
-  /** Reads a state file, checking its size and checksum. */
+  /** Reads a state file, checking its size and checksum (once: `verify` may have done it). */
   async readFile(ref: FileRef): Promise<Buffer> {
+    const cached = this.verified.get(ref.path);
+    if (cached !== undefined) {
+      this.verified.delete(ref.path);
+      return cached;
+    }
     const data = await readFile(join(this.root, ref.path));
     if (data.length !== ref.bytes || sha256(data) !== ref.sha256) {
       throw new CorruptCheckpointError(`${ref.path}: checksum mismatch (${data.length} bytes, expected ${ref.bytes})`);
@@ -80,6 +87,7 @@ export class CheckpointStorage {
 
   /** Parses a manifest and checks it and every file it references. */
   async verify(manifestFile: string): Promise<Manifest> {
+    this.verified.clear();
     let text: string;
     try {
       text = await readFile(manifestFile, 'utf8');
@@ -105,7 +113,7 @@ export class CheckpointStorage {
           throw new CorruptCheckpointError(`${ref.path} (state of '${op.name}') is missing`);
         }
         if (size !== ref.bytes) throw new CorruptCheckpointError(`${ref.path} (state of '${op.name}') has ${size} bytes, expected ${ref.bytes}`);
-        await this.readFile(ref);
+        this.verified.set(ref.path, await this.readFile(ref));
       }
     }
     return m;

@@ -5,16 +5,27 @@ import type { KeyedStateBackend, StateChanges, StateTable, TableStats } from './
 class HeapTable<V> implements StateTable<V> {
   /** Keys written or deleted since the last `changes()`; null while nobody asked for changes. */
   dirty: Set<Key> | null = null;
-  constructor(readonly map: Map<Key, V>) {}
+  /** Why the handle is no longer usable (dropped, replaced by restore, closed): its writes would vanish. */
+  private gone: string | null = null;
+  constructor(readonly map: Map<Key, V>, readonly name: string) {}
   get(key: Key): V | undefined {
+    if (this.gone !== null) this.fail();
     return this.map.get(key);
   }
   put(key: Key, value: V): void {
+    if (this.gone !== null) this.fail();
     this.map.set(key, value);
     if (this.dirty !== null) this.dirty.add(key);
   }
   delete(key: Key): void {
+    if (this.gone !== null) this.fail();
     if (this.map.delete(key) && this.dirty !== null) this.dirty.add(key);
+  }
+  retire(why: string): void {
+    this.gone = why;
+  }
+  private fail(): never {
+    throw new Error(`state table '${this.name}' ${this.gone}; get a new handle with backend.table('${this.name}')`);
   }
   get size(): number {
     return this.map.size;
@@ -43,7 +54,7 @@ export class HeapStateBackend implements KeyedStateBackend {
   table<V>(name: string): StateTable<V> {
     let t = this.tables.get(name);
     if (t === undefined) {
-      t = new HeapTable(new Map());
+      t = new HeapTable(new Map(), name);
       if (this.tracking) t.dirty = new Set();
       this.tables.set(name, t);
     }
@@ -55,19 +66,24 @@ export class HeapStateBackend implements KeyedStateBackend {
   }
 
   dropTable(name: string): void {
-    if (this.tables.delete(name) && this.tracking) this.dropped.push(name);
+    const t = this.tables.get(name);
+    if (t === undefined) return;
+    t.retire('was dropped');
+    this.tables.delete(name);
+    if (this.tracking) this.dropped.push(name);
   }
 
   snapshot(): unknown {
-    const out: Record<string, [Key, unknown][]> = {};
-    for (const [name, t] of this.tables) out[name] = [...t.map.entries()].map(([k, v]) => [k, structuredClone(v)]);
+    // No prototype: a table may be called '__proto__'.
+    const out: Record<string, [Key, unknown][]> = Object.create(null);
+    for (const [name, t] of this.tables) out[name] = [...t.map.entries()];
     return out;
   }
 
   restore(snapshot: unknown): void {
-    this.tables.clear();
+    this.retireAll('was replaced by restore()');
     for (const [name, entries] of Object.entries(snapshot as Record<string, [Key, unknown][]>)) {
-      this.tables.set(name, new HeapTable(new Map(entries.map(([k, v]) => [k, structuredClone(v)]))));
+      this.tables.set(name, new HeapTable(new Map(entries), name));
     }
     this.startTracking();
   }
@@ -79,7 +95,7 @@ export class HeapStateBackend implements KeyedStateBackend {
       const deletes: Key[] = [];
       const keys = t.dirty ?? t.map.keys();
       for (const k of keys) {
-        if (t.map.has(k)) puts.push([k, structuredClone(t.map.get(k))]);
+        if (t.map.has(k)) puts.push([k, t.map.get(k)]);
         else deletes.push(k);
       }
       if (puts.length > 0 || deletes.length > 0) tables.push({ name, puts, deletes });
@@ -89,11 +105,15 @@ export class HeapStateBackend implements KeyedStateBackend {
     return { tables, dropped };
   }
 
+  resetChanges(): void {
+    this.startTracking();
+  }
+
   applyChanges(changes: StateChanges): void {
-    for (const name of changes.dropped) this.tables.delete(name);
+    for (const name of changes.dropped) this.dropTable(name);
     for (const c of changes.tables) {
       const t = this.table<unknown>(c.name) as HeapTable<unknown>;
-      for (const [k, v] of c.puts) t.map.set(k, structuredClone(v));
+      for (const [k, v] of c.puts) t.map.set(k, v);
       for (const k of c.deletes) t.map.delete(k);
     }
     this.startTracking();
@@ -104,6 +124,11 @@ export class HeapStateBackend implements KeyedStateBackend {
   }
 
   close(): void {
+    this.retireAll('belongs to a closed backend');
+  }
+
+  private retireAll(why: string): void {
+    for (const t of this.tables.values()) t.retire(why);
     this.tables.clear();
   }
 

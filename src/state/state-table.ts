@@ -26,7 +26,7 @@ export interface StateTable<V> {
 /**
  * What changed in a backend since the previous `changes()` (or since open/restore): per table,
  * the keys written with their latest value, and the keys deleted. Dropped tables are listed.
- * Plain data, safe to serialize after the call returns (values are copies).
+ * Values may be the live objects: serialize the result before any more records are processed.
  */
 export interface StateChanges {
   readonly tables: { readonly name: string; readonly puts: readonly [Key, unknown][]; readonly deletes: readonly Key[] }[];
@@ -57,9 +57,13 @@ export interface KeyedStateBackend {
   tableNames(): string[];
   /** Removes a table and its contents. */
   dropTable(name: string): void;
+  /** All state as plain data; may reference live values: serialize it before processing goes on. */
   snapshot(): unknown;
+  /** Replaces all state with a snapshot (the backend owns the data afterwards). */
   restore(snapshot: unknown): void;
   changes(): StateChanges;
+  /** Starts change tracking afresh without building a delta (before a full snapshot). */
+  resetChanges(): void;
   applyChanges(changes: StateChanges): void;
   stats(): TableStats[];
   /** Releases resources (files, handles); the backend is unusable afterwards. */
