@@ -15,6 +15,7 @@ import type { RestoreRequest } from '../checkpoint/restore-request.ts';
 import { setupCheckpoints } from '../checkpoint/setup-checkpoints.ts';
 import { restartDelay, type RestartStrategy } from '../checkpoint/restart-strategy.ts';
 import type { CheckpointRecord } from '../checkpoint/checkpoint-coordinator.ts';
+import { ControlSocket } from '../checkpoint/control-socket.ts';
 import { cliHook } from './cli-hook.ts';
 import { type DataStream, DataStreamImpl } from './data-stream.ts';
 import type { BadInputPolicy } from './dead-letter.ts';
@@ -155,8 +156,14 @@ export class StreamEnvironment {
     let runtime = new JobRuntime(plan, jobName, this.runtimeOptions());
     let runner = new JobRunner(runtime, null);
     let cancelled = false;
+    // `eddy savepoint` reaches a job with checkpoints through <checkpoint dir>/control.sock (set once the handle exists).
+    let control: ControlSocket | null = null;
     const attemptRun = (request: RestoreRequest) => {
-      runner = new JobRunner(runtime, cp === null ? null : () => setupCheckpoints(runtime, cp, request, log));
+      runner = new JobRunner(runtime, cp === null ? null : async () => {
+        const setup = await setupCheckpoints(runtime, cp, request, log);
+        await control?.listen(); // after the setup: a fresh start deletes the checkpoint directory
+        return setup;
+      });
       if (cancelled) runner.cancel();
       return runner.run();
     };
@@ -175,7 +182,7 @@ export class StreamEnvironment {
           request = { from: 'latest' };
         }
       }
-    })();
+    })().finally(() => control?.close()); // the result waits for the socket to be gone
     const handle: JobHandle = {
       name: jobName,
       result,
@@ -187,11 +194,11 @@ export class StreamEnvironment {
       checkpoints: () => runner.checkpointHistory(),
       savepoint: (path) => runner.savepoint(path),
       stopWithSavepoint: async (path) => {
-        const written = await runner.savepoint(path);
-        handle.cancel();
-        return written;
+        cancelled = true; // no restart after this
+        return runner.savepoint(path, true);
       },
     };
+    if (cp !== null) control = new ControlSocket(cp.dir, handle, log);
     this.current = handle;
     hook?.started(handle);
     return handle;

@@ -1,4 +1,4 @@
-import type { Manifest, OperatorEntry, SinkEntry, SourceEntry } from './manifest.ts';
+import type { OperatorEntry, SinkEntry, SourceEntry } from './manifest.ts';
 import { encodeTime, type FileRef } from './manifest.ts';
 import type { JobRuntime } from '../runtime/job-runtime.ts';
 import type { ResolvedCheckpointConfig } from './checkpoint-config.ts';
@@ -51,9 +51,10 @@ export class CheckpointCoordinator {
   private fatal: Error | null = null;
   /** Keyed-state file chain per operator id, as of the last completed checkpoint. */
   private chains = new Map<string, FileRef[]>();
-  private retained: Manifest[] = [];
   private lastEnd = Number.NEGATIVE_INFINITY;
-  private savepointRequests: { path: string; resolve: (path: string) => void; reject: (e: Error) => void }[] = [];
+  private savepointRequests: { path: string; stop: boolean; resolve: (path: string) => void; reject: (e: Error) => void }[] = [];
+  /** Called at the cut of a stop-with-savepoint, so that no record moves after it. */
+  onStop: (() => void) | null = null;
 
   constructor(
     private readonly runtime: JobRuntime,
@@ -83,6 +84,7 @@ export class CheckpointCoordinator {
     const sp = this.savepointRequests.shift();
     if (sp !== undefined) {
       await this.start(now, sp.path);
+      if (sp.stop) this.onStop?.();
       const id = this.nextId - 1;
       void this.inFlight!.then(() => {
         const rec = this.history.find((h) => h.id === id);
@@ -95,9 +97,9 @@ export class CheckpointCoordinator {
     await this.start(now);
   }
 
-  /** Asks for a savepoint at the next batch boundary. */
-  requestSavepoint(path: string): Promise<string> {
-    return new Promise((res, rej) => this.savepointRequests.push({ path, resolve: res, reject: rej }));
+  /** Asks for a savepoint at the next batch boundary; with `stop`, the job ends right at it. */
+  requestSavepoint(path: string, stop = false): Promise<string> {
+    return new Promise((res, rej) => this.savepointRequests.push({ path, stop, resolve: res, reject: rej }));
   }
 
   /** Starts a checkpoint now (for savepoints and tests); resolves when it has completed. */
@@ -208,13 +210,13 @@ export class CheckpointCoordinator {
           bytes += (local?.bytes ?? 0) + (keyed[keyed.length - 1]?.bytes ?? 0);
           entries.push({ ...o.entry, local, keyed });
         }
-        const manifest = await storage.writeManifest(dir, {
+        await storage.writeManifest(dir, {
           format: 1, kind, id: cut.id, job: this.runtime.jobName, createdAt: cut.startedAt,
           durationMs: clock.now() - cut.startedAt, operators: entries, sources: cut.sources, sinks: cut.sinks,
         });
-        return { manifest, newChains };
+        return { newChains };
       })();
-      const { manifest, newChains } = await withTimeout(work, this.config.timeoutMs, `checkpoint ${cut.id} timed out after ${this.config.timeoutMs} ms`);
+      const { newChains } = await withTimeout(work, this.config.timeoutMs, `checkpoint ${cut.id} timed out after ${this.config.timeoutMs} ms`);
       // A savepoint used up the change tracking: the next checkpoint writes full state.
       if (savepoint) this.chains.clear();
       else this.chains = newChains;
@@ -223,10 +225,7 @@ export class CheckpointCoordinator {
         const token = cut.sinks.find((s) => s.id === stateId(this.runtime.plan.nodes[w.node.id]));
         if (token !== undefined) await w.writer.commit?.(cut.id, token.token);
       }
-      if (!savepoint) {
-        this.retained = [manifest, ...this.retained].slice(0, this.config.retain);
-        await this.storage.retain(this.config.retain, this.retained);
-      }
+      if (!savepoint) await this.storage.retain(this.config.retain);
       const durationMs = clock.now() - cut.startedAt;
       this.history.push({ id: cut.id, status: 'completed', startedAt: cut.startedAt, durationMs, syncMs: cut.syncMs, bytes });
       const m = this.runtime.checkpointMetrics!;

@@ -174,15 +174,22 @@ export class CheckpointStorage {
   }
 
   /**
-   * Keeps the newest `keep` complete checkpoints and every file they reference; removes the rest,
+   * Keeps the newest `keep` complete checkpoints and every file they reference (read from their
+   * manifests on disk, so checkpoints of an earlier run of the job count too); removes the rest,
    * including unfinished checkpoints older than the newest complete one.
    */
-  async retain(keep: number, kept: readonly Manifest[]): Promise<void> {
+  async retain(keep: number): Promise<void> {
     const completed = await this.completedIds();
     const newest = completed[0] ?? 0;
     const keepIds = new Set(completed.slice(0, keep));
     const referenced = new Set<string>();
-    for (const m of kept) {
+    for (const id of keepIds) {
+      let m: Manifest;
+      try {
+        m = JSON.parse(await readFile(join(this.root, checkpointDirName(id), MANIFEST), 'utf8')) as Manifest;
+      } catch {
+        continue;
+      }
       for (const op of m.operators) for (const ref of [...(op.local ? [op.local] : []), ...op.keyed]) referenced.add(ref.path.split('/')[0]);
     }
     let names: string[];

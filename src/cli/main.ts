@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import { USAGE, parseCommandLine } from './args.ts';
 import { explainCommand } from './explain-command.ts';
 import { locateJobFile } from './job-file.ts';
+import { inspectCommand } from './inspect-command.ts';
 import { runCommand } from './run-command.ts';
+import { savepointCommand } from './savepoint-command.ts';
+import { statusCommand } from './status-command.ts';
 
 /**
  * The `eddy` command: parses `argv` (the arguments after the script), runs the command and
@@ -10,6 +13,7 @@ import { runCommand } from './run-command.ts';
  *
  * @example
  * process.exitCode = await main(['run', 'examples/clicks-per-minute/job.ts']);
+ * process.exitCode = await main(['savepoint', '.eddy/checkpoints/clicks', '--stop']);
  */
 export async function main(argv: readonly string[]): Promise<number> {
   const command = parseCommandLine(argv);
@@ -32,6 +36,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       }
       return command.kind === 'run' ? runCommand(job.url, command) : explainCommand(job.url, command);
     }
+    case 'savepoint':
+      return savepointCommand(command);
+    case 'status':
+      return statusCommand(command);
+    case 'inspect':
+      return inspectCommand(command);
   }
 }
 

@@ -1,5 +1,7 @@
 import { installCliHook } from '../api/cli-hook.ts';
 import type { JobHandle } from '../api/stream-environment.ts';
+import { openCheckpoint } from '../checkpoint/open-checkpoint.ts';
+import type { RestoreRequest } from '../checkpoint/restore-request.ts';
 import { type Clock, systemClock } from '../time/clock.ts';
 import { describeError } from './describe-error.ts';
 import { ProgressReporter } from './progress-reporter.ts';
@@ -25,13 +27,21 @@ export interface RunOptions {
   readonly verbose: boolean;
   /** The clock for elapsed time, rates and redraws (default: the system clock). */
   readonly clock?: Clock;
+  /**
+   * Where jobs with checkpoints start (`--fresh`, `--from-checkpoint`, `--from-savepoint`); null or
+   * absent: each resumes from its newest valid checkpoint, as it would without the CLI.
+   */
+  readonly restore?: RestoreRequest | null;
 }
 
 /**
  * `eddy run job.ts`: imports the job file with the hook in run mode and follows every job it
  * starts: progress on stderr while it runs (a redrawn line on a terminal; otherwise a log line
  * when it starts and every 5 s), a summary when it ends. SIGINT/SIGTERM cancel the running jobs; a second signal
- * exits at once. Returns the exit code: 0, 1 when a job or the file failed, 130/143 on a signal.
+ * exits at once. A restore request applies to every job with checkpoints the file starts; a
+ * checkpoint or savepoint to start from is verified before the file is imported (a checkpoint
+ * root stands for its newest valid checkpoint). Returns the exit code: 0, 1 when a job or the
+ * file failed, 2 when the checkpoint to start from is unusable, 130/143 on a signal.
  *
  * @example
  * process.exitCode = await runCommand(locateJobFile('job.ts').url, { quiet: false, verbose: false });
@@ -39,6 +49,11 @@ export interface RunOptions {
 export async function runCommand(jobUrl: string, options: RunOptions): Promise<number> {
   const clock = options.clock ?? systemClock;
   const log = (line: string) => void process.stderr.write(`eddy: ${line}\n`);
+  const restore = await resolveRestore(options.restore ?? null, log);
+  if (typeof restore === 'string') {
+    process.stderr.write(`eddy run: ${restore}\n`);
+    return 2;
+  }
   const status = !options.quiet && process.stderr.isTTY
     ? new StatusLine(process.stderr, process.stdout.isTTY ? [process.stdout] : [])
     : null;
@@ -97,6 +112,7 @@ export async function runCommand(jobUrl: string, options: RunOptions): Promise<n
 
   installCliHook({
     mode: 'run',
+    ...(restore === null ? {} : { restore }),
     started: (job) => {
       followed.push(follow(job));
       if (signal !== null) job.cancel();
@@ -129,5 +145,26 @@ export async function runCommand(jobUrl: string, options: RunOptions): Promise<n
     status?.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+  }
+}
+
+/**
+ * Checks a restore request before any job starts and says where jobs will start: a path must hold
+ * a valid checkpoint or savepoint (a checkpoint root becomes its newest valid checkpoint).
+ * Returns the request to hand to the jobs, or what is wrong with it.
+ */
+async function resolveRestore(request: RestoreRequest | null, log: (line: string) => void): Promise<RestoreRequest | null | string> {
+  if (request === null || request.from === 'latest') return null;
+  if (request.from === 'fresh') {
+    log('--fresh: jobs with checkpoints start from scratch; their checkpoints are deleted');
+    return request;
+  }
+  try {
+    const { dir, manifest, skipped } = await openCheckpoint(request.path);
+    for (const s of skipped) log(s);
+    log(`jobs with checkpoints start from ${manifest.kind} ${manifest.id} of job '${manifest.job}' at ${dir}`);
+    return { ...request, path: dir };
+  } catch (e) {
+    return `cannot start from ${request.path}: ${e instanceof Error ? e.message : String(e)}`;
   }
 }

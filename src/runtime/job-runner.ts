@@ -57,10 +57,12 @@ export class JobRunner {
     return this.checkpoints?.coordinator.history ?? [];
   }
 
-  /** A savepoint at the next batch boundary. */
-  async savepoint(path: string): Promise<string> {
+  /** A savepoint at the next batch boundary; with `stop`, the job stops exactly there. */
+  async savepoint(path: string, stop = false): Promise<string> {
     if (this.checkpoints === null) throw new Error('savepoints need checkpoints: create the environment with { checkpoints: { dir } }');
-    return this.checkpoints.coordinator.requestSavepoint(path);
+    const coordinator = this.checkpoints.coordinator;
+    if (stop) coordinator.onStop = () => this.cancel();
+    return coordinator.requestSavepoint(path, stop);
   }
 
   /** Stops at the next batch boundary; the run resolves with status 'cancelled'. */
@@ -131,7 +133,7 @@ export class JobRunner {
         if (active === 0) break;
         rt.advanceProcessingTime(clock.now());
         // Between rounds nothing is in flight: a consistent cut for a checkpoint.
-        if (this.checkpoints !== null) await this.checkpoints.coordinator.maybeStart(clock.now());
+        if (this.checkpoints !== null && !this.cancelled) await this.checkpoints.coordinator.maybeStart(clock.now());
         for (const w of rt.writers) if (w.writer.backlog > w.writer.capacity) await w.writer.flush();
         if (!worked) {
           const wait = Math.max(0, Math.min(IDLE_POLL_MS, rt.nextDeadline() - clock.now()));

@@ -39,7 +39,11 @@ export class TtlTable<V> implements StateTable<V> {
       this.inner.delete(key);
       return undefined;
     }
-    if (this.config.updateOn === 'read-and-write') e.t = now;
+    if (this.config.updateOn === 'read-and-write') {
+      // Put it back: a backend that caches or tracks changes must see the new read time.
+      e.t = now;
+      this.inner.put(key, e);
+    }
     return e.v;
   }
 

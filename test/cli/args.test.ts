@@ -3,14 +3,34 @@ import assert from 'node:assert/strict';
 import { parseCommandLine } from '../../src/cli/args.ts';
 
 test('commands and their options', () => {
-  assert.deepEqual(parseCommandLine(['run', 'job.ts']), { kind: 'run', file: 'job.ts', quiet: false, verbose: false });
-  assert.deepEqual(parseCommandLine(['run', 'job.ts', '--quiet', '--verbose']), { kind: 'run', file: 'job.ts', quiet: true, verbose: true });
-  assert.deepEqual(parseCommandLine(['-q', 'run', 'job.ts']), { kind: 'run', file: 'job.ts', quiet: true, verbose: false });
+  assert.deepEqual(parseCommandLine(['run', 'job.ts']), { kind: 'run', file: 'job.ts', quiet: false, verbose: false, restore: null });
+  assert.deepEqual(parseCommandLine(['run', 'job.ts', '--quiet', '--verbose']), { kind: 'run', file: 'job.ts', quiet: true, verbose: true, restore: null });
+  assert.deepEqual(parseCommandLine(['-q', 'run', 'job.ts']), { kind: 'run', file: 'job.ts', quiet: true, verbose: false, restore: null });
   assert.deepEqual(parseCommandLine(['explain', 'job.ts']), { kind: 'explain', file: 'job.ts', verbose: false });
   assert.deepEqual(parseCommandLine(['--help']), { kind: 'help' });
   assert.deepEqual(parseCommandLine(['run', '-h']), { kind: 'help' });
   assert.deepEqual(parseCommandLine(['help']), { kind: 'help' });
   assert.deepEqual(parseCommandLine(['-v']), { kind: 'version' });
+});
+
+test('run: where jobs with checkpoints start', () => {
+  const restore = (argv: string[]) => {
+    const c = parseCommandLine(['run', 'job.ts', ...argv]);
+    return c.kind === 'run' ? c.restore : c;
+  };
+  assert.deepEqual(restore(['--fresh']), { from: 'fresh' });
+  assert.deepEqual(restore(['--from-savepoint', 'sp-1']), { from: 'path', path: 'sp-1', allowNonRestoredState: false });
+  assert.deepEqual(restore(['--from-checkpoint', 'ckpt/chk-000003', '--allow-non-restored-state']),
+    { from: 'path', path: 'ckpt/chk-000003', allowNonRestoredState: true });
+});
+
+test('savepoint, status and inspect', () => {
+  assert.deepEqual(parseCommandLine(['savepoint', 'ckpt']), { kind: 'savepoint', dir: 'ckpt', to: null, stop: false, verbose: false });
+  assert.deepEqual(parseCommandLine(['savepoint', 'ckpt', '--to', 'sp', '--stop']), { kind: 'savepoint', dir: 'ckpt', to: 'sp', stop: true, verbose: false });
+  assert.deepEqual(parseCommandLine(['status', 'ckpt']), { kind: 'status', dir: 'ckpt', verbose: false });
+  assert.deepEqual(parseCommandLine(['inspect', 'sp', '--operator', 'counter', '--key', '42']),
+    { kind: 'inspect', path: 'sp', operator: 'counter', key: '42', verbose: false });
+  assert.deepEqual(parseCommandLine(['inspect', 'sp']), { kind: 'inspect', path: 'sp', operator: null, key: null, verbose: false });
 });
 
 test('usage errors say what is wrong', () => {
@@ -24,4 +44,13 @@ test('usage errors say what is wrong', () => {
   assert.equal(problem(['run', 'a.ts', 'b.ts']), "run: unexpected argument 'b.ts' (one job file at a time)");
   assert.equal(problem(['explain', 'a.ts', '--quiet']), 'explain: --quiet applies only to run');
   assert.match(problem(['run', 'a.ts', '--fast']), /Unknown option '--fast'/);
+  assert.equal(problem(['run', 'a.ts', '--fresh', '--from-savepoint', 'sp']), 'run: --fresh and --from-savepoint contradict each other; give one');
+  assert.equal(problem(['run', 'a.ts', '--allow-non-restored-state']), 'run: --allow-non-restored-state needs --from-checkpoint or --from-savepoint');
+  assert.equal(problem(['run', 'a.ts', '--fresh', '--allow-non-restored-state']), 'run: --allow-non-restored-state does not apply to --fresh (nothing is restored)');
+  assert.equal(problem(['explain', 'a.ts', '--fresh']), 'explain: --fresh applies only to run');
+  assert.equal(problem(['savepoint']), 'savepoint: no checkpoint directory given');
+  assert.equal(problem(['savepoint', 'ckpt', '--operator', 'x']), 'savepoint: --operator applies only to inspect');
+  assert.equal(problem(['run', 'a.ts', '--stop']), 'run: --stop applies only to savepoint');
+  assert.equal(problem(['inspect', 'sp', '--key', 'k']), 'inspect: --key needs --operator (keys belong to an operator)');
+  assert.equal(problem(['toString']), "unknown command 'toString'");
 });

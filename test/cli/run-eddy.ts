@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +22,22 @@ export interface RunEddyOptions {
   readonly out?: string;
   /** Sends `signal` once stderr matches `when`. */
   readonly interrupt?: { readonly when: RegExp; readonly signal: NodeJS.Signals };
+  /** More environment variables for the fixture. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A command started in the background: its process, what it printed so far, and its end.
+ *
+ * @example
+ * const job = startEddy(['run', 'test/cli/fixtures/counting-job.ts'], { out });
+ * job.child.kill('SIGTERM');
+ * await job.done;
+ */
+export interface Started {
+  readonly child: ChildProcess;
+  stderr(): string;
+  readonly done: Promise<Ran>;
 }
 
 /**
@@ -31,9 +47,19 @@ export interface RunEddyOptions {
  * const { code, stderr } = await runEddy(['run', 'test/cli/fixtures/double-job.ts'], { out: dir });
  */
 export function runEddy(args: readonly string[], options: RunEddyOptions = {}): Promise<Ran> {
+  return startEddy(args, options).done;
+}
+
+/**
+ * Starts `node bin/eddy.mjs ...args` in the repository root without waiting for it.
+ *
+ * @example
+ * const job = startEddy(['run', 'test/cli/fixtures/endless-job.ts'], { out: dir });
+ */
+export function startEddy(args: readonly string[], options: RunEddyOptions = {}): Started {
   const child = spawn(process.execPath, [EDDY, ...args], {
     cwd: ROOT,
-    env: { ...process.env, EDDY_TEST_OUT: options.out ?? tmpdir(), NODE_OPTIONS: '' },
+    env: { ...process.env, EDDY_TEST_OUT: options.out ?? tmpdir(), NODE_OPTIONS: '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -47,10 +73,11 @@ export function runEddy(args: readonly string[], options: RunEddyOptions = {}): 
       child.kill(options.interrupt.signal);
     }
   });
-  return new Promise((resolve, reject) => {
+  const done = new Promise<Ran>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+  return { child, stderr: () => stderr, done };
 }
 
 /**
