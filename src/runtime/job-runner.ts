@@ -81,6 +81,9 @@ export class JobRunner {
     try {
       this.checkpoints = (await this.setupCheckpoints?.()) ?? null;
       await Promise.all(tasks.map((t) => t.reader.open()));
+      // Keyed state starts empty unless a checkpoint restores it: a state directory reused from an
+      // earlier (perhaps killed) run holds state no checkpoint vouches for.
+      for (const n of rt.nodes) n.op?.backend?.restore({});
       const restoreStarted = clock.now();
       const tokens = (await this.checkpoints?.restore?.()) ?? null;
       if (this.checkpoints?.restore && rt.checkpointMetrics !== null) rt.checkpointMetrics = { ...rt.checkpointMetrics, restoreMs: clock.now() - restoreStarted };
@@ -150,7 +153,15 @@ export class JobRunner {
       if (this.checkpoints !== null) {
         // A final checkpoint commits what the end of input produced.
         await this.checkpoints.coordinator.drain();
-        if (!this.cancelled) await this.checkpoints.coordinator.triggerAndWait();
+        if (!this.cancelled) {
+          const last = await this.checkpoints.coordinator.triggerAndWait();
+          if (last.status === 'failed') {
+            throw new Error(
+              `the final checkpoint (${last.id}) failed, so the output since the previous checkpoint is not committed; ` +
+                `running the job again resumes from that checkpoint and commits it: ${last.error}`,
+            );
+          }
+        }
         this.checkpoints.coordinator.check();
       }
       for (const w of rt.writers) await w.writer.flush();

@@ -142,3 +142,30 @@ test('checkpoints are incremental: a delta costs what changed, not the whole sta
   const last = done[done.length - 1].bytes;
   assert.ok(last < biggest / 20, `last checkpoint ${last} B vs the full one ${biggest} B`);
 });
+
+test('a failed final checkpoint fails the job (its output is not committed), and a rerun commits it', async () => {
+  const root = tmp('eddy-final-');
+  const ckpt = join(root, 'ckpt');
+  const build = (block: boolean) => {
+    const env = StreamEnvironment.create({ log: () => {}, checkpoints: { dir: ckpt, intervalMs: 3_600_000 } });
+    type Fn = KeyedProcessFunction<string, Ev, string>;
+    const fn: Fn = {
+      processElement(_e, ctx) { ctx.timerService().registerEventTimeTimer(Number.MAX_SAFE_INTEGER); },
+      onTimer(_ts, ctx, out) {
+        // At the end of input: plain files where the next checkpoint directories would go.
+        if (block) for (let id = 1; id <= 20; id++) writeFileSync(join(ckpt, `chk-${String(id).padStart(6, '0')}`), 'x');
+        out.collect(ctx.getCurrentKey());
+      },
+    };
+    env.fromSource(sources.generator<Ev>({ count: 10, generate: (n) => ({ k: `k${n % 2}`, n }) }), WatermarkStrategy.noWatermarks(), 'events')
+      .keyBy((e) => e.k).process(fn).sinkTo(sinks.jsonl(join(root, 'out')));
+    return env;
+  };
+  const { mkdirSync, rmSync } = await import('node:fs');
+  mkdirSync(ckpt, { recursive: true });
+  await assert.rejects(build(true).execute(), /the final checkpoint \(\d+\) failed, so the output since the previous checkpoint is not committed/);
+  assert.deepEqual(committed(join(root, 'out')), []);
+  for (let id = 1; id <= 20; id++) rmSync(join(ckpt, `chk-${String(id).padStart(6, '0')}`), { force: true, recursive: true });
+  await build(false).execute();
+  assert.deepEqual(committed(join(root, 'out')).sort(), ['k0', 'k1']);
+});
