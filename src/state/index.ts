@@ -4,3 +4,4 @@ export type {
 } from './state-types.ts';
 export type { StateTable, KeyedStateBackend } from './state-table.ts';
 export { HeapStateBackend } from './heap-state-backend.ts';
+export { LmdbStateBackend, type LmdbStateBackendOptions } from './lmdb-state-backend.ts';

@@ -91,7 +91,7 @@ test('a heap backend snapshot restores into a fresh backend, independent of the 
   const l = s.getListState<number>('l');
   key.current = 7;
   l.add(1);
-  const snap = backend.snapshot();
+  const snap = structuredClone(backend.snapshot()); // copied at the cut, as a checkpoint encodes it
   l.add(2);
   const copy = new HeapStateBackend();
   copy.restore(snap);
