@@ -7,7 +7,7 @@ import { validatePlan } from '../plan/validate.ts';
 import { JobRunner, type JobResult } from '../runtime/job-runner.ts';
 import { JobRuntime, type RuntimeOptions } from '../runtime/job-runtime.ts';
 import { HeapStateBackend } from '../state/heap-state-backend.ts';
-import type { KeyedStateBackend } from '../state/state-table.ts';
+import type { KeyedStateBackend, StateBackendContext } from '../state/state-table.ts';
 import { type Clock, systemClock } from '../time/clock.ts';
 import { WatermarkStrategy } from '../time/watermark-strategy.ts';
 import { type CheckpointConfig, type ResolvedCheckpointConfig, resolveCheckpointConfig } from '../checkpoint/checkpoint-config.ts';
@@ -33,7 +33,7 @@ export interface EnvironmentOptions {
   /** Records per batch between operators (default 1024). */
   readonly batchSize?: number;
   /** Where keyed state lives (default: the heap). */
-  readonly stateBackend?: () => KeyedStateBackend;
+  readonly stateBackend?: (ctx: StateBackendContext) => KeyedStateBackend;
   /** What sources do with unreadable input (default: 'dead-letter'). */
   readonly badInput?: BadInputPolicy;
   /** Where operational messages go (default: stderr). */

@@ -6,7 +6,7 @@ import type { ResolvedCheckpointConfig } from '../checkpoint/checkpoint-config.t
 import type { SinkNode, SourceNode } from '../plan/node.ts';
 import type { WatermarkStrategy } from '../time/watermark-strategy.ts';
 import type { Plan } from '../plan/plan.ts';
-import type { KeyedStateBackend } from '../state/state-table.ts';
+import type { KeyedStateBackend, StateBackendContext } from '../state/state-table.ts';
 import type { Clock } from '../time/clock.ts';
 import { createOperator } from './operator-factory.ts';
 import { SinkOperator } from './operators/sink-operator.ts';
@@ -17,7 +17,7 @@ import { SourceTask } from './source-task.ts';
 export interface RuntimeOptions {
   readonly clock: Clock;
   readonly batchSize: number;
-  readonly stateBackend: () => KeyedStateBackend;
+  readonly stateBackend: (ctx: StateBackendContext) => KeyedStateBackend;
   readonly badInput: BadInputPolicy;
   readonly log: (line: string) => void;
   /** Checkpointing, if the job has it. */

@@ -1,5 +1,5 @@
 import type { PlanNode } from '../plan/node.ts';
-import type { KeyedStateBackend } from '../state/state-table.ts';
+import type { KeyedStateBackend, StateBackendContext } from '../state/state-table.ts';
 import type { Operator } from './operator.ts';
 import { AlignedWindowOperator } from './operators/aligned-window-operator.ts';
 import { FilterOperator } from './operators/filter-operator.ts';
@@ -25,7 +25,8 @@ export function usesAlignedWindows(n: Extract<PlanNode, { kind: 'window' }>): bo
  * @example
  * const op = createOperator(node, () => new HeapStateBackend());
  */
-export function createOperator(n: PlanNode, backend: () => KeyedStateBackend): Operator<unknown, unknown> | null {
+export function createOperator(n: PlanNode, backends: (ctx: StateBackendContext) => KeyedStateBackend): Operator<unknown, unknown> | null {
+  const backend = () => backends({ operator: n.uid ?? n.name });
   switch (n.kind) {
     case 'source': case 'sink': case 'key-by': case 'side-output':
       return null;

@@ -2,6 +2,6 @@ export type { Key } from './key.ts';
 export type {
   ValueState, ListState, MapState, ReducingState, AggregatingState, StateTtlConfig, StateOptions,
 } from './state-types.ts';
-export type { StateTable, KeyedStateBackend } from './state-table.ts';
+export type { StateTable, KeyedStateBackend, StateBackendContext, StateChanges, TableStats } from './state-table.ts';
 export { HeapStateBackend } from './heap-state-backend.ts';
 export { LmdbStateBackend, type LmdbStateBackendOptions } from './lmdb-state-backend.ts';

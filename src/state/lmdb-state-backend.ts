@@ -1,10 +1,10 @@
 import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Database, RootDatabase, TransactionFlags } from 'lmdb';
 import type { Key } from './key.ts';
 import { encodeStoredKey } from './lmdb-key-codec.ts';
 import { LmdbTable, type LmdbTableHost, type ValueCodec } from './lmdb-table.ts';
-import type { KeyedStateBackend, StateChanges, StateTable, TableStats } from './state-table.ts';
+import type { KeyedStateBackend, StateBackendContext, StateChanges, StateTable, TableStats } from './state-table.ts';
 
 /**
  * Options of an LMDB state backend.
@@ -75,6 +75,17 @@ function loadLmdb(): typeof import('lmdb') {
  * const env = StreamEnvironment.create({ stateBackend: () => new LmdbStateBackend({ path: mkdtempSync('/var/tmp/eddy-') }) });
  */
 export class LmdbStateBackend implements KeyedStateBackend {
+  /**
+   * A backend factory for an environment: each keyed operator gets the directory
+   * `<dir>/<operator id>` (its uid, or its name), emptied at start unless a checkpoint restores it.
+   *
+   * @example
+   * StreamEnvironment.create({ stateBackend: LmdbStateBackend.inDirectory('.eddy/state/clicks') });
+   */
+  static inDirectory(dir: string, options: Omit<LmdbStateBackendOptions, 'path'> = {}): (ctx: StateBackendContext) => LmdbStateBackend {
+    return (ctx) => new LmdbStateBackend({ ...options, path: join(dir, ctx.operator.replace(/[^A-Za-z0-9._-]/g, '_')) });
+  }
+
   private readonly env: RootDatabase;
   private readonly meta: Database<{ bytes: number }, string | number>;
   private readonly tables = new Map<string, LmdbTable<unknown>>();

@@ -69,3 +69,14 @@ export interface KeyedStateBackend {
   /** Releases resources (files, handles); the backend is unusable afterwards. */
   close(): void;
 }
+
+/**
+ * What a state backend factory learns about the operator it serves: its state id (uid, or name
+ * when it has no uid), so that a backend on disk can give each operator its own place.
+ *
+ * @example
+ * StreamEnvironment.create({ stateBackend: (ctx) => new LmdbStateBackend({ path: `state/${ctx.operator}` }) });
+ */
+export interface StateBackendContext {
+  readonly operator: string;
+}
