@@ -1,7 +1,7 @@
 import { type FileHandle, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SinkWriter } from '../sink.ts';
-import type { TextFormat } from './text-file-sink.ts';
+import { formatLines, type TextFormat } from './text-format.ts';
 
 /**
  * The exactly-once file writer (Flink's FileSink model): records go to a hidden in-progress part
@@ -33,14 +33,8 @@ export class PartFileWriter<T> implements SinkWriter<T> {
 
   write(values: readonly T[], _times: readonly number[], length: number): void {
     if (length === 0) return;
-    let chunk = '';
-    if (this.first) {
-      this.first = false;
-      const h = this.format.header?.(values[0]);
-      if (h != null) chunk += `${h}\n`;
-    }
-    const line = this.format.line;
-    for (let i = 0; i < length; i++) chunk += `${line(values[i])}\n`;
+    const chunk = formatLines(this.format, values, length, this.first);
+    this.first = false;
     this.parts.push(chunk);
     this.pending += chunk.length;
   }

@@ -1,15 +1,10 @@
 import { type FileHandle, mkdir, open } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
 import { PartFileWriter } from './part-file-writer.ts';
+import { formatLines, type TextFormat } from './text-format.ts';
 import type { Sink, SinkWriter } from '../sink.ts';
 
-/** Turns records into text: an optional first line, then one line per record. */
-export interface TextFormat<T> {
-  readonly kind: string;
-  /** The first line, from the first record (null when the output is empty). */
-  header?(first: T | null): string | null;
-  line(value: T): string;
-}
+export type { TextFormat } from './text-format.ts';
 
 /**
  * Options of the file sinks.
@@ -66,14 +61,8 @@ class TextFileWriter<T> implements SinkWriter<T> {
 
   write(values: readonly T[], _times: readonly number[], length: number): void {
     if (length === 0) return;
-    let chunk = '';
-    if (this.first) {
-      this.first = false;
-      const h = this.format.header?.(values[0]);
-      if (h != null) chunk += `${h}\n`;
-    }
-    const line = this.format.line;
-    for (let i = 0; i < length; i++) chunk += `${line(values[i])}\n`;
+    const chunk = formatLines(this.format, values, length, this.first);
+    this.first = false;
     this.parts.push(chunk);
     this.pending += chunk.length;
   }
