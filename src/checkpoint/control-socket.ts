@@ -83,8 +83,11 @@ export function controlSocketPath(checkpointDir: string): string {
  * socketAddress('/tmp/ckpt/control.sock'); // '/tmp/ckpt/control.sock'
  */
 export function socketAddress(absolute: string): string | null {
-  const candidates = [absolute, relative(process.cwd(), absolute)].filter((p) => p !== '' && Buffer.byteLength(p) <= MAX_SOCKET_PATH);
-  return candidates.sort((a, b) => a.length - b.length)[0] ?? null;
+  // The absolute path when it fits (it does not depend on the working directory), else the relative one.
+  const fits = (p: string) => p !== '' && Buffer.byteLength(p) <= MAX_SOCKET_PATH;
+  if (fits(absolute)) return absolute;
+  const rel = relative(process.cwd(), absolute);
+  return fits(rel) ? rel : null;
 }
 
 interface Connection {
