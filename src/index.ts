@@ -40,6 +40,8 @@ export type { Source, SourceReader, SourceBatch, SourceReaderContext, ReadStatus
 export type { Sink, SinkWriter, SinkContext } from './connectors/sink.ts';
 export type { CollectSink } from './connectors/collect/collect-sink.ts';
 export type { GeneratorOptions } from './connectors/generator/generator-source.ts';
+export type { NexmarkSourceOptions } from './connectors/nexmark/nexmark-source.ts';
+export { NexmarkEventType, type NexmarkEvent, type PersonEvent, type AuctionEvent, type BidEvent, type Person, type Auction, type Bid, type NexmarkOptions } from './connectors/nexmark/index.ts';
 export type { JsonlSourceOptions } from './connectors/file/jsonl-source.ts';
 export type { CsvSourceOptions, CsvColumnType } from './connectors/file/csv-source.ts';
 export type { CsvSinkOptions } from './connectors/file/csv-sink.ts';

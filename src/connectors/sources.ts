@@ -2,6 +2,7 @@ import { collectionSource } from './collection/collection-source.ts';
 import { csvSource } from './file/csv-source.ts';
 import { jsonlSource } from './file/jsonl-source.ts';
 import { generatorSource } from './generator/generator-source.ts';
+import { nexmarkSource } from './nexmark/nexmark-source.ts';
 
 /**
  * The built-in sources.
@@ -16,4 +17,5 @@ export const sources = Object.freeze({
   csv: csvSource,
   generator: generatorSource,
   collection: collectionSource,
+  nexmark: nexmarkSource,
 });

@@ -1,0 +1,30 @@
+import type { DataStream, NexmarkEvent, StreamEnvironment } from 'eddy';
+import { q0 } from './q0.ts';
+import { q1 } from './q1.ts';
+import { q11 } from './q11.ts';
+import { q12 } from './q12.ts';
+import { q2 } from './q2.ts';
+import { q5 } from './q5.ts';
+
+export { q0, q1, q2, q5, q11, q12 };
+export type { Q1Result } from './q1.ts';
+export type { Q2Result } from './q2.ts';
+export type { Q5Result } from './q5.ts';
+export type { BidderCount } from './q11.ts';
+
+/**
+ * A Nexmark query: builds its operators on the stream of events and returns its result stream.
+ *
+ * @example
+ * const query: NexmarkQuery<Q2Result> = q2;
+ */
+export type NexmarkQuery<R> = (env: StreamEnvironment, events: DataStream<NexmarkEvent>) => DataStream<R>;
+
+/**
+ * The queries by name, for runners (`any`: a stream's type is invariant, and a runner only passes
+ * the results on to a sink).
+ *
+ * @example
+ * QUERIES.q5(env, events).sinkTo(sinks.jsonl('q5.jsonl'));
+ */
+export const QUERIES: Readonly<Record<string, NexmarkQuery<any>>> = Object.freeze({ q0, q1, q2, q5, q11, q12 });
