@@ -49,30 +49,6 @@ test('declaring the same state twice in one operator is an error that names it',
   assert.throws(() => s.getListState('count'), /state 'count' is declared twice/);
 });
 
-test('TTL: expired values are never returned, and unseen keys are swept on later writes', () => {
-  const { key, s, backend, clock } = store();
-  const v = s.getState<number>('v', { ttl: { ttlMs: 1_000 } });
-  key.current = 'a';
-  v.update(1);
-  clock.advance(999);
-  assert.equal(v.value(), 1);
-  clock.advance(1);
-  assert.equal(v.value(), undefined, 'expired at exactly ttl');
-  // Keys that are never read again still go away: writes sweep a few entries each.
-  for (let i = 0; i < 100; i++) {
-    key.current = `old-${i}`;
-    v.update(i);
-  }
-  clock.advance(5_000);
-  for (let i = 0; i < 200; i++) {
-    key.current = `new-${i}`;
-    v.update(i);
-  }
-  const table = backend.table('v');
-  const old = [...table.keys()].filter((k) => String(k).startsWith('old-'));
-  assert.equal(old.length, 0, `stale keys left: ${old.length}`);
-});
-
 test('TTL read-and-write: reading extends the life of a value', () => {
   const { key, s, clock } = store();
   const v = s.getState<number>('v', { ttl: { ttlMs: 1_000, updateOn: 'read-and-write' } });
