@@ -11,6 +11,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { prng } from '../shared/prng.ts';
 
 /** 2024-10-14T10:00:00Z */
 export const START = Date.UTC(2024, 9, 14, 10, 0, 0);
@@ -19,17 +20,6 @@ const AUTHS = 2_000;
 const SPACING_MS = Math.floor((120 * MIN) / AUTHS);
 const CARDS = 150;
 const MERCHANTS = 60;
-
-/** mulberry32: a small, fast, seedable PRNG; returns floats in [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Status = 'APPROVED' | 'DECLINED';
 interface Sent {

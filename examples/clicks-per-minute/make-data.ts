@@ -9,6 +9,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { prng } from '../shared/prng.ts';
 
 /** 2024-05-01T09:00:00Z */
 export const START = Date.UTC(2024, 4, 1, 9, 0, 0);
@@ -17,17 +18,6 @@ const SPACING_MS = 600;
 const PAGES: readonly (readonly [string, number])[] = [
   ['/', 30], ['/docs', 25], ['/pricing', 15], ['/blog', 15], ['/signup', 10], ['/login', 5],
 ];
-
-/** mulberry32: a small, fast, seedable PRNG; returns floats in [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The file's text: one JSON click per line, in arrival order. */
 export function generateClicks(seed = 20240501): string {

@@ -9,6 +9,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { prng } from '../shared/prng.ts';
 
 /** 2024-06-03T06:00:00Z */
 export const START = Date.UTC(2024, 5, 3, 6, 0, 0);
@@ -21,17 +22,6 @@ const SENSORS: readonly (readonly [string, number, number])[] = [
   ['cold-room-1', 3, 1], ['cold-room-2', 4, 1.5], ['freezer-1', -18, 2], ['freezer-2', -20, 1],
   ['server-room-1', 19, 2], ['server-room-2', 20, 3], ['boiler-room', 31, 6], ['office', 21, 2],
 ];
-
-/** mulberry32: a small, fast, seedable PRNG; returns floats in [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The file's text: one JSON reading per line, in arrival order. */
 export function generateReadings(seed = 20240603): string {

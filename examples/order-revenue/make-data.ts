@@ -7,22 +7,12 @@
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { prng } from '../shared/prng.ts';
 
 /** 2024-03-01T12:00:00Z */
 export const START = Date.UTC(2024, 2, 1, 12, 0, 0);
 const ORDERS = 2_500;
 const SPACING_MS = 1_440;
-
-/** mulberry32: a small, fast, seedable PRNG; returns floats in [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The file's text: a header, then one order per line in arrival order. */
 export function generateOrders(seed = 20240301): string {

@@ -10,6 +10,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { prng } from '../shared/prng.ts';
 
 /** 2024-09-06T17:00:00Z, a Friday evening. */
 export const START = Date.UTC(2024, 8, 6, 17, 0, 0);
@@ -23,17 +24,6 @@ const CELLS: readonly (readonly [string, number])[] = [
   ['9q8zh', 3], ['9q8zj', 4], ['9q8zn', 3],
 ];
 const SURGE = { cell: '9q8yz', from: START + 20 * 60_000, to: START + 26 * 60_000, perMinute: 20 };
-
-/** mulberry32: a small, fast, seedable PRNG; returns floats in [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Sent<T> {
   readonly arrival: number;

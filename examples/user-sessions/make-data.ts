@@ -8,23 +8,13 @@
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { prng } from '../shared/prng.ts';
 
 /** 2024-07-01T08:00:00Z */
 export const START = Date.UTC(2024, 6, 1, 8, 0, 0);
 const END = START + 8 * 3_600_000;
 const USERS = 80;
 const PAGES = ['/', '/search', '/product', '/product', '/product', '/cart', '/checkout', '/account', '/help'];
-
-/** mulberry32: a small, fast, seedable PRNG; returns floats in [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The file's text: one JSON click per line, in arrival order. */
 export function generateClicks(seed = 20240701): string {
