@@ -23,7 +23,8 @@ interface Cut {
   readonly id: number;
   readonly startedAt: number;
   readonly syncMs: number;
-  readonly operators: { entry: Omit<OperatorEntry, 'local' | 'keyed'>; local: unknown; keyed: unknown; keyedIsFull: boolean; hasLocal: boolean; hasKeyed: boolean }[];
+  /** Per operator: its encoded local and keyed state (null when it has none). */
+  readonly operators: { entry: Omit<OperatorEntry, 'local' | 'keyed'>; local: Buffer | null; keyed: Buffer | null; keyedIsFull: boolean }[];
   readonly sources: SourceEntry[];
   readonly sinks: SinkEntry[];
 }
@@ -147,7 +148,7 @@ export class CheckpointCoordinator {
       const op = node.op;
       const sid = stateId(plan);
       const backend = op?.backend;
-      let keyed: unknown = null;
+      let keyed: Buffer | null = null;
       let keyedIsFull = false;
       let keyCount = 0;
       let stateBytes = 0;
@@ -173,10 +174,8 @@ export class CheckpointCoordinator {
           watermark: encodeTime(wm.watermark), inputWatermarks: wm.inputs.map(encodeTime),
         },
         local: op?.snapshot !== undefined ? encodeState(op.snapshot()) : null,
-        hasLocal: op?.snapshot !== undefined,
         keyed,
         keyedIsFull,
-        hasKeyed: backend !== undefined,
       });
     }
     const sources: SourceEntry[] = rt.sources.map((task, i) => {
@@ -200,10 +199,10 @@ export class CheckpointCoordinator {
         const entries: OperatorEntry[] = [];
         const newChains = new Map<string, FileRef[]>();
         for (const [i, o] of cut.operators.entries()) {
-          const local = o.hasLocal ? await storage.writeFile(dir, `op${i}-local.bin`, o.local as Buffer) : null;
+          const local = o.local !== null ? await storage.writeFile(dir, `op${i}-local.bin`, o.local) : null;
           let keyed: FileRef[] = [];
-          if (o.hasKeyed) {
-            const ref = await storage.writeFile(dir, `op${i}-keyed-${o.keyedIsFull ? 'full' : 'delta'}.bin`, o.keyed as Buffer);
+          if (o.keyed !== null) {
+            const ref = await storage.writeFile(dir, `op${i}-keyed-${o.keyedIsFull ? 'full' : 'delta'}.bin`, o.keyed);
             keyed = o.keyedIsFull ? [ref] : [...(this.chains.get(o.entry.id) ?? []), ref];
             newChains.set(o.entry.id, keyed);
           }
