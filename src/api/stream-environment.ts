@@ -154,7 +154,8 @@ export class StreamEnvironment {
     if (strategy.kind !== 'none' && cp === null) throw new Error('restartStrategy needs checkpoints: a restart resumes from the latest checkpoint');
     const log = this.options.log;
     let runtime = new JobRuntime(plan, jobName, this.runtimeOptions());
-    let runner = new JobRunner(runtime, null);
+    // Set by attemptRun, which the block below calls before its first await.
+    let runner!: JobRunner;
     let cancelled = false;
     // `eddy savepoint` reaches a job with checkpoints through <checkpoint dir>/control.sock (set once the handle exists).
     let control: ControlSocket | null = null;
