@@ -6,7 +6,11 @@ import type { WindowAssigner } from '../window/window-assigner.ts';
 import type { ReduceFunction } from './aggregate-function.ts';
 import { Aggregates } from './builtin-aggregates.ts';
 import { type DataStream, DataStreamImpl } from './data-stream.ts';
+import { BroadcastConnectedStreamImpl, type BroadcastConnectedStream, type BroadcastStream } from './broadcast-stream.ts';
 import type { GraphBuilder } from './graph-builder.ts';
+import { IntervalJoinImpl, type IntervalJoin } from './interval-join.ts';
+import { joinSides } from './join-sides.ts';
+import { JoinedStreamsImpl, type JoinedStreams } from './join-streams.ts';
 import type { KeyedProcessFunction } from './process-function.ts';
 import { reduceAggregate } from './reduce-aggregate.ts';
 import type { KeyedValue } from './window-result.ts';
@@ -25,11 +29,17 @@ export interface KeyedStream<K extends Key, T> {
   /** Tumbling count windows of `size` elements, or sliding ones that fire every `slide` elements. */
   countWindow(size: number, slide?: number): WindowedStream<K, T>;
   process<R>(fn: KeyedProcessFunction<K, T, R>): DataStream<R>;
+  /** Joins with another keyed stream of the same key type, in windows or in unbounded state. */
+  join<R>(other: KeyedStream<K, R>): JoinedStreams<K, T, R>;
+  /** Joins each record with the other side's records of its key within a time interval around it. */
+  intervalJoin<R>(other: KeyedStream<K, R>): IntervalJoin<K, T, R>;
   /** Rolling reduce: emits the key's running result after each record. */
   reduce(fn: ReduceFunction<T>): DataStream<T>;
   sum(field: (value: T) => number): DataStream<KeyedValue<K, number>>;
   min(field: (value: T) => number): DataStream<KeyedValue<K, number>>;
   max(field: (value: T) => number): DataStream<KeyedValue<K, number>>;
+  /** Connects a broadcast stream: every key sees its records through broadcast state. */
+  connect<B>(broadcast: BroadcastStream<B>): BroadcastConnectedStream<K, T, B>;
 }
 
 /** @internal */
@@ -52,6 +62,14 @@ export class KeyedStreamImpl<K extends Key, T> implements KeyedStream<K, T> {
     return base.evictor(CountEvictor.of(size)).trigger(CountTrigger.of<T>(slide));
   }
 
+  join<R>(other: KeyedStream<K, R>): JoinedStreams<K, T, R> {
+    return new JoinedStreamsImpl<K, T, R>(joinSides(this.graph, this.id, this.key, other));
+  }
+
+  intervalJoin<R>(other: KeyedStream<K, R>): IntervalJoin<K, T, R> {
+    return new IntervalJoinImpl<K, T, R>(joinSides(this.graph, this.id, this.key, other));
+  }
+
   process<R>(fn: KeyedProcessFunction<K, T, R>): DataStream<R> {
     const id = this.graph.add({ kind: 'keyed-process', inputs: [this.id], key: this.key, fn: fn as never });
     return new DataStreamImpl<R>(this.graph, id);
@@ -71,6 +89,10 @@ export class KeyedStreamImpl<K extends Key, T> implements KeyedStream<K, T> {
 
   max(field: (value: T) => number): DataStream<KeyedValue<K, number>> {
     return this.rolling(Aggregates.max(field), (key, value) => ({ key, value }));
+  }
+
+  connect<B>(broadcast: BroadcastStream<B>): BroadcastConnectedStream<K, T, B> {
+    return new BroadcastConnectedStreamImpl<K, T, B>(this.graph, this.id, this.key, broadcast);
   }
 
   private rolling<R>(agg: { createAccumulator(): any; add(v: T, a: any): any; getResult(a: any): any; merge(a: any, b: any): any }, emit: (key: K, result: any) => R): DataStream<R> {

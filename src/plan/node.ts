@@ -1,7 +1,10 @@
 import type { AggregateFunction } from '../api/aggregate-function.ts';
+import type { ResolvedAsyncMapOptions } from '../api/async-map-options.ts';
 import type { Collector } from '../api/collector.ts';
+import type { JoinFn, JoinType } from '../api/join-type.ts';
 import type { OutputTag } from '../api/output-tag.ts';
 import type { KeyedProcessFunction, ProcessFunction } from '../api/process-function.ts';
+import type { KeyedBroadcastProcessFunction } from '../api/broadcast-process-function.ts';
 import type { Sink } from '../connectors/sink.ts';
 import type { Source } from '../connectors/source.ts';
 import type { Key } from '../state/key.ts';
@@ -58,15 +61,55 @@ export interface WindowNode extends Common {
   readonly fn: WindowFunctionSpec;
 }
 export interface SinkNode extends Common { readonly kind: 'sink'; readonly sink: Sink<unknown> }
+/** Calls an async function per record, at most `options.capacity` records held (see AsyncMapOperator). */
+export interface AsyncMapNode extends Common { readonly kind: 'async-map'; readonly fn: Fn; readonly options: ResolvedAsyncMapOptions }
+
+/** What every two-input join node has: input 0 is the left side, input 1 the right. */
+interface JoinCommon extends Common {
+  readonly leftKey: (v: any) => Key;
+  readonly rightKey: (v: any) => Key;
+  readonly joinType: JoinType;
+  readonly fn: JoinFn;
+}
+export interface WindowJoinNode extends JoinCommon { readonly kind: 'window-join'; readonly assigner: WindowAssigner<unknown> }
+export interface IntervalJoinNode extends JoinCommon {
+  readonly kind: 'interval-join';
+  /** Inclusive bounds on rightTs - leftTs (exclusive bounds are narrowed by 1 ms by the builder). */
+  readonly lower: number;
+  readonly upper: number;
+  readonly leftLateTag: OutputTag<unknown> | null;
+  readonly rightLateTag: OutputTag<unknown> | null;
+}
+export interface RegularJoinNode extends JoinCommon { readonly kind: 'regular-join'; readonly ttlMs: number | null }
+/** The stream-stream joins. */
+export type StreamJoinNode = WindowJoinNode | IntervalJoinNode | RegularJoinNode;
+/** Joins a stream (input 0) with a table's changelog (input 1): temporal (event time) or lookup (latest). */
+export interface TableJoinNode extends Common {
+  readonly kind: 'temporal-join' | 'lookup-join';
+  readonly key: (v: any) => Key;
+  readonly tableKey: (v: any) => Key;
+  /** The row a changelog record carries; null or undefined deletes the key. */
+  readonly tableValue: (v: any) => unknown;
+  readonly join: (value: any, row: any) => unknown;
+  readonly mode: 'inner' | 'left';
+  readonly lateTag: OutputTag<unknown> | null;
+}
+/** A keyed stream (input 0) with a broadcast stream (input 1) and a KeyedBroadcastProcessFunction. */
+export interface BroadcastProcessNode extends Common {
+  readonly kind: 'broadcast-process'; readonly key: (v: any) => Key; readonly fn: KeyedBroadcastProcessFunction<Key, unknown, unknown, unknown>;
+}
 
 /** A node of the job graph, discriminated by `kind`. */
 export type PlanNode =
   | SourceNode | MapNode | FilterNode | FlatMapNode | ProcessNode | TimestampsNode | UnionNode
-  | SideOutputNode | KeyByNode | KeyedProcessNode | RollingNode | WindowNode | SinkNode;
+  | SideOutputNode | KeyByNode | KeyedProcessNode | RollingNode | WindowNode | SinkNode
+  | TableJoinNode | BroadcastProcessNode | AsyncMapNode | StreamJoinNode;
 
 /** Node kinds that read the key of each record (their input edge is a hash exchange). */
-export function isKeyed(n: PlanNode): n is KeyedProcessNode | RollingNode | WindowNode {
-  return n.kind === 'keyed-process' || n.kind === 'rolling' || n.kind === 'window';
+export function isKeyed(n: PlanNode): n is KeyedProcessNode | RollingNode | WindowNode | TableJoinNode | BroadcastProcessNode | StreamJoinNode {
+  return n.kind === 'keyed-process' || n.kind === 'rolling' || n.kind === 'window' ||
+    n.kind === 'temporal-join' || n.kind === 'lookup-join' || n.kind === 'broadcast-process' ||
+    n.kind === 'window-join' || n.kind === 'interval-join' || n.kind === 'regular-join';
 }
 
 /**

@@ -11,6 +11,13 @@ import { RollingOperator } from './operators/rolling-operator.ts';
 import { TimestampsOperator } from './operators/timestamps-operator.ts';
 import { UnionOperator } from './operators/union-operator.ts';
 import { WindowOperator } from './operators/window-operator.ts';
+import { AsyncMapOperator } from './operators/async-map-operator.ts';
+import { TemporalJoinOperator } from './operators/temporal-join-operator.ts';
+import { TableJoinOperator } from './operators/table-join-operator.ts';
+import { BroadcastProcessOperator } from './operators/broadcast-process-operator.ts';
+import { IntervalJoinOperator } from './operators/interval-join-operator.ts';
+import { RegularJoinOperator } from './operators/regular-join-operator.ts';
+import { WindowJoinOperator } from './operators/window-join-operator.ts';
 
 /** True when a window node can use the pane-based aligned operator. */
 export function usesAlignedWindows(n: Extract<PlanNode, { kind: 'window' }>): boolean {
@@ -36,6 +43,8 @@ export function createOperator(n: PlanNode, backends: (ctx: StateBackendContext)
       return new FilterOperator(n.fn);
     case 'flat-map':
       return new FlatMapOperator(n.fn);
+    case 'async-map':
+      return new AsyncMapOperator(n.fn, n.options);
     case 'process':
       return new ProcessOperator(n.fn);
     case 'timestamps':
@@ -44,8 +53,20 @@ export function createOperator(n: PlanNode, backends: (ctx: StateBackendContext)
       return new UnionOperator();
     case 'keyed-process':
       return new KeyedProcessOperator(n.key, n.fn, backend());
+    case 'window-join':
+      return new WindowJoinOperator(n);
+    case 'interval-join':
+      return new IntervalJoinOperator(n, backend());
+    case 'regular-join':
+      return new RegularJoinOperator(n, backend());
     case 'rolling':
       return new RollingOperator(n.key, n.agg, n.emit, backend());
+    case 'temporal-join':
+      return new TemporalJoinOperator(n, backend());
+    case 'lookup-join':
+      return new TableJoinOperator(n, backend());
+    case 'broadcast-process':
+      return new BroadcastProcessOperator(n.key, n.fn, backend());
     case 'window': {
       if (usesAlignedWindows(n) && n.fn.type === 'aggregate') {
         return new AlignedWindowOperator({

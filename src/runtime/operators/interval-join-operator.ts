@@ -1,0 +1,186 @@
+import { emitsUnmatched, type JoinContext, type JoinFn, type JoinType } from '../../api/join-type.ts';
+import type { OutputTag } from '../../api/output-tag.ts';
+import type { Key } from '../../state/key.ts';
+import type { KeyedStateBackend } from '../../state/state-table.ts';
+import { KeyedTimers } from '../../time/keyed-timers.ts';
+import type { Batch } from '../batch.ts';
+import type { Operator, OperatorContext, Output } from '../operator.ts';
+import { JoinBuffer, type JoinEntry } from './join-buffer.ts';
+
+/** Configuration of an interval join: inclusive bounds on rightTs - leftTs. */
+export interface IntervalJoinSpec {
+  readonly leftKey: (v: any) => Key;
+  readonly rightKey: (v: any) => Key;
+  readonly lower: number;
+  readonly upper: number;
+  readonly joinType: JoinType;
+  readonly leftLateTag: OutputTag<unknown> | null;
+  readonly rightLateTag: OutputTag<unknown> | null;
+  readonly fn: JoinFn;
+}
+
+/**
+ * Joins a left record at tl with every right record of the same key at tr where
+ * tl + lower <= tr <= tl + upper (Flink's interval join). Both sides wait in keyed state until the
+ * watermark makes a match impossible: a left record until W >= tl + upper, a right one until
+ * W >= tr - lower, when an event-time timer evicts them (and an outer join emits them with null
+ * for the other side if nothing matched, timestamped with that eviction time so they are not late
+ * downstream). A record with ts <= W on arrival is late: side output or dropped and counted.
+ * Matches are timestamped max(tl, tr).
+ *
+ * @example
+ * new IntervalJoinOperator({ leftKey, rightKey, lower: -5_000, upper: 10_000, joinType: 'inner',
+ *   leftLateTag: null, rightLateTag: null, fn: (l, r, _ctx, out) => out.collect([l, r]) }, new HeapStateBackend());
+ */
+export class IntervalJoinOperator implements Operator<unknown, unknown>, JoinContext {
+  private out!: Output<unknown>;
+  private ctx!: OperatorContext;
+  private readonly timers = new KeyedTimers();
+  private readonly buffers: [JoinBuffer, JoinBuffer];
+  private readonly outer: [boolean, boolean];
+  private lt = Number.NaN;
+  private rt = Number.NaN;
+  private time = 0;
+  private wm = Number.NEGATIVE_INFINITY;
+  private readonly collector = { collect: (value: unknown) => this.out.emit(value, this.time) };
+
+  constructor(private readonly spec: IntervalJoinSpec, readonly backend: KeyedStateBackend) {
+    if (!(spec.lower <= spec.upper)) throw new Error(`interval join bounds: lower (${spec.lower}) must be <= upper (${spec.upper})`);
+    this.buffers = [new JoinBuffer(backend.table<JoinEntry[]>('left')), new JoinBuffer(backend.table<JoinEntry[]>('right'))];
+    this.outer = [emitsUnmatched(spec.joinType, 0), emitsUnmatched(spec.joinType, 1)];
+  }
+
+  open(ctx: OperatorContext, out: Output<unknown>): void {
+    this.ctx = ctx;
+    this.out = out;
+  }
+
+  process(batch: Batch<unknown>, input: number): void {
+    const side = input === 0 ? 0 : 1;
+    const key = side === 0 ? this.spec.leftKey : this.spec.rightKey;
+    this.wm = this.ctx.currentWatermark();
+    for (let i = 0, n = batch.length; i < n; i++) {
+      const v = batch.values[i];
+      const t = batch.times[i];
+      if (!Number.isFinite(t)) throw noTimestamp(this.ctx.name, side, t);
+      if (t <= this.wm) {
+        this.late(side, v, t);
+        continue;
+      }
+      this.onRecord(side, key(v), v, t);
+    }
+  }
+
+  private onRecord(side: 0 | 1, k: Key, v: unknown, t: number): void {
+    const { lower, upper } = this.spec;
+    const other = this.buffers[1 - side];
+    const list = other.get(k);
+    let matched = false;
+    if (list !== undefined) {
+      let changed = false;
+      for (let j = 0; j < list.length; j++) {
+        const e = list[j];
+        const d = side === 0 ? e.t - t : t - e.t; // rightTs - leftTs
+        if (d < lower || d > upper) continue;
+        matched = true;
+        if (!e.m) {
+          e.m = true;
+          changed ||= this.outer[1 - side];
+        }
+        if (side === 0) this.emit(v, e.v, t, e.t);
+        else this.emit(e.v, v, e.t, t);
+      }
+      if (changed) other.update(k, list);
+    }
+    // Kept while a record of the other side could still match: those have ts > W.
+    const expires = side === 0 ? t + upper : t - lower;
+    if (expires > this.wm) {
+      this.buffers[side].add(k, { t, v, m: matched, at: 0 });
+      this.timers.register(k, expires);
+    } else if (!matched && this.outer[side]) {
+      this.unmatched(side, v, t, t);
+    }
+  }
+
+  onWatermark(wm: number): void {
+    this.wm = wm;
+    this.timers.fireUpTo(wm, (k, time) => this.evict(k, time));
+  }
+
+  /** Evicts the key's records whose last chance to match has passed at `time`. */
+  private evict(k: Key, time: number): void {
+    const { lower, upper } = this.spec;
+    for (const side of [0, 1] as const) {
+      const outer = this.outer[side];
+      const expired = side === 0 ? (e: JoinEntry) => e.t + upper <= time : (e: JoinEntry) => e.t - lower <= time;
+      this.buffers[side].evict(k, expired, (e) => {
+        if (outer && !e.m) this.unmatched(side, e.v, e.t, Math.max(e.t, side === 0 ? e.t + upper : e.t - lower));
+      });
+    }
+  }
+
+  private emit(l: unknown, r: unknown, lt: number, rt: number): void {
+    this.lt = lt;
+    this.rt = rt;
+    this.time = lt > rt ? lt : rt;
+    this.spec.fn(l, r, this, this.collector);
+  }
+
+  private unmatched(side: 0 | 1, v: unknown, t: number, time: number): void {
+    this.lt = side === 0 ? t : Number.NaN;
+    this.rt = side === 1 ? t : Number.NaN;
+    this.time = time;
+    if (side === 0) this.spec.fn(v, null, this, this.collector);
+    else this.spec.fn(null, v, this, this.collector);
+  }
+
+  private late(side: 0 | 1, v: unknown, t: number): void {
+    const tag = side === 0 ? this.spec.leftLateTag : this.spec.rightLateTag;
+    if (tag === null) {
+      this.ctx.metrics.lateDropped++;
+    } else {
+      this.ctx.metrics.lateToSideOutput++;
+      this.out.emitSide(tag, v, t);
+    }
+  }
+
+  snapshot(): unknown {
+    return { timers: this.timers.snapshot() };
+  }
+
+  restore(state: unknown): void {
+    this.timers.restore((state as { timers: [Key, number][] }).timers);
+  }
+
+  close(): void {
+    this.backend.close();
+  }
+
+  /** Buffered records per side (walks the state: for tests and benchmarks). */
+  buffered(): { left: number; right: number } {
+    return { left: this.buffers[0].count(), right: this.buffers[1].count() };
+  }
+
+  // --- JoinContext ---------------------------------------------------------------------------------
+
+  leftTimestamp(): number {
+    return this.lt;
+  }
+  rightTimestamp(): number {
+    return this.rt;
+  }
+  timestamp(): number {
+    return this.time;
+  }
+  output<S>(tag: OutputTag<S>, value: S): void {
+    this.out.emitSide(tag, value, this.time);
+  }
+}
+
+/** The error for a record without a usable event timestamp in an event-time join. */
+export function noTimestamp(operator: string, side: 0 | 1, ts: number): Error {
+  return new Error(
+    `${side === 0 ? 'left' : 'right'} record has no event timestamp (${ts}) in event-time join '${operator}': give its source a ` +
+      'WatermarkStrategy with withTimestampAssigner(...) or call assignTimestampsAndWatermarks(...) before the join',
+  );
+}

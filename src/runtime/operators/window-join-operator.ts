@@ -1,0 +1,142 @@
+import type { Collector } from '../../api/collector.ts';
+import { emitsUnmatched, type JoinContext, type JoinFn, type JoinType } from '../../api/join-type.ts';
+import type { OutputTag } from '../../api/output-tag.ts';
+import type { Key } from '../../state/key.ts';
+import type { TimeWindow } from '../../window/time-window.ts';
+import type { WindowAssigner } from '../../window/window-assigner.ts';
+import type { Batch } from '../batch.ts';
+import type { Operator, OperatorContext, Output } from '../operator.ts';
+import { WindowOperator } from './window-operator.ts';
+
+/** Configuration of a window join. */
+export interface WindowJoinSpec {
+  readonly leftKey: (v: any) => Key;
+  readonly rightKey: (v: any) => Key;
+  readonly assigner: WindowAssigner<unknown>;
+  readonly joinType: JoinType;
+  readonly fn: JoinFn;
+}
+
+/** A record of either side inside the shared windows: which side, and the value. */
+interface Tagged {
+  readonly s: 0 | 1;
+  readonly v: unknown;
+  readonly t: number;
+}
+
+/**
+ * Joins the records of both inputs that share a key and a window (Flink's window join, a coGroup):
+ * both sides go into the same windows of one WindowOperator, tagged with their side, so session
+ * windows merge across sides; when a window fires, every left record meets every right record.
+ * Outer joins emit a side's records with null when the other side has none in that window.
+ * Output is timestamped with the window's end - 1. Late records (every window already past) are
+ * dropped and counted in `lateDropped`.
+ *
+ * @example
+ * new WindowJoinOperator({ leftKey, rightKey, assigner: TumblingEventTimeWindows.of(10_000),
+ *   joinType: 'inner', fn: (l, r, _ctx, out) => out.collect({ l, r }) });
+ */
+export class WindowJoinOperator implements Operator<unknown, unknown>, JoinContext {
+  private readonly inner: WindowOperator<Tagged>;
+  private readonly tagged: { values: Tagged[]; times: number[]; length: number } = { values: [], times: [], length: 0 };
+  private readonly outer: [boolean, boolean];
+  private out!: Output<unknown>;
+  private time = 0;
+  private lt = Number.NaN;
+  private rt = Number.NaN;
+
+  constructor(private readonly spec: WindowJoinSpec) {
+    const { leftKey, rightKey } = spec;
+    this.outer = [emitsUnmatched(spec.joinType, 0), emitsUnmatched(spec.joinType, 1)];
+    this.inner = new WindowOperator<Tagged>({
+      key: (t) => (t.s === 0 ? leftKey(t.v) : rightKey(t.v)),
+      assigner: spec.assigner as WindowAssigner<Tagged>,
+      trigger: (spec.assigner as WindowAssigner<Tagged>).defaultTrigger(),
+      evictor: null, allowedLateness: 0, lateTag: null,
+      fn: { type: 'process', fn: (_k: Key, w: TimeWindow, els: readonly Tagged[], out: Collector<unknown>) => this.fire(w, els, out) },
+    });
+  }
+
+  open(ctx: OperatorContext, out: Output<unknown>): void {
+    this.out = out;
+    this.inner.open(ctx, out);
+  }
+
+  process(batch: Batch<unknown>, input: number): void {
+    const s = input === 0 ? 0 : 1;
+    const t = this.tagged;
+    for (let i = 0, n = batch.length; i < n; i++) {
+      t.values[i] = { s, v: batch.values[i], t: batch.times[i] };
+      t.times[i] = batch.times[i];
+    }
+    t.length = batch.length;
+    this.inner.process(t);
+    t.values.length = 0; // the window holds the tagged records; this array must not pin them
+  }
+
+  onWatermark(wm: number): void {
+    this.inner.onWatermark(wm);
+  }
+
+  onProcessingTime(now: number): void {
+    this.inner.onProcessingTime(now);
+  }
+
+  snapshot(): unknown {
+    return this.inner.snapshot();
+  }
+
+  restore(state: unknown): void {
+    this.inner.restore(state);
+  }
+
+  /** Every left record of the window with every right one; the unmatched with null when outer. */
+  private fire(w: TimeWindow, els: readonly Tagged[], out: Collector<unknown>): void {
+    this.time = w.end - 1;
+    let lefts = 0;
+    let rights = 0;
+    for (const e of els) {
+      if (e.s === 0) lefts++;
+      else rights++;
+    }
+    const fn = this.spec.fn;
+    if (lefts > 0 && rights > 0) {
+      for (const l of els) {
+        if (l.s !== 0) continue;
+        this.lt = l.t;
+        for (const r of els) {
+          if (r.s !== 1) continue;
+          this.rt = r.t;
+          fn(l.v, r.v, this, out);
+        }
+      }
+    } else if (lefts > 0 && this.outer[0]) {
+      this.rt = Number.NaN;
+      for (const l of els) {
+        this.lt = l.t;
+        fn(l.v, null, this, out);
+      }
+    } else if (rights > 0 && this.outer[1]) {
+      this.lt = Number.NaN;
+      for (const r of els) {
+        this.rt = r.t;
+        fn(null, r.v, this, out);
+      }
+    }
+  }
+
+  // --- JoinContext: the output time is the window's end - 1 ---------------------------------------
+
+  leftTimestamp(): number {
+    return this.lt;
+  }
+  rightTimestamp(): number {
+    return this.rt;
+  }
+  timestamp(): number {
+    return this.time;
+  }
+  output<S>(tag: OutputTag<S>, value: S): void {
+    this.out.emitSide(tag, value, this.time);
+  }
+}
