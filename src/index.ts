@@ -13,6 +13,13 @@
 export { StreamEnvironment, type EnvironmentOptions, type JobHandle } from './api/stream-environment.ts';
 export type { DataStream, DataStreamSink } from './api/data-stream.ts';
 export type { KeyedStream } from './api/keyed-stream.ts';
+export type { Table, TableChange } from './api/table.ts';
+export type { TableJoin, TemporalJoin } from './api/temporal-join.ts';
+export type { BroadcastStream, BroadcastConnectedStream } from './api/broadcast-stream.ts';
+export {
+  BroadcastStateDescriptor, type BroadcastState, type ReadOnlyBroadcastState, type BroadcastContext,
+  type ReadOnlyBroadcastContext, type ReadOnlyBroadcastOnTimerContext, type KeyedBroadcastProcessFunction,
+} from './api/broadcast-process-function.ts';
 export type { WindowedStream } from './api/windowed-stream.ts';
 export { OutputTag } from './api/output-tag.ts';
 export { DEAD_LETTERS, type DeadLetter, type BadInputPolicy } from './api/dead-letter.ts';
@@ -46,4 +53,9 @@ export type { JsonlSourceOptions } from './connectors/file/jsonl-source.ts';
 export type { CsvSourceOptions, CsvColumnType } from './connectors/file/csv-source.ts';
 export type { CsvSinkOptions } from './connectors/file/csv-sink.ts';
 export type { FileSinkOptions } from './connectors/file/text-file-sink.ts';
+export type { KafkaSourceOptions, KafkaStartFrom, KafkaRecord } from './connectors/kafka/kafka-source.ts';
+export type { KafkaSinkOptions } from './connectors/kafka/kafka-sink.ts';
+export type { Deserializer, Serializer } from './connectors/kafka/serde.ts';
+export type { KafkaSplitMetrics } from './connectors/kafka/kafka-reader.ts';
+export { kafkaAdmin } from './connectors/kafka/kafka-client.ts';
 export type { Plan } from './plan/plan.ts';

@@ -1,4 +1,5 @@
 import type { Sink } from '../connectors/sink.ts';
+import { type AsyncMapOptions, resolveAsyncMapOptions } from './async-map-options.ts';
 import type { Key } from '../state/key.ts';
 import type { WatermarkStrategy } from '../time/watermark-strategy.ts';
 import type { Collector } from './collector.ts';
@@ -6,6 +7,9 @@ import type { GraphBuilder } from './graph-builder.ts';
 import { KeyedStreamImpl, type KeyedStream } from './keyed-stream.ts';
 import type { OutputTag } from './output-tag.ts';
 import type { ProcessFunction } from './process-function.ts';
+import { BroadcastStreamImpl, type BroadcastStream } from './broadcast-stream.ts';
+import { type Table, TableImpl } from './table.ts';
+import { tableJoin, type TableJoin, type TemporalJoin } from './temporal-join.ts';
 
 /**
  * A stream of records of type T. Every call records an operator and returns a new stream whose
@@ -20,12 +24,28 @@ export interface DataStream<T> {
   map<R>(fn: (value: T) => R): DataStream<R>;
   filter(predicate: (value: T) => boolean): DataStream<T>;
   flatMap<R>(fn: (value: T, out: Collector<R>) => void): DataStream<R>;
+  /**
+   * Calls `fn` per record without blocking the job: at most `capacity` records held at once,
+   * results in input order (or as they complete with `ordered: false`), timeouts and retries,
+   * failures to DEAD_LETTERS. Watermarks wait for the records before them.
+   */
+  asyncMap<R>(fn: (value: T) => Promise<R>, options?: AsyncMapOptions): DataStream<R>;
   keyBy<K extends Key>(key: (value: T) => K): KeyedStream<K, T>;
   union(...others: DataStream<T>[]): DataStream<T>;
   process<R>(fn: ProcessFunction<T, R>): DataStream<R>;
   assignTimestampsAndWatermarks(strategy: WatermarkStrategy<T>): DataStream<T>;
   getSideOutput<S>(tag: OutputTag<S>): DataStream<S>;
   sinkTo(sink: Sink<T>): DataStreamSink;
+  /** This stream as a table's changelog: each record upserts its key (see Table). */
+  toTable<K extends Key>(key: (value: T) => K): Table<K, T>;
+  /** This stream as a table's changelog, `row` giving the key's new row, or null/undefined to delete the key. */
+  toTable<K extends Key, V>(key: (value: T) => K, row: (value: T) => V | null | undefined): Table<K, V>;
+  /** Joins each record with the table row valid at the record's event time (waits for the watermark). */
+  temporalJoin<K extends Key, V>(table: Table<K, V>, key: (value: T) => NoInfer<K>): TemporalJoin<T, V>;
+  /** Joins each record with the table's latest row when the record arrives (processing time, no waiting). */
+  lookupJoin<K extends Key, V>(table: Table<K, V>, key: (value: T) => NoInfer<K>): TableJoin<T, V>;
+  /** Sends every record of this stream to every key of a keyed stream it is connected to. */
+  broadcast(): BroadcastStream<T>;
   /** Names the operator that produces this stream (shown by explain, metrics, errors). */
   name(name: string): DataStream<T>;
   /** A stable id for the operator, used to match state when a changed job resumes. */
@@ -61,6 +81,9 @@ export class DataStreamImpl<T> implements DataStream<T> {
   flatMap<R>(fn: (value: T, out: Collector<R>) => void): DataStream<R> {
     return this.next({ kind: 'flat-map', inputs: [this.id], fn });
   }
+  asyncMap<R>(fn: (value: T) => Promise<R>, options?: AsyncMapOptions): DataStream<R> {
+    return this.next({ kind: 'async-map', inputs: [this.id], fn, options: resolveAsyncMapOptions(options) });
+  }
   keyBy<K extends Key>(key: (value: T) => K): KeyedStream<K, T> {
     const id = this.graph.add({ kind: 'key-by', inputs: [this.id], key });
     return new KeyedStreamImpl<K, T>(this.graph, id, key);
@@ -81,6 +104,18 @@ export class DataStreamImpl<T> implements DataStream<T> {
   sinkTo(sink: Sink<T>): DataStreamSink {
     const id = this.graph.add({ kind: 'sink', inputs: [this.id], sink: sink as Sink<unknown>, name: `${sink.kind}-sink#${this.graph.plan().nodes.length}` });
     return new DataStreamSinkImpl(this.graph, id);
+  }
+  toTable<K extends Key, V>(key: (value: T) => K, row?: (value: T) => V | null | undefined): Table<K, V> {
+    return new TableImpl<K, V>(this.graph, this.id, key, row ?? ((v: T) => v as unknown as V));
+  }
+  temporalJoin<K extends Key, V>(table: Table<K, V>, key: (value: T) => K): TemporalJoin<T, V> {
+    return tableJoin<T, K, V>('temporal-join', this.graph, this.id, table, key);
+  }
+  lookupJoin<K extends Key, V>(table: Table<K, V>, key: (value: T) => K): TableJoin<T, V> {
+    return tableJoin<T, K, V>('lookup-join', this.graph, this.id, table, key);
+  }
+  broadcast(): BroadcastStream<T> {
+    return new BroadcastStreamImpl<T>(this.id);
   }
   name(name: string): DataStream<T> {
     this.graph.relabel(this.id, { name });

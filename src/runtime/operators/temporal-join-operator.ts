@@ -1,0 +1,144 @@
+import type { OutputTag } from '../../api/output-tag.ts';
+import type { Key } from '../../state/key.ts';
+import type { KeyedStateBackend, StateTable } from '../../state/state-table.ts';
+import { KeyedTimers } from '../../time/keyed-timers.ts';
+import type { Batch } from '../batch.ts';
+import type { Operator, OperatorContext, Output } from '../operator.ts';
+import { addVersion, countUpTo, insertByTime, pruneVersions, versionAt, type Versions } from './table-versions.ts';
+
+/** What a temporal join does; the functions come from the user's builder calls. */
+export interface TemporalJoinSpec {
+  readonly key: (value: any) => Key;
+  readonly tableKey: (change: any) => Key;
+  readonly tableValue: (change: any) => unknown;
+  readonly join: (value: any, row: any) => unknown;
+  readonly mode: 'inner' | 'left';
+  readonly lateTag: OutputTag<unknown> | null;
+}
+
+/**
+ * Event-time temporal join: input 0 is the stream, input 1 the table's changelog. Each event waits
+ * in keyed state until the operator's watermark (the minimum of both inputs that are not idle)
+ * reaches its timestamp, then joins the row version valid at that timestamp: the latest version
+ * with time <= the event's. Versions are kept until the watermark proves that no event can need
+ * them (always at least the latest); a key whose latest settled version is a delete is forgotten.
+ * Events at or behind the watermark on arrival are late: to the side output, or dropped and counted.
+ *
+ * @example
+ * new TemporalJoinOperator({ key: (o) => o.sku, tableKey: (p) => p.sku, tableValue: (p) => p,
+ *   join: (o, p) => ({ ...o, price: p.price }), mode: 'inner', lateTag: null }, new HeapStateBackend());
+ */
+export class TemporalJoinOperator implements Operator<unknown, unknown> {
+  private out!: Output<unknown>;
+  private ctx!: OperatorContext;
+  private versions!: StateTable<Versions>;
+  private pending!: StateTable<[number, unknown][]>;
+  /** One timer per (key, time) where an event waits or a version can be pruned. */
+  private readonly timers = new KeyedTimers();
+
+  constructor(private readonly spec: TemporalJoinSpec, readonly backend: KeyedStateBackend) {}
+
+  open(ctx: OperatorContext, out: Output<unknown>): void {
+    this.ctx = ctx;
+    this.out = out;
+    this.versions = this.backend.table<Versions>('versions');
+    this.pending = this.backend.table<[number, unknown][]>('pending');
+  }
+
+  process(batch: Batch<unknown>, input: number): void {
+    const wm = this.ctx.currentWatermark();
+    const { values, times } = batch;
+    if (input === 1) {
+      const { tableKey, tableValue } = this.spec;
+      for (let i = 0, n = batch.length; i < n; i++) {
+        const t = times[i];
+        if (!Number.isFinite(t)) throw this.missingTimestamp(t, 'table changelog');
+        const k = tableKey(values[i]);
+        const row = tableValue(values[i]);
+        const list = this.versions.get(k) ?? [];
+        addVersion(list, t, row === undefined ? null : row);
+        // A version behind the watermark is late: it is kept for the events still to come.
+        if (t <= wm) pruneVersions(list, wm);
+        else this.timers.register(k, t);
+        if (list.length === 0) this.versions.delete(k);
+        else this.versions.put(k, list);
+      }
+      return;
+    }
+    const key = this.spec.key;
+    for (let i = 0, n = batch.length; i < n; i++) {
+      const t = times[i];
+      if (!Number.isFinite(t)) throw this.missingTimestamp(t, 'stream');
+      if (t <= wm) {
+        this.late(values[i], t);
+        continue;
+      }
+      const k = key(values[i]);
+      const buffer = this.pending.get(k);
+      if (buffer === undefined) this.pending.put(k, [[t, values[i]]]);
+      else {
+        insertByTime(buffer, t, values[i]);
+        this.pending.put(k, buffer);
+      }
+      this.timers.register(k, t);
+    }
+  }
+
+  onWatermark(wm: number): void {
+    this.timers.fireUpTo(wm, (k, time) => this.fire(k, time));
+  }
+
+  /** Emits the key's events at `time` (earlier ones went at their own timers) and prunes versions. */
+  private fire(k: Key, time: number): void {
+    const list = this.versions.get(k);
+    const buffer = this.pending.get(k);
+    if (buffer !== undefined) {
+      const due = countUpTo(buffer, time);
+      const { join, mode } = this.spec;
+      for (let i = 0; i < due; i++) {
+        const [t, value] = buffer[i];
+        const row = list === undefined ? undefined : versionAt(list, t);
+        if (row !== undefined) this.out.emit(join(value, row), t);
+        else if (mode === 'left') this.out.emit(join(value, null), t);
+      }
+      if (due === buffer.length) this.pending.delete(k);
+      else if (due > 0) {
+        buffer.splice(0, due);
+        this.pending.put(k, buffer);
+      }
+    }
+    if (list !== undefined && pruneVersions(list, time)) {
+      if (list.length === 0) this.versions.delete(k);
+      else this.versions.put(k, list);
+    }
+  }
+
+  private late(value: unknown, t: number): void {
+    const tag = this.spec.lateTag;
+    if (tag !== null) {
+      this.ctx.metrics.lateToSideOutput++;
+      this.out.emitSide(tag, value, t);
+    } else {
+      this.ctx.metrics.lateDropped++;
+    }
+  }
+
+  private missingTimestamp(t: number, side: string): Error {
+    return new Error(
+      `record of the ${side} has no event timestamp (${t}) in temporal join '${this.ctx.name}': give its source a WatermarkStrategy ` +
+        'with withTimestampAssigner(...) or call assignTimestampsAndWatermarks(...) before the join; for a join with the latest row, use lookupJoin',
+    );
+  }
+
+  snapshot(): unknown {
+    return { timers: this.timers.snapshot() };
+  }
+
+  restore(state: unknown): void {
+    this.timers.restore((state as { timers: [Key, number][] }).timers);
+  }
+
+  close(): void {
+    this.backend.close();
+  }
+}
