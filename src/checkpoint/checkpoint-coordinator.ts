@@ -224,6 +224,7 @@ export class CheckpointCoordinator {
         const token = cut.sinks.find((s) => s.id === stateId(this.runtime.plan.nodes[w.node.id]));
         if (token !== undefined) await w.writer.commit?.(cut.id, token.token);
       }
+      cut.sources.forEach((s, i) => this.runtime.sources[i]?.reader.notifyCheckpointComplete?.(cut.id, s.position));
       if (!savepoint) await this.storage.retain(this.config.retain);
       const durationMs = clock.now() - cut.startedAt;
       this.history.push({ id: cut.id, status: 'completed', startedAt: cut.startedAt, durationMs, syncMs: cut.syncMs, bytes });

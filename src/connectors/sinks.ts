@@ -2,6 +2,7 @@ import { collectSink } from './collect/collect-sink.ts';
 import { consoleSink } from './console/console-sink.ts';
 import { csvSink } from './file/csv-sink.ts';
 import { jsonlSink } from './file/jsonl-sink.ts';
+import { kafkaSink } from './kafka/kafka-sink.ts';
 
 /**
  * The built-in sinks.
@@ -15,4 +16,5 @@ export const sinks = Object.freeze({
   csv: csvSink,
   console: consoleSink,
   collect: collectSink,
+  kafka: kafkaSink,
 });

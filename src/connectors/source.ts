@@ -55,6 +55,14 @@ export interface SourceReader<T> {
   splitCount(): number;
   splitName(split: number): string;
   isSplitFinished(split: number): boolean;
+  /**
+   * Optional: the split has caught up with its end (Kafka: the partition's high watermark) and
+   * counts as idle for watermarks until its next record. A reader reports a change by returning
+   * an empty 'data' batch for that split.
+   */
+  isSplitCaughtUp?(split: number): boolean;
+  /** Optional: the checkpoint holding `position` (this reader's) has completed. */
+  notifyCheckpointComplete?(checkpointId: number, position: unknown): void;
   /** A JSON-serializable position from which `seek` resumes exactly after the last record read. */
   position(): unknown;
   seek(position: unknown): void;

@@ -1,6 +1,7 @@
 import { collectionSource } from './collection/collection-source.ts';
 import { csvSource } from './file/csv-source.ts';
 import { jsonlSource } from './file/jsonl-source.ts';
+import { kafkaSource } from './kafka/kafka-source.ts';
 import { generatorSource } from './generator/generator-source.ts';
 import { nexmarkSource } from './nexmark/nexmark-source.ts';
 
@@ -18,4 +19,5 @@ export const sources = Object.freeze({
   generator: generatorSource,
   collection: collectionSource,
   nexmark: nexmarkSource,
+  kafka: kafkaSource,
 });

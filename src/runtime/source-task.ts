@@ -35,7 +35,11 @@ export class SourceTask<T> {
     const split = b.split;
     this.ensureSplit(split, now);
     this.lastActive[split] = now;
-    if (b.length === 0) return;
+    if (b.length === 0) {
+      // A reader that knows when a split has caught up says so with an empty batch.
+      if (this.reader.isSplitCaughtUp !== undefined) this.updateWatermark();
+      return;
+    }
     const gen = this.generators[split];
     const assign = this.strategy.timestampAssigner;
     const values = b.values;
@@ -137,7 +141,7 @@ export class SourceTask<T> {
     let min = Number.POSITIVE_INFINITY;
     let live = 0;
     for (let s = 0; s < this.splitWms.length; s++) {
-      if (this.splitIdle[s] || this.reader.isSplitFinished(s)) continue;
+      if (this.splitIdle[s] || this.reader.isSplitFinished(s) || this.reader.isSplitCaughtUp?.(s) === true) continue;
       live++;
       if (this.splitWms[s] < min) min = this.splitWms[s];
     }
