@@ -98,10 +98,13 @@ export class JobRunner {
       while (!this.cancelled) {
         let active = 0;
         let worked = false;
+        // An asyncMap at capacity: no source reads this round (its completions end the wait below).
+        const backpressured = rt.asyncFull;
         for (let s = 0; s < tasks.length; s++) {
           const task = tasks[s];
           if (task.finished) continue;
           active++;
+          if (backpressured) continue;
           let status: ReadStatus;
           if (inflight[s] !== null) {
             if (ready[s] === undefined) continue;
@@ -132,15 +135,18 @@ export class JobRunner {
             worked = true;
           }
         }
+        if (rt.drainAsync()) worked = true;
         if (failure !== null) throw failure;
-        if (active === 0) break;
+        if (active === 0 && !rt.asyncBusy) break;
         rt.advanceProcessingTime(clock.now());
         // Between rounds nothing is in flight: a consistent cut for a checkpoint.
         if (this.checkpoints !== null && !this.cancelled) await this.checkpoints.coordinator.maybeStart(clock.now());
         for (const w of rt.writers) if (w.writer.backlog > w.writer.capacity) await w.writer.flush();
         if (!worked) {
           const wait = Math.max(0, Math.min(IDLE_POLL_MS, rt.nextDeadline() - clock.now()));
-          const pending = inflight.filter((p): p is Promise<void> => p !== null);
+          const pending: Promise<void>[] = backpressured ? [] : inflight.filter((p): p is Promise<void> => p !== null);
+          const async = rt.whenAsyncProgress();
+          if (async !== null) pending.push(async);
           await Promise.race([...pending, clock.sleep(wait)]);
           sinceYield = 0;
         } else if (++sinceYield >= BATCHES_PER_YIELD || this.checkpoints?.coordinator.pending === true) {

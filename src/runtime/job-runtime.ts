@@ -9,6 +9,7 @@ import type { Plan } from '../plan/plan.ts';
 import type { KeyedStateBackend, StateBackendContext } from '../state/state-table.ts';
 import type { Clock } from '../time/clock.ts';
 import { createOperator } from './operator-factory.ts';
+import { OperatorError } from './operator-error.ts';
 import { SinkOperator } from './operators/sink-operator.ts';
 import { type ProcessingTimeScheduler, RuntimeNode } from './runtime-node.ts';
 import { SourceTask } from './source-task.ts';
@@ -41,6 +42,8 @@ export class JobRuntime implements ProcessingTimeScheduler {
   /** For each source task, the id of its plan node. */
   readonly sourceNodeIds: number[] = [];
   readonly writers: { node: RuntimeNode; writer: SinkWriter<unknown> }[] = [];
+  /** Nodes whose operator does its own I/O (asyncMap), in plan (topological) order. */
+  private readonly asyncNodes: RuntimeNode[] = [];
   private nextPt = Number.POSITIVE_INFINITY;
   /** Set by the checkpoint coordinator and the restore; null without checkpoints. */
   checkpointMetrics: CheckpointMetrics | null = null;
@@ -56,6 +59,7 @@ export class JobRuntime implements ProcessingTimeScheduler {
       const node = new RuntimeNode(n.id, n.kind, n.name, op, n.inputs.length, batchSize, clock, this);
       this.nodes.push(node);
       if (op instanceof SinkOperator) this.writers.push({ node, writer: op.writer });
+      if (node.op?.async !== undefined) this.asyncNodes.push(node);
       n.inputs.forEach((input, i) => {
         const producer = this.nodes[input];
         const buffer = n.kind === 'side-output' ? producer.sideOutput(n.tag.id, batchSize) : producer.out;
@@ -105,6 +109,50 @@ export class JobRuntime implements ProcessingTimeScheduler {
   /** After every source has ended: lets operators emit what they still hold. */
   finishOperators(): void {
     for (const n of this.nodes) n.finish();
+  }
+
+  // --- async operators (asyncMap) ---------------------------------------------------------------
+  // Their promises settle on the event loop, but results enter the graph only here, between
+  // steps: a runner calls drainAsync each round, stops reading sources while asyncFull, waits on
+  // whenAsyncProgress when idle, and ends only when no async operator holds records.
+
+  /** Hands on the results that have come back; true if anything moved. Synchronous. */
+  drainAsync(): boolean {
+    let moved = false;
+    for (const n of this.asyncNodes) {
+      try {
+        if (n.op!.async!.drain()) moved = true;
+      } catch (e) {
+        throw OperatorError.wrap(n.name, e);
+      }
+      n.flushOutputs();
+    }
+    return moved;
+  }
+
+  /** Some async operator still holds records (in flight, backing off, or waiting for their turn). */
+  get asyncBusy(): boolean {
+    for (const n of this.asyncNodes) if (n.op!.async!.held > 0) return true;
+    return false;
+  }
+
+  /** Some async operator is at capacity: sources should not read until it makes progress. */
+  get asyncFull(): boolean {
+    for (const n of this.asyncNodes) if (n.op!.async!.full) return true;
+    return false;
+  }
+
+  /** Attempts whose promise has not settled, over all async operators. */
+  get asyncOutstanding(): number {
+    let k = 0;
+    for (const n of this.asyncNodes) k += n.op!.async!.outstanding;
+    return k;
+  }
+
+  /** Resolves when any async operator's attempt settles; null when none is outstanding. */
+  whenAsyncProgress(): Promise<void> | null {
+    const waits = this.asyncNodes.filter((n) => n.op!.async!.outstanding > 0).map((n) => n.op!.async!.whenProgress());
+    return waits.length === 0 ? null : Promise.race(waits);
   }
 
   /** Releases operators (and their state backends); after the final checkpoint. */

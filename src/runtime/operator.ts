@@ -3,6 +3,7 @@ import type { OperatorMetrics } from '../metrics/operator-metrics.ts';
 import type { Clock } from '../time/clock.ts';
 import type { KeyedStateBackend } from '../state/state-table.ts';
 import type { Batch } from './batch.ts';
+import type { AsyncWork } from './operators/async-work.ts';
 
 /** Where an operator emits: its main output and its side outputs. */
 export interface Output<T> {
@@ -45,6 +46,10 @@ export interface Operator<I, O> {
   onProcessingTime?(now: number): void;
   /** Operators that replace upstream watermarks with their own (only +Infinity passes through). */
   readonly generatesWatermarks?: boolean;
+  /** Operators that pass every watermark on themselves, +Infinity included (asyncMap holds them behind records in flight). */
+  readonly holdsWatermarks?: boolean;
+  /** Operators with I/O of their own (asyncMap): the runtime drains their results between steps. */
+  readonly async?: AsyncWork;
   /** Called after the final watermark when the input has ended. */
   finish?(): void;
   /** Operator-local state that is not in `backend` (timers, panes), as structured-clonable data. */

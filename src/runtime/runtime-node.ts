@@ -122,6 +122,7 @@ export class RuntimeNode implements BatchTarget, Output<unknown>, OperatorContex
       }
       this.flushOutputs();
     }
+    if (this.op?.holdsWatermarks === true) return;
     if (this.op?.generatesWatermarks === true && wm !== Number.POSITIVE_INFINITY) return;
     this.propagateWatermark(wm);
   }
@@ -217,6 +218,8 @@ export class RuntimeNode implements BatchTarget, Output<unknown>, OperatorContex
   }
 
   emitWatermark(watermark: number): void {
+    // Records the operator emitted before this watermark must reach downstream before it.
+    this.flushOutputs();
     this.propagateWatermark(watermark);
   }
 }

@@ -3,6 +3,7 @@ import type { OutputTag } from '../api/output-tag.ts';
 import type { StreamEnvironment } from '../api/stream-environment.ts';
 import type { SinkWriter } from '../connectors/sink.ts';
 import type { JobMetricsSnapshot } from '../metrics/operator-metrics.ts';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { validatePlan } from '../plan/validate.ts';
 import type { Batch, BatchTarget } from '../runtime/batch.ts';
 import { JobRuntime } from '../runtime/job-runtime.ts';
@@ -144,10 +145,52 @@ export class StreamTestDriver {
     else for (const name of this.readers.keys()) this.input(name).advanceWatermark(sourceOrTime);
   }
 
-  /** Moves processing time forward by `ms`: fires processing-time timers and idleness. */
+  /**
+   * Moves processing time forward by `ms`: fires processing-time timers and idleness, and
+   * (asyncMap) timeouts and retries, and hands on async results that have already come back.
+   */
   advanceProcessingTime(ms: number): void {
     this.clock.advance(ms);
     this.runtime.advanceProcessingTime(this.clock.now());
+    this.runtime.drainAsync();
+    this.afterInput();
+  }
+
+  /**
+   * Lets asyncMap promises that are already resolved (or resolve without timers) land, and hands
+   * their results on: event-loop turns until one brings nothing. Requests the test has not
+   * answered stay in flight. Results of asyncMap reach the outputs only here, in `settleAll` and
+   * in `advanceProcessingTime`, so a test decides when.
+   *
+   * @example
+   * driver.input<number>('ids').push(1); fake.answer(0); await driver.settle(); out.values; // [lookup(1)]
+   */
+  async settle(): Promise<void> {
+    this.runtime.drainAsync();
+    do await yieldToEventLoop();
+    while (this.runtime.drainAsync());
+    this.afterInput();
+  }
+
+  /**
+   * Waits until no asyncMap request is in flight (for services with real I/O or timers), handing
+   * results on as they come. Records backing off before a retry wait for `advanceProcessingTime`.
+   * Fails after `maxTurns` event-loop turns (e.g. a fake that waits on the manual clock).
+   *
+   * @example
+   * driver.input('orders').pushAll(orders); await driver.settleAll(); out.values.length; // orders.length
+   */
+  async settleAll(maxTurns = 100_000): Promise<void> {
+    const rt = this.runtime;
+    for (let turn = 0; ; turn++) {
+      rt.drainAsync();
+      if (rt.asyncOutstanding === 0) break;
+      if (turn >= maxTurns) {
+        throw new Error(`settleAll: ${rt.asyncOutstanding} asyncMap request(s) still in flight after ${maxTurns} event-loop turns; if they wait on the manual clock, call advanceProcessingTime`);
+      }
+      await Promise.race([rt.whenAsyncProgress(), yieldToEventLoop()]);
+    }
+    this.afterInput();
   }
 
   /** Current processing time. */
@@ -192,7 +235,8 @@ export class StreamTestDriver {
 
   /** @internal after an input pushes or ends. */
   afterInput(): void {
-    if (!this.closed && this.runtime.finished) {
+    // Records still held by an asyncMap must come out before the operators finish.
+    if (!this.closed && this.runtime.finished && !this.runtime.asyncBusy) {
       this.closed = true;
       this.runtime.finishOperators();
       this.runtime.closeOperators();
