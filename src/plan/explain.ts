@@ -47,6 +47,12 @@ function describe(n: PlanNode): string {
     }
     case 'side-output':
       return `${head}: tag '${n.tag.id}'`;
+    case 'window-join':
+      return `${head}: ${n.joinType} join of #${n.inputs[0]} and #${n.inputs[1]} in ${n.assigner.describe()}`;
+    case 'interval-join':
+      return `${head}: ${n.joinType} join of #${n.inputs[0]} and #${n.inputs[1]}, right ts in left ts + [${n.lower}, ${n.upper}] ms`;
+    case 'regular-join':
+      return `${head}: ${n.joinType} join of #${n.inputs[0]} and #${n.inputs[1]}, ${n.ttlMs === null ? 'state kept for good' : `state TTL ${n.ttlMs} ms`}`;
     default:
       return head;
   }

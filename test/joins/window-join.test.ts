@@ -16,7 +16,7 @@ function oracle(ops: readonly JOp[], assigner: AssignerSpec, kind: Kind): { out:
   for (const op of ops) {
     if (op.op === 'push') wops.push({ op: 'push', rec: { k: op.rec.k, ts: op.rec.ts, v: op.side, id: op.rec.id } });
     else if (op.op === 'end') wops.push({ op: 'end' });
-    else {
+    else if (op.op === 'watermark') {
       wm[op.side] = Math.max(wm[op.side], op.to);
       wops.push({ op: 'watermark', to: Math.min(wm[0], wm[1]) });
     }

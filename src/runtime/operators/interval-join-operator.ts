@@ -36,7 +36,8 @@ export class IntervalJoinOperator implements Operator<unknown, unknown>, JoinCon
   private out!: Output<unknown>;
   private ctx!: OperatorContext;
   private readonly timers = new KeyedTimers();
-  private readonly buffers: [JoinBuffer, JoinBuffer];
+  /** Over the backend's tables, taken at open (a restore replaces the tables). */
+  private buffers!: [JoinBuffer, JoinBuffer];
   private readonly outer: [boolean, boolean];
   private lt = Number.NaN;
   private rt = Number.NaN;
@@ -46,13 +47,13 @@ export class IntervalJoinOperator implements Operator<unknown, unknown>, JoinCon
 
   constructor(private readonly spec: IntervalJoinSpec, readonly backend: KeyedStateBackend) {
     if (!(spec.lower <= spec.upper)) throw new Error(`interval join bounds: lower (${spec.lower}) must be <= upper (${spec.upper})`);
-    this.buffers = [new JoinBuffer(backend.table<JoinEntry[]>('left')), new JoinBuffer(backend.table<JoinEntry[]>('right'))];
     this.outer = [emitsUnmatched(spec.joinType, 0), emitsUnmatched(spec.joinType, 1)];
   }
 
   open(ctx: OperatorContext, out: Output<unknown>): void {
     this.ctx = ctx;
     this.out = out;
+    this.buffers = [new JoinBuffer(this.backend.table<JoinEntry[]>('left')), new JoinBuffer(this.backend.table<JoinEntry[]>('right'))];
   }
 
   process(batch: Batch<unknown>, input: number): void {

@@ -32,7 +32,8 @@ export class RegularJoinOperator implements Operator<unknown, unknown>, JoinCont
   private out!: Output<unknown>;
   private ctx!: OperatorContext;
   private readonly timers = new KeyedTimers();
-  private readonly buffers: [JoinBuffer, JoinBuffer];
+  /** Over the backend's tables, taken at open (a restore replaces the tables). */
+  private buffers!: [JoinBuffer, JoinBuffer];
   private readonly outer: [boolean, boolean];
   private lt = Number.NaN;
   private rt = Number.NaN;
@@ -44,13 +45,13 @@ export class RegularJoinOperator implements Operator<unknown, unknown>, JoinCont
 
   constructor(private readonly spec: RegularJoinSpec, readonly backend: KeyedStateBackend) {
     if (spec.ttlMs !== null && !(spec.ttlMs > 0)) throw new Error(`regular join TTL must be > 0 ms, got ${spec.ttlMs}`);
-    this.buffers = [new JoinBuffer(backend.table<JoinEntry[]>('left')), new JoinBuffer(backend.table<JoinEntry[]>('right'))];
     this.outer = [emitsUnmatched(spec.joinType, 0), emitsUnmatched(spec.joinType, 1)];
   }
 
   open(ctx: OperatorContext, out: Output<unknown>): void {
     this.ctx = ctx;
     this.out = out;
+    this.buffers = [new JoinBuffer(this.backend.table<JoinEntry[]>('left')), new JoinBuffer(this.backend.table<JoinEntry[]>('right'))];
     this.schedule();
   }
 
