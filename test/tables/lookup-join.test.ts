@@ -1,0 +1,37 @@
+// The lookup join: each record joins the table's latest row at the moment it arrives.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { StreamEnvironment, WatermarkStrategy, sinks } from 'eddy';
+import { StreamTestDriver } from 'eddy/testing';
+import type { Order, PriceChange } from './temporal-harness.ts';
+
+function lookupJob(mode: 'inner' | 'left', restoreFrom?: ReturnType<StreamTestDriver['snapshot']>) {
+  const env = StreamEnvironment.create();
+  const orders = env.fromCollection<Order>([], WatermarkStrategy.noWatermarks(), 'orders');
+  const table = env.fromCollection<PriceChange>([], WatermarkStrategy.noWatermarks(), 'prices').toTable((c) => c.sku, (c) => c.price);
+  const join = orders.lookupJoin(table, (o) => o.sku);
+  const joined = mode === 'inner' ? join.inner((o, price) => `${o.id}:${price}`) : join.left((o, price) => `${o.id}:${price ?? '-'}`);
+  joined.sinkTo(sinks.collect());
+  const driver = StreamTestDriver.create(env, { restoreFrom });
+  return { driver, out: driver.output(joined), orders: driver.input<Order>('orders'), prices: driver.input<PriceChange>('prices') };
+}
+
+test('a record joins the latest row when it arrives, whatever the timestamps, without waiting', () => {
+  const { orders, prices, out } = lookupJob('left');
+  orders.push({ id: 1, sku: 'a' }, 5);
+  prices.push({ sku: 'a', price: 3 }, 100);
+  orders.push({ id: 2, sku: 'a' }, 5);
+  prices.push({ sku: 'a', price: null }, 1);
+  orders.push({ id: 3, sku: 'a' });
+  assert.deepEqual(out.values, ['1:-', '2:3', '3:-']);
+});
+
+test('inner drops records without a row; the latest rows survive a checkpoint', () => {
+  const first = lookupJob('inner');
+  first.prices.push({ sku: 'a', price: 3 }).push({ sku: 'b', price: 4 }).push({ sku: 'a', price: 5 });
+  first.orders.push({ id: 1, sku: 'c' }).push({ id: 2, sku: 'a' });
+  assert.deepEqual(first.out.values, ['2:5']);
+  const second = lookupJob('inner', first.driver.snapshot());
+  second.orders.push({ id: 3, sku: 'b' }).push({ id: 4, sku: 'a' });
+  assert.deepEqual(second.out.values, ['3:4', '4:5']);
+});
