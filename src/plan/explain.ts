@@ -23,6 +23,8 @@ export function explain(plan: Plan, jobName = 'job'): string {
 
 function edgeKind(plan: Plan, n: PlanNode): string {
   if (n.kind === 'side-output') return `side output '${n.tag.id}'`;
+  if (n.kind === 'broadcast-process') return 'hash by key, broadcast';
+  if (n.kind === 'temporal-join' || n.kind === 'lookup-join') return 'hash by key';
   if (n.inputs.some((id) => plan.nodes[id].kind === 'key-by')) return 'hash by key';
   if (n.inputs.length > 1) return 'union';
   return 'forward, fan-out';
@@ -53,6 +55,12 @@ function describe(n: PlanNode): string {
       return `${head}: ${n.joinType} join of #${n.inputs[0]} and #${n.inputs[1]}, right ts in left ts + [${n.lower}, ${n.upper}] ms`;
     case 'regular-join':
       return `${head}: ${n.joinType} join of #${n.inputs[0]} and #${n.inputs[1]}, ${n.ttlMs === null ? 'state kept for good' : `state TTL ${n.ttlMs} ms`}`;
+    case 'temporal-join':
+      return `${head}: ${n.mode} join of #${n.inputs[0]} with the table from #${n.inputs[1]}, row valid at each record's event time${n.lateTag ? `, late data -> '${n.lateTag.id}'` : ''}`;
+    case 'lookup-join':
+      return `${head}: ${n.mode} join of #${n.inputs[0]} with the latest rows of the table from #${n.inputs[1]}`;
+    case 'broadcast-process':
+      return `${head}: keyed #${n.inputs[0]} with broadcast state from #${n.inputs[1]}`;
     default:
       return head;
   }

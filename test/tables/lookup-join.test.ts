@@ -35,3 +35,16 @@ test('inner drops records without a row; the latest rows survive a checkpoint', 
   second.orders.push({ id: 3, sku: 'b' }).push({ id: 4, sku: 'a' });
   assert.deepEqual(second.out.values, ['3:4', '4:5']);
 });
+
+test('explain shows the table joins and the broadcast edge', () => {
+  const env = StreamEnvironment.create();
+  const orders = env.fromCollection<Order>([], WatermarkStrategy.noWatermarks(), 'orders');
+  const table = env.fromCollection<PriceChange>([], WatermarkStrategy.noWatermarks(), 'prices').toTable((c) => c.sku);
+  orders.temporalJoin(table, (o) => o.sku).inner((o) => o).name('priced').sinkTo(sinks.collect());
+  orders.lookupJoin(table, (o) => o.sku).left((o) => o).name('looked-up').sinkTo(sinks.collect());
+  orders.keyBy((o) => o.sku).connect(table.changelog().broadcast()).process({ processElement() {}, processBroadcastElement() {} }).name('rules').sinkTo(sinks.collect());
+  const text = env.explain();
+  assert.match(text, /chain \d <- #0, #1 \(hash by key\)\n {2}#2 temporal-join 'priced': inner join of #0 with the table from #1, row valid at each record's event time/);
+  assert.match(text, /#4 lookup-join 'looked-up': left join of #0 with the latest rows of the table from #1/);
+  assert.match(text, /\(hash by key, broadcast\)\n {2}#8 broadcast-process 'rules': keyed #6 with broadcast state from #7/);
+});
