@@ -56,6 +56,13 @@ export interface SourceReader<T> {
   splitName(split: number): string;
   isSplitFinished(split: number): boolean;
   /**
+   * Optional: how many records of the split are not read yet (Kafka: high watermark minus the
+   * position), for the `eddy_source_lag_records` metric and the dashboard; null when unknown.
+   * Called a few times a second at most, between batches; it must not do I/O (keep a figure the
+   * reader learns anyway when it fetches).
+   */
+  splitLag?(split: number): number | null;
+  /**
    * Optional: the split has caught up with its end (Kafka: the partition's high watermark) and
    * counts as idle for watermarks until its next record. A reader reports a change by returning
    * an empty 'data' batch for that split.

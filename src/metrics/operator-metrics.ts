@@ -1,3 +1,5 @@
+import type { LatencySnapshot } from './latency-tracker.ts';
+
 /**
  * Counters of one operator. Plain fields, bumped once per batch on the hot path; readers take
  * copies (`env.metrics()`, the CLI progress line).
@@ -18,6 +20,16 @@ export class OperatorMetrics {
   unconsumedSideOutput = 0;
   /** Current output watermark. */
   watermark = Number.NEGATIVE_INFINITY;
+  /** Wall time (ms) spent in this operator's own code (records, watermarks, timers), consumers excluded. */
+  busyMs = 0;
+  /**
+   * Wall time (ms) this operator could not hand on output because a sink downstream was over its
+   * capacity (for a sink: the time the job waited for it to write its backlog).
+   */
+  backpressuredMs = 0;
+  /** Keys and approximate bytes of keyed state (refreshed at most every few seconds; 0 without state). */
+  stateKeys = 0;
+  stateBytes = 0;
   constructor(
     readonly id: number,
     readonly kind: string,
@@ -69,4 +81,41 @@ export interface JobMetricsSnapshot {
   readonly operators: readonly Readonly<OperatorMetrics>[];
   /** Absent or null when the job has no checkpoints. */
   readonly checkpoints?: CheckpointMetrics | null;
+  /** Watermarks and lag of each source's splits (absent from snapshots made by hand). */
+  readonly sources?: readonly SourceMetrics[];
+  /** Processing latency measured at the sinks (absent from snapshots made by hand). */
+  readonly latency?: LatencySnapshot;
+}
+
+/**
+ * One split of a source (a file, a partition): its watermark, whether it is idle or done, and how
+ * far behind the end of its input the reader is, when the source knows (Kafka: records to the
+ * high watermark).
+ *
+ * @example
+ * const slowest = m.sources?.[0].splits.reduce((a, b) => (b.watermark < a.watermark ? b : a));
+ */
+export interface SplitMetrics {
+  readonly split: number;
+  readonly name: string;
+  readonly watermark: number;
+  readonly idle: boolean;
+  readonly finished: boolean;
+  /** Records not read yet (null: the source does not say). */
+  readonly lag: number | null;
+}
+
+/**
+ * A source's splits and the split that holds its watermark back (the live split with the lowest
+ * watermark; null when every split is idle or finished, or there is none yet).
+ *
+ * @example
+ * const s = env.metrics()?.sources?.[0]; if (s?.holdingBack !== null) console.log(`waiting for ${s?.splits[s.holdingBack!].name}`);
+ */
+export interface SourceMetrics {
+  readonly id: number;
+  readonly name: string;
+  readonly watermark: number;
+  readonly splits: readonly SplitMetrics[];
+  readonly holdingBack: number | null;
 }

@@ -48,6 +48,11 @@ export class JobRunner {
   private readonly deterministic: boolean;
 
   private checkpoints: RunCheckpoints | null = null;
+  /** `stopWithCheckpoint` was called: the cancelled run still takes its final checkpoint. */
+  private checkpointAtStop = false;
+  /** Work to run between two rounds of the step loop (queryable state), when no batch is in flight. */
+  private readonly betweenRounds: (() => void)[] = [];
+  private running = true;
 
   constructor(readonly runtime: JobRuntime, private readonly setupCheckpoints: (() => Promise<RunCheckpoints>) | null = null) {
     this.deterministic = runtime.plan.nodes.every((n) => n.kind !== 'source' || n.source.bounded);
@@ -65,8 +70,46 @@ export class JobRunner {
     return coordinator.requestSavepoint(path, stop);
   }
 
+  /**
+   * Runs `read` between two rounds of the step loop, when every batch handed to an operator has
+   * been processed (a consistent view of state), and resolves with its result. Rejects if the run
+   * ends first.
+   *
+   * @example
+   * const count = await runner.atRoundBoundary(() => backend.table<number>('count').get('k'));
+   */
+  atRoundBoundary<T>(read: () => T): Promise<T> {
+    if (!this.running) return Promise.reject(new Error(`job '${this.runtime.jobName}' is not running`));
+    return new Promise<T>((resolve, reject) => {
+      this.betweenRounds.push(() => {
+        try {
+          resolve(read());
+        } catch (e) {
+          reject(e instanceof Error ? e : new Error(String(e)));
+        }
+      });
+    });
+  }
+
+  private runBetweenRounds(): void {
+    while (this.betweenRounds.length > 0) this.betweenRounds.shift()!();
+  }
+
   /** Stops at the next batch boundary; the run resolves with status 'cancelled'. */
   cancel(): void {
+    this.cancelled = true;
+  }
+
+  /**
+   * Stops at the next batch boundary like `cancel`, but first takes a checkpoint there (which
+   * commits the sinks), without finishing operators: the state stays open for whoever restores
+   * it. Scale-out hands a partition's task to another instance this way.
+   *
+   * @example
+   * runner.stopWithCheckpoint(); await runPromise; // its newest checkpoint is the exact stop point
+   */
+  stopWithCheckpoint(): void {
+    this.checkpointAtStop = true;
     this.cancelled = true;
   }
 
@@ -139,9 +182,15 @@ export class JobRunner {
         if (failure !== null) throw failure;
         if (active === 0 && !rt.asyncBusy) break;
         rt.advanceProcessingTime(clock.now());
+        if (this.betweenRounds.length > 0) this.runBetweenRounds();
         // Between rounds nothing is in flight: a consistent cut for a checkpoint.
         if (this.checkpoints !== null && !this.cancelled) await this.checkpoints.coordinator.maybeStart(clock.now());
-        for (const w of rt.writers) if (w.writer.backlog > w.writer.capacity) await w.writer.flush();
+        for (const w of rt.writers) {
+          if (w.writer.backlog <= w.writer.capacity) continue;
+          const t0 = clock.now();
+          await w.writer.flush();
+          w.node.metrics.backpressuredMs += clock.now() - t0;
+        }
         if (!worked) {
           const wait = Math.max(0, Math.min(IDLE_POLL_MS, rt.nextDeadline() - clock.now()));
           const pending: Promise<void>[] = backpressured ? [] : inflight.filter((p): p is Promise<void> => p !== null);
@@ -159,7 +208,7 @@ export class JobRunner {
       if (this.checkpoints !== null) {
         // A final checkpoint commits what the end of input produced.
         await this.checkpoints.coordinator.drain();
-        if (!this.cancelled) {
+        if (!this.cancelled || this.checkpointAtStop) {
           const last = await this.checkpoints.coordinator.triggerAndWait();
           if (last.status === 'failed') {
             throw new Error(
@@ -172,6 +221,9 @@ export class JobRunner {
       }
       for (const w of rt.writers) await w.writer.flush();
     } finally {
+      this.running = false;
+      // What the loop had no round left for sees the state as the job left it, before it closes.
+      this.runBetweenRounds();
       rt.closeOperators();
       // A checkpoint still being written must finish (or fail) before this run is over: its
       // commit must not race a restart that restores an older checkpoint.

@@ -2,6 +2,8 @@ import type { BadInputPolicy } from '../api/dead-letter.ts';
 import type { Sink, SinkWriter } from '../connectors/sink.ts';
 import type { SourceReader } from '../connectors/source.ts';
 import type { CheckpointMetrics, JobMetricsSnapshot } from '../metrics/operator-metrics.ts';
+import { LatencyTracker } from '../metrics/latency-tracker.ts';
+import type { RecordSample } from '../metrics/sample-ring.ts';
 import type { ResolvedCheckpointConfig } from '../checkpoint/checkpoint-config.ts';
 import type { SinkNode, SourceNode } from '../plan/node.ts';
 import type { WatermarkStrategy } from '../time/watermark-strategy.ts';
@@ -13,6 +15,9 @@ import { OperatorError } from './operator-error.ts';
 import { SinkOperator } from './operators/sink-operator.ts';
 import { type ProcessingTimeScheduler, RuntimeNode } from './runtime-node.ts';
 import { SourceTask } from './source-task.ts';
+
+/** Keyed-state sizes in metrics are at most this old (ms of the job's clock). */
+const STATE_STATS_EVERY_MS = 5_000;
 
 /** What the runtime needs besides the plan. */
 export interface RuntimeOptions {
@@ -48,6 +53,12 @@ export class JobRuntime implements ProcessingTimeScheduler {
   /** Set by the checkpoint coordinator and the restore; null without checkpoints. */
   checkpointMetrics: CheckpointMetrics | null = null;
   readonly startedAt: number;
+  /** Processing latency, measured at the sinks. */
+  readonly latency = new LatencyTracker();
+  /** For each node, the sink nodes downstream of it (whose backlog can block it). */
+  private readonly sinksBelow: number[][];
+  /** When keyed-state sizes were last read (a heap backend's byte estimate walks its state). */
+  private stateStatsAt = Number.NEGATIVE_INFINITY;
 
   constructor(readonly plan: Plan, readonly jobName: string, private readonly options: RuntimeOptions) {
     this.startedAt = options.clock.now();
@@ -65,6 +76,7 @@ export class JobRuntime implements ProcessingTimeScheduler {
         const buffer = n.kind === 'side-output' ? producer.sideOutput(n.tag.id, batchSize) : producer.out;
         buffer.connect(node, i);
       });
+      if (n.kind === 'source' || n.kind === 'sink') node.latency = this.latency;
       if (n.kind === 'source') {
         const reader = options.readerFor?.(n) ?? n.source.createReader({
           operatorName: n.name, clock, batchSize, badInput: options.badInput,
@@ -73,6 +85,17 @@ export class JobRuntime implements ProcessingTimeScheduler {
         this.sources.push(new SourceTask(node, reader, options.strategyFor?.(n) ?? n.strategy, options.badInput, options.log));
       }
     }
+    this.sinksBelow = plan.nodes.map(() => []);
+    for (let i = plan.nodes.length - 1; i >= 0; i--) {
+      const n = plan.nodes[i];
+      const below = n.kind === 'sink' ? [n.id] : this.sinksBelow[i];
+      for (const input of n.inputs) for (const s of below) if (!this.sinksBelow[input].includes(s)) this.sinksBelow[input].push(s);
+    }
+  }
+
+  /** The last late records and dead letters of every operator, oldest first. */
+  samples(): RecordSample[] {
+    return this.nodes.flatMap((n) => n.recentSamples()).sort((a, b) => a.at - b.at);
   }
 
   open(): void {
@@ -178,11 +201,41 @@ export class JobRuntime implements ProcessingTimeScheduler {
       lateToSideOutput += m.lateToSideOutput;
       deadLetters += m.deadLetters;
     }
+    const now = this.options.clock.now();
+    if (now - this.stateStatsAt >= STATE_STATS_EVERY_MS) this.readStateStats(now);
+    const operators = this.nodes.map((n) => {
+      let blocked = 0;
+      for (const s of this.sinksBelow[n.id]) blocked += this.nodes[s].metrics.backpressuredMs;
+      return n.kind === 'sink' ? { ...n.metrics } : { ...n.metrics, backpressuredMs: blocked };
+    });
     return {
-      job: this.jobName, startedAt: this.startedAt, now: this.options.clock.now(), recordsIn, recordsOut,
-      lateDropped, lateToSideOutput, deadLetters, watermark,
-      operators: this.nodes.map((n) => ({ ...n.metrics })),
+      job: this.jobName, startedAt: this.startedAt, now, recordsIn, recordsOut,
+      lateDropped, lateToSideOutput, deadLetters, watermark, operators,
       checkpoints: this.checkpointMetrics,
+      sources: this.sources.map((s) => s.splitMetrics()),
+      latency: this.latency.snapshot(),
     };
+  }
+
+  /** Refreshes each keyed operator's state size; between batches only (LMDB writes back its cache). */
+  private readStateStats(now: number): void {
+    this.stateStatsAt = now;
+    for (const n of this.nodes) {
+      const backend = n.op?.backend;
+      if (backend === undefined) continue;
+      let keys = 0;
+      let bytes = 0;
+      try {
+        for (const t of backend.stats()) {
+          if (t.name.startsWith('__')) continue;
+          keys += t.keys;
+          bytes += t.bytes;
+        }
+      } catch {
+        continue; // a closed backend (the job has ended) keeps its last figures
+      }
+      n.metrics.stateKeys = keys;
+      n.metrics.stateBytes = bytes;
+    }
   }
 }

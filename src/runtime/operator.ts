@@ -24,6 +24,11 @@ export interface OperatorContext {
   requestProcessingTime(time: number): void;
   /** For operators that generate watermarks themselves (assignTimestampsAndWatermarks). */
   emitWatermark(watermark: number): void;
+  /**
+   * Keeps a late record or dead letter for display (the dashboard shows the last few per
+   * operator); call it where the matching counter is bumped. Not for the per-record path.
+   */
+  sample(kind: 'late' | 'dead-letter', value: unknown, time: number, reason: string): void;
 }
 
 /**

@@ -1,9 +1,15 @@
 import type { OutputTag } from '../api/output-tag.ts';
+import { beginBusy, endBusy } from '../metrics/busy-time.ts';
+import type { LatencyTracker } from '../metrics/latency-tracker.ts';
 import { OperatorMetrics } from '../metrics/operator-metrics.ts';
+import { previewValue, type RecordSample, SampleRing } from '../metrics/sample-ring.ts';
 import type { Clock } from '../time/clock.ts';
 import { type Batch, type BatchTarget, OutputBuffer } from './batch.ts';
 import type { Operator, OperatorContext, Output } from './operator.ts';
 import { OperatorError } from './operator-error.ts';
+
+/** Late records and dead letters kept per operator for the dashboard. */
+const SAMPLES_PER_OPERATOR = 20;
 
 /** Tells the scheduler that a node wants `onProcessingTime` at some time. */
 export interface ProcessingTimeScheduler {
@@ -24,6 +30,10 @@ export class RuntimeNode implements BatchTarget, Output<unknown>, OperatorContex
   private idle = false;
   /** Earliest processing time this node asked to be called at. */
   ptDeadline = Number.POSITIVE_INFINITY;
+  /** Set on sources (they stamp ingestion time) and sinks (they measure latency); null elsewhere. */
+  latency: LatencyTracker | null = null;
+  /** The last late records and dead letters of this operator (created on the first one). */
+  private samples: SampleRing | null = null;
 
   constructor(
     readonly id: number,
@@ -62,18 +72,22 @@ export class RuntimeNode implements BatchTarget, Output<unknown>, OperatorContex
 
   receive(batch: Batch<unknown>, input: number): void {
     this.metrics.recordsIn += batch.length;
+    if (this.latency !== null && this.kind === 'sink') this.latency.onSinkBatch(batch.times, batch.length, this.clock.now());
     if (this.op === null) {
       this.out.forward(batch);
       this.metrics.recordsOut = this.out.emitted;
       return;
     }
+    const t0 = beginBusy();
     try {
       this.op.process(batch, input);
+      this.flushOutputs();
+      if (this.op.afterBatch !== undefined) this.op.afterBatch();
     } catch (e) {
       throw OperatorError.wrap(this.name, e);
+    } finally {
+      endBusy(this.metrics, t0);
     }
-    this.flushOutputs();
-    if (this.op.afterBatch !== undefined) this.op.afterBatch();
   }
 
   onInputWatermark(input: number, watermark: number): void {
@@ -115,12 +129,15 @@ export class RuntimeNode implements BatchTarget, Output<unknown>, OperatorContex
   advanceTo(wm: number): void {
     this.wm = wm;
     if (this.op?.onWatermark !== undefined) {
+      const t0 = beginBusy();
       try {
         this.op.onWatermark(wm);
+        this.flushOutputs();
       } catch (e) {
         throw OperatorError.wrap(this.name, e);
+      } finally {
+        endBusy(this.metrics, t0);
       }
-      this.flushOutputs();
     }
     if (this.op?.holdsWatermarks === true) return;
     if (this.op?.generatesWatermarks === true && wm !== Number.POSITIVE_INFINITY) return;
@@ -161,12 +178,20 @@ export class RuntimeNode implements BatchTarget, Output<unknown>, OperatorContex
   /** Runs due processing-time callbacks. */
   fireProcessingTime(now: number): void {
     this.ptDeadline = Number.POSITIVE_INFINITY;
+    const t0 = beginBusy();
     try {
       this.op?.onProcessingTime?.(now);
+      this.flushOutputs();
     } catch (e) {
       throw OperatorError.wrap(this.name, e);
+    } finally {
+      endBusy(this.metrics, t0);
     }
-    this.flushOutputs();
+  }
+
+  /** The last late records and dead letters of this operator, oldest first. */
+  recentSamples(): RecordSample[] {
+    return this.samples?.list() ?? [];
   }
 
   finish(): void {
@@ -208,6 +233,11 @@ export class RuntimeNode implements BatchTarget, Output<unknown>, OperatorContex
 
   currentWatermark(): number {
     return this.wm;
+  }
+
+  sample(kind: 'late' | 'dead-letter', value: unknown, time: number, reason: string): void {
+    this.samples ??= new SampleRing(SAMPLES_PER_OPERATOR);
+    this.samples.add({ at: this.clock.now(), operator: this.name, kind, time, preview: previewValue(value), reason });
   }
 
   requestProcessingTime(time: number): void {

@@ -1,5 +1,6 @@
 import { type BadInputPolicy, DEAD_LETTERS, type DeadLetter } from '../api/dead-letter.ts';
 import type { SourceBatch, SourceReader } from '../connectors/source.ts';
+import type { SourceMetrics, SplitMetrics } from '../metrics/operator-metrics.ts';
 import type { WatermarkGenerator } from '../time/watermark-generator.ts';
 import type { WatermarkStrategy } from '../time/watermark-strategy.ts';
 import { OperatorError } from './operator-error.ts';
@@ -31,6 +32,7 @@ export class SourceTask<T> {
   deliver(): void {
     const b = this.batch;
     const now = this.node.clock.now();
+    if (this.node.latency !== null) this.node.latency.ingestedAt = now;
     if (b.deadLetters.length > 0) this.deadLetters(b.deadLetters, now);
     const split = b.split;
     this.ensureSplit(split, now);
@@ -70,6 +72,19 @@ export class SourceTask<T> {
     if (wm > this.splitWms[split]) this.splitWms[split] = wm;
     if (this.splitIdle[split]) this.splitIdle[split] = false;
     this.updateWatermark();
+  }
+
+  /** Each split's watermark, idleness and lag, and the split holding the source's watermark back. */
+  splitMetrics(): SourceMetrics {
+    const splits: SplitMetrics[] = [];
+    let holdingBack: number | null = null;
+    for (let s = 0; s < this.splitWms.length; s++) {
+      const finished = this.reader.isSplitFinished(s);
+      const idle = this.splitIdle[s];
+      splits.push({ split: s, name: this.reader.splitName(s), watermark: this.splitWms[s], idle, finished, lag: this.reader.splitLag?.(s) ?? null });
+      if (!idle && !finished && !this.finished && (holdingBack === null || this.splitWms[s] < this.splitWms[holdingBack])) holdingBack = s;
+    }
+    return { id: this.node.id, name: this.node.name, watermark: this.node.metrics.watermark, splits, holdingBack };
   }
 
   /** Marks splits idle that have had no records for the strategy's idleness timeout. */
@@ -157,6 +172,7 @@ export class SourceTask<T> {
   private deadLetters(letters: DeadLetter[], now: number): void {
     for (const dl of letters) {
       this.node.metrics.deadLetters++;
+      this.node.sample('dead-letter', dl.raw, Number.NaN, `${dl.reason} at ${dl.position}`);
       const message = `${dl.operator}: ${dl.reason} at ${dl.position}`;
       if (this.badInput === 'fail') throw new OperatorError(this.node.name, new Error(`${message} (bad input policy is 'fail'; use 'dead-letter' to skip such input)`), dl.position);
       const side = this.node.sideOuts.get(DEAD_LETTERS.id);

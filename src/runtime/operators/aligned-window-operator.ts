@@ -135,6 +135,7 @@ export class AlignedWindowOperator<T, ACC, O> implements Operator<T, O> {
       this.out.emitSide(tag, v, ts);
     } else {
       this.ctx.metrics.lateDropped++;
+      this.ctx.sample('late', v, ts, `dropped: its windows had closed (watermark ${this.ctx.currentWatermark()})`);
     }
   }
 

@@ -334,6 +334,7 @@ export class WindowOperator<T> implements Operator<T, unknown>, TriggerContext, 
       this.out.emitSide(tag, v, ts);
     } else {
       this.ctx.metrics.lateDropped++;
+      this.ctx.sample('late', v, ts, `dropped: its windows had closed (watermark ${this.ctx.currentWatermark()})`);
     }
   }
 
