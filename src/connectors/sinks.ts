@@ -3,6 +3,8 @@ import { consoleSink } from './console/console-sink.ts';
 import { csvSink } from './file/csv-sink.ts';
 import { jsonlSink } from './file/jsonl-sink.ts';
 import { kafkaSink } from './kafka/kafka-sink.ts';
+import { postgresSink } from './postgres/postgres-exactly-once-sink.ts';
+import { postgresUpsertSink } from './postgres/postgres-upsert-sink.ts';
 
 /**
  * The built-in sinks.
@@ -17,4 +19,6 @@ export const sinks = Object.freeze({
   console: consoleSink,
   collect: collectSink,
   kafka: kafkaSink,
+  postgres: postgresSink,
+  postgresUpsert: postgresUpsertSink,
 });
