@@ -34,6 +34,13 @@ export type {
 export type { JobResult } from './runtime/job-runner.ts';
 export { OperatorError } from './runtime/operator-error.ts';
 export type { JobMetricsSnapshot, OperatorMetrics, CheckpointMetrics } from './metrics/operator-metrics.ts';
+export type { SourceMetrics, SplitMetrics } from './metrics/operator-metrics.ts';
+export type { LatencySnapshot } from './metrics/latency-tracker.ts';
+export type { HistogramSnapshot } from './metrics/latency-histogram.ts';
+export type { RecordSample } from './metrics/sample-ring.ts';
+export type { WebOptions } from './ui/web-options.ts';
+export type { WebAddress } from './ui/web-address.ts';
+export type { StateQueryResult } from './ui/query-state.ts';
 export type { CheckpointConfig, DeliveryGuarantee } from './checkpoint/checkpoint-config.ts';
 export type { CheckpointRecord } from './checkpoint/checkpoint-coordinator.ts';
 export type { RestoreRequest } from './checkpoint/restore-request.ts';

@@ -1,4 +1,5 @@
 import type { RestoreRequest } from '../checkpoint/restore-request.ts';
+import type { ResolvedWebOptions } from '../ui/web-options.ts';
 import type { JobHandle } from './stream-environment.ts';
 
 /**
@@ -9,6 +10,8 @@ export interface CliHook {
   readonly mode: 'run' | 'explain';
   /** Overrides where jobs with checkpoints start (`--fresh`, `--from-checkpoint`, `--from-savepoint`). */
   readonly restore?: RestoreRequest;
+  /** Serves the dashboard of each job the file starts (`--web-port`), overriding the job's own `web` option. */
+  readonly web?: ResolvedWebOptions;
   started(job: JobHandle): void;
   explained(jobName: string, text: string): void;
 }

@@ -16,6 +16,11 @@ import { setupCheckpoints } from '../checkpoint/setup-checkpoints.ts';
 import { restartDelay, type RestartStrategy } from '../checkpoint/restart-strategy.ts';
 import type { CheckpointRecord } from '../checkpoint/checkpoint-coordinator.ts';
 import { ControlSocket } from '../checkpoint/control-socket.ts';
+import type { RecordSample } from '../metrics/sample-ring.ts';
+import { queryKeyedState, type StateQueryResult } from '../ui/query-state.ts';
+import type { WebAddress } from '../ui/web-address.ts';
+import { resolveWebOptions, type ResolvedWebOptions, type WebOptions } from '../ui/web-options.ts';
+import { WebServer } from '../ui/web-server.ts';
 import { cliHook } from './cli-hook.ts';
 import { type DataStream, DataStreamImpl } from './data-stream.ts';
 import type { BadInputPolicy } from './dead-letter.ts';
@@ -44,6 +49,8 @@ export interface EnvironmentOptions {
   readonly restore?: RestoreRequest;
   /** Restarts from the latest checkpoint after a failure (default: none; needs checkpoints). */
   readonly restartStrategy?: RestartStrategy;
+  /** Serve a dashboard, a REST API and /metrics while a job runs (default: none). */
+  readonly web?: WebOptions | null;
 }
 
 /**
@@ -65,6 +72,12 @@ export interface JobHandle {
   savepoint(path: string): Promise<string>;
   /** Writes a savepoint, then stops the job. */
   stopWithSavepoint(path: string): Promise<string>;
+  /** One key's current state in a keyed operator (by uid, or name), read between step-loop rounds. */
+  queryState(operator: string, key: string): Promise<StateQueryResult>;
+  /** The last late records and dead letters (a few per operator), oldest first. */
+  samples(): readonly RecordSample[];
+  /** Where the dashboard listens once it does (null without the `web` option); rejects if it could not listen. */
+  readonly web: Promise<WebAddress> | null;
 }
 
 /**
@@ -82,7 +95,7 @@ export class StreamEnvironment {
   private current: JobHandle | null = null;
   private sourceNames = new Set<string>();
 
-  private constructor(readonly options: Required<Omit<EnvironmentOptions, 'checkpoints'>> & { readonly checkpoints: ResolvedCheckpointConfig | null }) {}
+  private constructor(readonly options: Required<Omit<EnvironmentOptions, 'checkpoints' | 'web'>> & { readonly checkpoints: ResolvedCheckpointConfig | null; readonly web: ResolvedWebOptions | null }) {}
 
   static create(options: EnvironmentOptions = {}): StreamEnvironment {
     const batchSize = options.batchSize ?? 1024;
@@ -96,6 +109,7 @@ export class StreamEnvironment {
       checkpoints: options.checkpoints ? resolveCheckpointConfig(options.checkpoints) : null,
       restore: options.restore ?? { from: 'latest' },
       restartStrategy: options.restartStrategy ?? { kind: 'none' },
+      web: options.web ? resolveWebOptions(options.web) : null,
     });
   }
 
@@ -145,6 +159,7 @@ export class StreamEnvironment {
       const handle: JobHandle = {
         name: jobName, result: Promise.resolve({ job: jobName, status: 'cancelled', durationMs: 0, metrics, checkpoints: [], restarts: 0 }),
         metrics: () => metrics, cancel: () => {}, checkpoints: () => [], savepoint: none, stopWithSavepoint: none,
+        queryState: none, samples: () => [], web: null,
       };
       return handle;
     }
@@ -183,22 +198,50 @@ export class StreamEnvironment {
           request = { from: 'latest' };
         }
       }
-    })().finally(() => control?.close()); // the result waits for the socket to be gone
+    })().finally(() => Promise.all([control?.close(), web?.close()])); // the result waits for the sockets to be gone
+    const webOptions = hook?.web ?? this.options.web;
+    let stopping = false;
+    let web: WebServer | null = null;
     const handle: JobHandle = {
       name: jobName,
       result,
       metrics: () => runtime.metrics(),
       cancel: () => {
         cancelled = true;
+        stopping = true;
         runner.cancel();
       },
       checkpoints: () => runner.checkpointHistory(),
       savepoint: (path) => runner.savepoint(path),
       stopWithSavepoint: async (path) => {
         cancelled = true; // no restart after this
+        stopping = true;
         return runner.savepoint(path, true);
       },
+      queryState: (operator, key) => {
+        const rt = runtime; // the attempt running now
+        return runner.atRoundBoundary(() => queryKeyedState(rt, operator, key));
+      },
+      samples: () => runtime.samples(),
+      web: null,
     };
+    if (webOptions) {
+      web = new WebServer({
+        name: jobName, plan, savepointDir: cp === null ? null : `${cp.dir}/savepoints`,
+        status: () => (stopping ? 'stopping' : 'running'),
+        metrics: handle.metrics, checkpoints: handle.checkpoints, samples: handle.samples,
+        savepoint: handle.savepoint, stopWithSavepoint: handle.stopWithSavepoint, queryState: handle.queryState,
+      }, webOptions, this.options.clock, log);
+      const address = web.start().then((a) => {
+        log(`job '${jobName}': dashboard at ${a.url}`);
+        return a;
+      }, (e: unknown) => {
+        log(`job '${jobName}': no dashboard (the job runs on): cannot listen on ${webOptions.host}:${webOptions.port}: ${e instanceof Error ? e.message : String(e)}`);
+        throw e;
+      });
+      address.catch(() => {}); // failing to listen never fails the job; `handle.web` still rejects
+      (handle as { web: Promise<WebAddress> | null }).web = address;
+    }
     if (cp !== null) control = new ControlSocket(cp.dir, handle, log);
     this.current = handle;
     hook?.started(handle);

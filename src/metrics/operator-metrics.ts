@@ -27,7 +27,7 @@ export class OperatorMetrics {
    * capacity (for a sink: the time the job waited for it to write its backlog).
    */
   backpressuredMs = 0;
-  /** Keys and approximate bytes of keyed state (refreshed at most every few seconds; 0 without state). */
+  /** Keys and approximate bytes of keyed state (refreshed at most once a second, less often when state is large; 0 without state). */
   stateKeys = 0;
   stateBytes = 0;
   constructor(

@@ -3,6 +3,7 @@ import type { Sink, SinkWriter } from '../connectors/sink.ts';
 import type { SourceReader } from '../connectors/source.ts';
 import type { CheckpointMetrics, JobMetricsSnapshot } from '../metrics/operator-metrics.ts';
 import { LatencyTracker } from '../metrics/latency-tracker.ts';
+import { stopwatchMs } from '../time/stopwatch.ts';
 import type { RecordSample } from '../metrics/sample-ring.ts';
 import type { ResolvedCheckpointConfig } from '../checkpoint/checkpoint-config.ts';
 import type { SinkNode, SourceNode } from '../plan/node.ts';
@@ -16,8 +17,12 @@ import { SinkOperator } from './operators/sink-operator.ts';
 import { type ProcessingTimeScheduler, RuntimeNode } from './runtime-node.ts';
 import { SourceTask } from './source-task.ts';
 
-/** Keyed-state sizes in metrics are at most this old (ms of the job's clock). */
-const STATE_STATS_EVERY_MS = 5_000;
+/**
+ * Keyed-state sizes are read at most once a second, and less often when reading them is slow
+ * (a heap backend's byte estimate walks its state): their cost stays under 1 % of the time.
+ */
+const STATE_STATS_MIN_EVERY_MS = 1_000;
+const STATE_STATS_MAX_SHARE = 0.01;
 
 /** What the runtime needs besides the plan. */
 export interface RuntimeOptions {
@@ -58,7 +63,7 @@ export class JobRuntime implements ProcessingTimeScheduler {
   /** For each node, the sink nodes downstream of it (whose backlog can block it). */
   private readonly sinksBelow: number[][];
   /** When keyed-state sizes were last read (a heap backend's byte estimate walks its state). */
-  private stateStatsAt = Number.NEGATIVE_INFINITY;
+  private stateStatsDue = Number.NEGATIVE_INFINITY;
 
   constructor(readonly plan: Plan, readonly jobName: string, private readonly options: RuntimeOptions) {
     this.startedAt = options.clock.now();
@@ -202,7 +207,7 @@ export class JobRuntime implements ProcessingTimeScheduler {
       deadLetters += m.deadLetters;
     }
     const now = this.options.clock.now();
-    if (now - this.stateStatsAt >= STATE_STATS_EVERY_MS) this.readStateStats(now);
+    if (now >= this.stateStatsDue) this.readStateStats(now);
     const operators = this.nodes.map((n) => {
       let blocked = 0;
       for (const s of this.sinksBelow[n.id]) blocked += this.nodes[s].metrics.backpressuredMs;
@@ -219,7 +224,7 @@ export class JobRuntime implements ProcessingTimeScheduler {
 
   /** Refreshes each keyed operator's state size; between batches only (LMDB writes back its cache). */
   private readStateStats(now: number): void {
-    this.stateStatsAt = now;
+    const t0 = stopwatchMs();
     for (const n of this.nodes) {
       const backend = n.op?.backend;
       if (backend === undefined) continue;
@@ -237,5 +242,6 @@ export class JobRuntime implements ProcessingTimeScheduler {
       n.metrics.stateKeys = keys;
       n.metrics.stateBytes = bytes;
     }
+    this.stateStatsDue = now + Math.max(STATE_STATS_MIN_EVERY_MS, (stopwatchMs() - t0) / STATE_STATS_MAX_SHARE);
   }
 }

@@ -1,0 +1,138 @@
+import { stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { MetricsHistory } from '../metrics/metrics-history.ts';
+import type { JobMetricsSnapshot, SourceMetrics } from '../metrics/operator-metrics.ts';
+import type { Clock } from '../time/clock.ts';
+import { StateQueryError } from './query-state.ts';
+import type { WebTarget } from './web-target.ts';
+
+/**
+ * A REST answer: an HTTP status and a JSON body (an object with `error` when the status is 4xx/5xx).
+ *
+ * @example
+ * const r: RestResponse = { status: 404, body: { error: 'no route GET /api/nope' } };
+ */
+export interface RestResponse {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+/** Checkpoint records and samples returned by the API at most. */
+const MAX_LISTED = 100;
+
+/**
+ * Where an operator's input time comes from: following, from the operator up, the input with the
+ * lowest watermark leads to a source and its live split with the lowest watermark: the one that
+ * holds this operator's event time back ("why hasn't my window fired?").
+ *
+ * @example
+ * heldBackBy(target.plan, metrics, 5); // { source: 'clicks', split: 'part-2', watermark: 1700000000000 }
+ */
+export function heldBackBy(target: Pick<WebTarget, 'plan'>, m: JobMetricsSnapshot, id: number): { source: string; split: string | null; watermark: number } | null {
+  const nodes = target.plan.nodes;
+  let at = nodes[id];
+  for (let guard = 0; guard < nodes.length && at.kind !== 'source'; guard++) {
+    if (at.inputs.length === 0) return null;
+    let best = at.inputs[0];
+    for (const i of at.inputs) if (m.operators[i].watermark < m.operators[best].watermark) best = i;
+    at = nodes[best];
+  }
+  const src: SourceMetrics | undefined = m.sources?.find((s) => s.id === at.id);
+  if (src === undefined) return null;
+  const split = src.holdingBack === null ? null : src.splits[src.holdingBack];
+  return { source: src.name, split: split?.name ?? null, watermark: split?.watermark ?? src.watermark };
+}
+
+/**
+ * The JSON routes of a job's web server (see docs/rest-api.md). Pure request -> response: the
+ * HTTP server does transport, auth and static files.
+ *
+ * @example
+ * const api = new RestApi(target, history, clock);
+ * const { status, body } = await api.handle('GET', '/api/job', new URLSearchParams(), null);
+ */
+export class RestApi {
+  constructor(private readonly target: WebTarget, private readonly history: MetricsHistory, private readonly clock: Clock) {}
+
+  async handle(method: string, path: string, query: URLSearchParams, body: unknown): Promise<RestResponse> {
+    const t = this.target;
+    const route = `${method} ${path}`;
+    try {
+      switch (route) {
+        case 'GET /api/job': return ok(this.job());
+        case 'GET /api/operators': return ok(this.operators());
+        case 'GET /api/metrics': return ok(t.metrics());
+        case 'GET /api/sources': return ok(t.metrics().sources ?? []);
+        case 'GET /api/checkpoints': return ok(t.checkpoints().slice(-MAX_LISTED));
+        case 'GET /api/samples': return ok(t.samples().slice(-MAX_LISTED));
+        case 'GET /api/history': {
+          const since = Number(query.get('since') ?? Number.NEGATIVE_INFINITY);
+          return ok(this.history.points().filter((p) => p.at > since));
+        }
+        case 'POST /api/savepoints': return await this.savepoint(body, false);
+        case 'POST /api/stop': return await this.savepoint(body, true);
+      }
+      const state = /^\/api\/state\/([^/]+)\/([^/]+)$/.exec(path);
+      if (state !== null && method === 'GET') {
+        return ok(await t.queryState(decodeURIComponent(state[1]), decodeURIComponent(state[2])));
+      }
+      const known = ['/api/job', '/api/operators', '/api/metrics', '/api/sources', '/api/checkpoints', '/api/samples', '/api/history', '/api/savepoints', '/api/stop'];
+      if (known.includes(path) || state !== null) return fail(405, `${method} is not allowed on ${path}`);
+      return fail(404, `no route ${route}; see docs/rest-api.md`);
+    } catch (e) {
+      if (e instanceof StateQueryError) return fail(e.status, e.message);
+      return fail(500, e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  private job() {
+    const t = this.target;
+    const m = t.metrics();
+    return {
+      name: t.name, status: t.status(), startedAt: m.startedAt, now: m.now, uptimeMs: m.now - m.startedAt,
+      recordsIn: m.recordsIn, recordsOut: m.recordsOut, throughputPerSec: this.history.throughput(),
+      watermark: m.watermark, lateDropped: m.lateDropped, lateToSideOutput: m.lateToSideOutput, deadLetters: m.deadLetters,
+      checkpoints: m.checkpoints ?? null,
+    };
+  }
+
+  private operators() {
+    const t = this.target;
+    const m = t.metrics();
+    const rates = new Map(this.history.operatorRates().map((r) => [r.id, r]));
+    return t.plan.nodes.map((n) => {
+      const om = m.operators[n.id];
+      const r = rates.get(n.id);
+      return {
+        id: n.id, kind: n.kind, name: n.name, uid: n.uid, inputs: n.inputs, metrics: om,
+        rates: r ?? { id: n.id, inPerSec: 0, outPerSec: 0, busy: 0, backpressured: 0 },
+        watermarkLagMs: Number.isFinite(om.watermark) ? m.now - om.watermark : null,
+        heldBackBy: om.watermark === Number.POSITIVE_INFINITY ? null : heldBackBy(t, m, n.id),
+      };
+    });
+  }
+
+  private async savepoint(body: unknown, stop: boolean): Promise<RestResponse> {
+    const t = this.target;
+    const asked = typeof body === 'object' && body !== null && typeof (body as { path?: unknown }).path === 'string' ? (body as { path: string }).path : null;
+    if (asked === null && t.savepointDir === null) return fail(409, 'savepoints need checkpoints: create the environment with { checkpoints: { dir } }');
+    const stamp = new Date(this.clock.now()).toISOString().replace(/[:.]/g, '-');
+    const path = resolve(asked ?? join(t.savepointDir!, `savepoint-${stamp}`));
+    if (await stat(join(path, 'MANIFEST.json')).then(() => true, () => false)) return fail(409, `${path} already holds a savepoint; choose another path`);
+    try {
+      const written = stop ? await t.stopWithSavepoint(path) : await t.savepoint(path);
+      return ok({ path: written, stopped: stop });
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      return fail(/need checkpoints/.test(message) ? 409 : 500, message);
+    }
+  }
+}
+
+function ok(body: unknown): RestResponse {
+  return { status: 200, body };
+}
+
+function fail(status: number, error: string): RestResponse {
+  return { status, body: { error } };
+}

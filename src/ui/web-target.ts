@@ -1,0 +1,27 @@
+import type { CheckpointRecord } from '../checkpoint/checkpoint-coordinator.ts';
+import type { JobMetricsSnapshot } from '../metrics/operator-metrics.ts';
+import type { RecordSample } from '../metrics/sample-ring.ts';
+import type { Plan } from '../plan/plan.ts';
+import type { StateQueryResult } from './query-state.ts';
+
+/**
+ * What the web server reads and asks of a running job (the environment builds one per job).
+ *
+ * @example
+ * const server = new WebServer(target, resolveWebOptions({ port: 0 }), clock, log);
+ */
+export interface WebTarget {
+  readonly name: string;
+  readonly plan: Plan;
+  /** Where savepoints go when a request names no path (null: the job has no checkpoints). */
+  readonly savepointDir: string | null;
+  /** 'stopping' once a stop or cancel was asked for. */
+  status(): 'running' | 'stopping';
+  metrics(): JobMetricsSnapshot;
+  checkpoints(): readonly CheckpointRecord[];
+  samples(): readonly RecordSample[];
+  savepoint(path: string): Promise<string>;
+  stopWithSavepoint(path: string): Promise<string>;
+  /** One key's current state in a keyed operator (uid or name), read between step-loop rounds. */
+  queryState(operator: string, key: string): Promise<StateQueryResult>;
+}
