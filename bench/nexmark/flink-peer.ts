@@ -1,6 +1,6 @@
 /**
  * The Flink peer (bench/peers/flink/): building it with Maven and running it in a JVM of its own.
- * Maven's output goes to bench/results/flink-build.log, never to the benchmark's table.
+ * Maven's output goes to bench/peers/flink/target/build.log, never to the benchmark's table.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { RunResult } from './run-result.ts';
 
 const PEER_DIR = fileURLToPath(new URL('../peers/flink/', import.meta.url));
-const BUILD_LOG = fileURLToPath(new URL('../results/flink-build.log', import.meta.url));
+const BUILD_LOG = fileURLToPath(new URL('../peers/flink/target/build.log', import.meta.url));
 const CLASSPATH = `${join(PEER_DIR, 'target/classes')}:${join(PEER_DIR, 'target/lib/*')}`;
 
 // Flink 1.20 on Java 17 reflects into these JDK packages (its flink-conf's env.java.opts.all).

@@ -81,7 +81,7 @@ console.log(`load average at start: ${load()}`);
 let flinkHas = new Set<string>();
 let generatorsAgree: boolean | null = null;
 if (withFlink) {
-  process.stdout.write('building the Flink peer (mvn -q package; log in bench/results/flink-build.log) ... ');
+  process.stdout.write('building the Flink peer (mvn -q package; log in bench/peers/flink/target/build.log) ... ');
   buildFlinkPeer();
   flinkHas = new Set(flinkQueries());
   const n = 100_000;
