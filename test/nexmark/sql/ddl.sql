@@ -35,3 +35,15 @@ SELECT e.bid.auction AS auction, e.bid.bidder AS bidder, e.bid.price AS price, e
   e.bid.url AS url, e.dateTime AS dateTime, e.bid.extra AS extra, a.wm AS arrival_wm
 FROM events e JOIN arrival a ON a.batch = e.n // getvariable('batch_size')
 WHERE e.event_type = 2;
+
+-- The reference's person and auction views (ddl_views.sql).
+CREATE VIEW person AS
+SELECT e.person.id AS id, e.person.name AS name, e.person.emailAddress AS emailAddress, e.person.creditCard AS creditCard,
+  e.person.city AS city, e.person.state AS state, e.dateTime AS dateTime, e.person.extra AS extra
+FROM events e WHERE e.event_type = 0;
+
+CREATE VIEW auction AS
+SELECT e.auction.id AS id, e.auction.itemName AS itemName, e.auction.description AS description, e.auction.initialBid AS initialBid,
+  e.auction.reserve AS reserve, e.dateTime AS dateTime, e.auction.expires AS expires, e.auction.seller AS seller,
+  e.auction.category AS category, e.auction.extra AS extra
+FROM events e WHERE e.event_type = 1;
