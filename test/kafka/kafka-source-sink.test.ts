@@ -84,3 +84,27 @@ test('start positions: latest reads only new records, a timestamp skips older on
   await new Promise((r) => setTimeout(r, 500));
   assert.deepEqual(await run('committed', group), [4]);
 });
+
+test('consumer lag per partition: end offset minus position, as the reader reads', async () => {
+  const input = uniqueName('lag-in');
+  await createTopic(input, 2);
+  await produce(input, Array.from({ length: 10 }, (_, i): [number, string, unknown] => [0, null, { id: i, k: 'a', ts: i }]));
+  const { systemClock } = await import('../../src/time/clock.ts');
+  const reader = sources.kafka<Ev>({ brokers: brokers(), topics: [input], groupId: uniqueName('g') })
+    .createReader({ operatorName: 'in', clock: systemClock, batchSize: 4, badInput: 'dead-letter' });
+  await reader.open();
+  try {
+    const batch = { split: 0, values: [] as Ev[], times: [] as number[], length: 0, deadLetters: [] };
+    let read = 0;
+    for (let i = 0; i < 50 && read < 4; i++) {
+      if ((await reader.read(batch)) === 'data' && batch.split === 0) read += batch.length;
+    }
+    assert.equal(read, 4);
+    assert.equal(reader.splitName(0), `${input}/0`);
+    assert.equal(reader.splitLag?.(0), 6);
+    assert.equal(reader.splitLag?.(1), 0);
+    assert.deepEqual(reader.position(), { [`${input}:0`]: 4, [`${input}:1`]: 0 });
+  } finally {
+    await reader.close();
+  }
+});
