@@ -30,7 +30,7 @@ test('a delete ends a row: inner drops the order, left keeps it with null; a lat
   for (const mode of ['inner', 'left'] as const) {
     const { orders, prices, out, driver } = temporalJob(mode);
     prices.push({ sku: 'a', price: 5 }, 10).push({ sku: 'a', price: null }, 20).push({ sku: 'a', price: 7 }, 30);
-    orders.push({ id: 1, sku: 'a' }, 15).push({ id: 2, sku: 'a' }, 25).push({ id: 3, sku: 'a' }, 35).push({ id: 4, sku: 'x' }, 35).push({ id: 5, sku: 'a' }, 5);
+    orders.push({ id: 1, sku: 'a' }, 15).push({ id: 2, sku: 'a' }, 25).push({ id: 3, sku: 'a' }, 35).push({ id: 4, sku: 'x' }, 36).push({ id: 5, sku: 'a' }, 5);
     driver.advanceWatermark(100);
     const expected = mode === 'inner'
       ? [priced(1, 'a', 5), priced(3, 'a', 7)]

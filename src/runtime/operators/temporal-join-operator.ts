@@ -33,7 +33,7 @@ export class TemporalJoinOperator implements Operator<unknown, unknown> {
   private ctx!: OperatorContext;
   private versions!: StateTable<Versions>;
   private pending!: StateTable<[number, unknown][]>;
-  /** One timer per (key, time) where an event waits or a version can be pruned. */
+  /** Per key: a timer at its earliest waiting event, and one at each version still to be settled. */
   private readonly timers = new KeyedTimers();
 
   constructor(private readonly spec: TemporalJoinSpec, readonly backend: KeyedStateBackend) {}
@@ -75,12 +75,15 @@ export class TemporalJoinOperator implements Operator<unknown, unknown> {
       }
       const k = key(values[i]);
       const buffer = this.pending.get(k);
-      if (buffer === undefined) this.pending.put(k, [[t, values[i]]]);
-      else {
+      // Only the earliest waiting event of a key has a timer; firing it arms the next one.
+      if (buffer === undefined) {
+        this.pending.put(k, [[t, values[i]]]);
+        this.timers.register(k, t);
+      } else {
+        if (t < buffer[0][0]) this.timers.register(k, t);
         insertByTime(buffer, t, values[i]);
         this.pending.put(k, buffer);
       }
-      this.timers.register(k, t);
     }
   }
 
@@ -102,9 +105,12 @@ export class TemporalJoinOperator implements Operator<unknown, unknown> {
         else if (mode === 'left') this.out.emit(join(value, null), t);
       }
       if (due === buffer.length) this.pending.delete(k);
-      else if (due > 0) {
-        buffer.splice(0, due);
-        this.pending.put(k, buffer);
+      else {
+        if (due > 0) {
+          buffer.splice(0, due);
+          this.pending.put(k, buffer);
+        }
+        this.timers.register(k, buffer[0][0]);
       }
     }
     if (list !== undefined && pruneVersions(list, time)) {
