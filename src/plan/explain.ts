@@ -47,6 +47,10 @@ function describe(n: PlanNode): string {
       const tag = n.lateTag ? `, late data -> '${n.lateTag.id}'` : '';
       return `${head}: ${n.assigner.describe()}${trigger}${evictor}${late}${tag}`;
     }
+    case 'async-map': {
+      const o = n.options;
+      return `${head}: ${o.ordered ? 'ordered' : 'unordered'}, capacity ${o.capacity}, timeout ${o.timeoutMs} ms, ${o.retries} retries, failures -> ${o.onFailure}`;
+    }
     case 'side-output':
       return `${head}: tag '${n.tag.id}'`;
     case 'window-join':

@@ -241,3 +241,26 @@ test('checkpoint round trip with requests in flight: owed inputs are replayed, t
   assert.deepEqual(windows2.values, expected.windows);
   assert.equal(callsBefore, 5, 'before the snapshot: 1-4, then 5 once 1 had left');
 });
+
+test('the record type flows through asyncMap, and explain shows its settings', () => {
+  const env = StreamEnvironment.create();
+  const names = env.fromCollection([{ id: 1 }]).asyncMap(async (x) => ({ id: x.id, name: `n${x.id}` }), { capacity: 7, ordered: false, retries: 1 }).name('names');
+  const lengths = names.map((n) => n.name.length);
+  // @ts-expect-error: the result has no field 'price'
+  names.map((n) => n.price);
+  // @ts-expect-error: the function must return a promise
+  env.fromCollection([1]).asyncMap((x: number) => x);
+  lengths.sinkTo(sinks.collect());
+  assert.match(env.explain(), /async-map 'names': unordered, capacity 7, timeout 30000 ms, 1 retries, failures -> dead-letter/);
+});
+
+test("dead letters of asyncMap count in the operator's own metrics", async () => {
+  const svc = new FakeService<Ev, string>();
+  const { env } = job({}, svc);
+  const driver = StreamTestDriver.create(env, { watermarks: 'manual' });
+  driver.input<Ev>('events').push(ev(3));
+  svc.calls[0].reject(new Error('gone'));
+  await driver.settle();
+  const op = driver.metrics().operators.find((o) => o.name === 'enrich');
+  assert.equal(op?.deadLetters, 1);
+});

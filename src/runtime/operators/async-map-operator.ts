@@ -257,6 +257,7 @@ export class AsyncMapOperator<I, O> implements Operator<I, O>, AsyncWork {
       throw new Error(`asyncMap request failed after ${e.attempts} attempt(s): ${reason}; input: ${raw} (onFailure is 'fail'; use 'dead-letter' to go on)`);
     }
     this.ctx.metrics.deadLetters++;
+    this.ctx.sample('dead-letter', e.value, e.time, reason);
     this.out.emitSide(DEAD_LETTERS, { operator: this.ctx.name, position: `attempt ${e.attempts} of ${this.options.retries + 1}`, reason, raw }, e.time);
   }
 
