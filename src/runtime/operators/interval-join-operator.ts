@@ -36,6 +36,8 @@ export class IntervalJoinOperator implements Operator<unknown, unknown>, JoinCon
   private out!: Output<unknown>;
   private ctx!: OperatorContext;
   private readonly timers = new KeyedTimers();
+  /** Per key, its earliest live cleanup timer: one timer per key, not one per record. */
+  private readonly armed = new Map<Key, number>();
   /** Over the backend's tables, taken at open (a restore replaces the tables). */
   private buffers!: [JoinBuffer, JoinBuffer];
   private readonly outer: [boolean, boolean];
@@ -97,7 +99,7 @@ export class IntervalJoinOperator implements Operator<unknown, unknown>, JoinCon
     const expires = side === 0 ? t + upper : t - lower;
     if (expires > this.wm) {
       this.buffers[side].add(k, { t, v, m: matched, at: 0 });
-      this.timers.register(k, expires);
+      this.arm(k, expires);
     } else if (!matched && this.outer[side]) {
       this.unmatched(side, v, t, t);
     }
@@ -105,19 +107,49 @@ export class IntervalJoinOperator implements Operator<unknown, unknown>, JoinCon
 
   onWatermark(wm: number): void {
     this.wm = wm;
-    this.timers.fireUpTo(wm, (k, time) => this.evict(k, time));
+    this.timers.fireUpTo(wm, (k, time) => {
+      if (this.armed.get(k) === time) this.armed.delete(k);
+      this.evict(k);
+    });
   }
 
-  /** Evicts the key's records whose last chance to match has passed at `time`. */
-  private evict(k: Key, time: number): void {
+  private arm(k: Key, time: number): void {
+    const at = this.armed.get(k);
+    if (at !== undefined && at <= time) return;
+    this.armed.set(k, time);
+    this.timers.register(k, time);
+  }
+
+  /**
+   * Evicts every record of the key whose last chance to match has passed at the watermark (all of
+   * them at once, so a key wakes once per watermark step), and arms a timer for the next one.
+   */
+  private evict(k: Key): void {
     const { lower, upper } = this.spec;
-    for (const side of [0, 1] as const) {
+    const wm = this.wm;
+    let next = Number.POSITIVE_INFINITY;
+    for (let side = 0 as 0 | 1; side <= 1; side++) {
+      const list = this.buffers[side].get(k);
+      if (list === undefined) continue;
+      const shift = side === 0 ? upper : -lower;
       const outer = this.outer[side];
-      const expired = side === 0 ? (e: JoinEntry) => e.t + upper <= time : (e: JoinEntry) => e.t - lower <= time;
-      this.buffers[side].evict(k, expired, (e) => {
-        if (outer && !e.m) this.unmatched(side, e.v, e.t, Math.max(e.t, side === 0 ? e.t + upper : e.t - lower));
-      });
+      let kept = 0;
+      for (let i = 0; i < list.length; i++) {
+        const e = list[i];
+        const expires = e.t + shift;
+        if (expires > wm) {
+          list[kept++] = e;
+          if (expires < next) next = expires;
+        } else if (outer && !e.m) {
+          this.unmatched(side, e.v, e.t, Math.max(e.t, expires));
+        }
+      }
+      if (kept < list.length) {
+        list.length = kept;
+        this.buffers[side].update(k, list);
+      }
     }
+    if (next !== Number.POSITIVE_INFINITY) this.arm(k, next);
   }
 
   private emit(l: unknown, r: unknown, lt: number, rt: number): void {
@@ -150,7 +182,10 @@ export class IntervalJoinOperator implements Operator<unknown, unknown>, JoinCon
   }
 
   restore(state: unknown): void {
-    this.timers.restore((state as { timers: [Key, number][] }).timers);
+    const timers = (state as { timers: [Key, number][] }).timers;
+    this.timers.restore(timers);
+    this.armed.clear();
+    for (const [k, time] of timers) if (!(this.armed.get(k)! <= time)) this.armed.set(k, time);
   }
 
   close(): void {
