@@ -1,6 +1,7 @@
 // The lookup join: each record joins the table's latest row at the moment it arrives.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import { StreamEnvironment, WatermarkStrategy, sinks } from 'eddy';
 import { StreamTestDriver } from 'eddy/testing';
 import type { Order, PriceChange } from './temporal-harness.ts';
@@ -47,4 +48,38 @@ test('explain shows the table joins and the broadcast edge', () => {
   assert.match(text, /chain \d <- #0, #1 \(hash by key\)\n {2}#2 temporal-join 'priced': inner join of #0 with the table from #1, row valid at each record's event time/);
   assert.match(text, /#4 lookup-join 'looked-up': left join of #0 with the latest rows of the table from #1/);
   assert.match(text, /\(hash by key, broadcast\)\n {2}#8 broadcast-process 'rules': keyed #6 with broadcast state from #7/);
+});
+
+test('on random interleavings the lookup join equals a map of the latest rows (and survives checkpoints)', () => {
+  type Step = { kind: 'order'; sku: string } | { kind: 'price'; sku: string; price: number | null } | { kind: 'checkpoint' };
+  const step = fc.oneof(
+    fc.record({ kind: fc.constant('order' as const), sku: fc.constantFrom('a', 'b', 'c') }),
+    fc.record({ kind: fc.constant('price' as const), sku: fc.constantFrom('a', 'b', 'c'), price: fc.option(fc.integer({ min: 1, max: 9 }), { freq: 4 }) }),
+    fc.record({ kind: fc.constant('checkpoint' as const) }),
+  );
+  fc.assert(fc.property(fc.array(step, { maxLength: 40 }), fc.constantFrom('inner' as const, 'left' as const), (steps: Step[], mode) => {
+    const latest = new Map<string, number>();
+    const expected: string[] = [];
+    const actual: string[] = [];
+    let job = lookupJob(mode);
+    let id = 0;
+    for (const s of steps) {
+      if (s.kind === 'checkpoint') {
+        actual.push(...job.out.take());
+        job = lookupJob(mode, job.driver.snapshot());
+      } else if (s.kind === 'price') {
+        if (s.price === null) latest.delete(s.sku);
+        else latest.set(s.sku, s.price);
+        job.prices.push({ sku: s.sku, price: s.price });
+      } else {
+        id++;
+        const p = latest.get(s.sku);
+        if (p !== undefined) expected.push(`${id}:${p}`);
+        else if (mode === 'left') expected.push(`${id}:-`);
+        job.orders.push({ id, sku: s.sku });
+      }
+    }
+    actual.push(...job.out.take());
+    assert.deepEqual(actual, expected);
+  }), { numRuns: Number(process.env.FC_RUNS ?? 200) });
 });
