@@ -88,7 +88,7 @@ test('start positions: latest reads only new records, a timestamp skips older on
 test('consumer lag per partition: end offset minus position, as the reader reads', async () => {
   const input = uniqueName('lag-in');
   await createTopic(input, 2);
-  await produce(input, Array.from({ length: 10 }, (_, i): [number, string, unknown] => [0, null, { id: i, k: 'a', ts: i }]));
+  await produce(input, Array.from({ length: 10 }, (_, i): [number, string | null, unknown] => [0, null, { id: i, k: 'a', ts: i }]));
   const { systemClock } = await import('../../src/time/clock.ts');
   const reader = sources.kafka<Ev>({ brokers: brokers(), topics: [input], groupId: uniqueName('g') })
     .createReader({ operatorName: 'in', clock: systemClock, batchSize: 4, badInput: 'dead-letter' });

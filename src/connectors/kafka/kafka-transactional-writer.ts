@@ -5,6 +5,9 @@ import { KafkaConsumerHandle, KafkaProducerHandle } from './kafka-client.ts';
 import type { KafkaSinkOptions } from './kafka-sink.ts';
 import { baseProducerProps, RecordEncoder, toBuffer } from './record-encoder.ts';
 
+/** Records handed to librdkafka between waits for delivery, within one transaction. */
+const QUEUE_CHUNK = 250_000;
+
 /** One record ready for the producer: [partition or -1, key, value, headers or null]. */
 type Encoded = [number, Buffer | string | null, Buffer | null, Record<string, string | Buffer> | null];
 
@@ -122,8 +125,13 @@ export class KafkaTransactionalWriter<T> implements SinkWriter<T> {
     const topic = this.options.topic;
     await p.beginTransaction();
     try {
+      let queued = 0;
       for (const seg of segments) {
-        for (const r of seg) p.produce(topic, r[0] < 0 ? null : r[0], toBuffer(r[2]), r[1], null, r[3] === null ? undefined : [r[3]]);
+        for (const r of seg) {
+          p.produce(topic, r[0] < 0 ? null : r[0], r[2], r[1], null, r[3] === null ? undefined : [r[3]]);
+          // librdkafka's queue holds 1,000,000 messages: drain it on the way for large checkpoints.
+          if (++queued % QUEUE_CHUNK === 0) await p.flush();
+        }
       }
       await p.sendOffsets([{ topic, partition: 0, offset: checkpointId, metadata: this.runId }], this.markerGroup!);
       await p.commitTransaction();
