@@ -35,7 +35,7 @@ export function joinSides(graph: GraphBuilder, left: number, leftKey: (v: any) =
  */
 export function addJoin(
   sides: JoinSides,
-  node: { kind: 'window-join'; assigner: any } | { kind: 'regular-join'; ttlMs: number | null } |
+  node: { kind: 'window-join'; assigner: any; leftLateTag: any; rightLateTag: any } | { kind: 'regular-join'; ttlMs: number | null } |
     { kind: 'interval-join'; lower: number; upper: number; leftLateTag: any; rightLateTag: any },
   fn: JoinFn,
 ): number {

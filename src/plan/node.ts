@@ -71,7 +71,12 @@ interface JoinCommon extends Common {
   readonly joinType: JoinType;
   readonly fn: JoinFn;
 }
-export interface WindowJoinNode extends JoinCommon { readonly kind: 'window-join'; readonly assigner: WindowAssigner<unknown> }
+export interface WindowJoinNode extends JoinCommon {
+  readonly kind: 'window-join';
+  readonly assigner: WindowAssigner<unknown>;
+  readonly leftLateTag: OutputTag<unknown> | null;
+  readonly rightLateTag: OutputTag<unknown> | null;
+}
 export interface IntervalJoinNode extends JoinCommon {
   readonly kind: 'interval-join';
   /** Inclusive bounds on rightTs - leftTs (exclusive bounds are narrowed by 1 ms by the builder). */

@@ -181,3 +181,35 @@ test('explain names the join, its inputs and its bounds', () => {
   assert.match(text, /interval-join 'matched': left join of #1 and #3, right ts in left ts \+ \[-5, 10\] ms/);
   assert.match(text, /regular-join '.*': inner join of #1 and #3, state TTL 60000 ms/);
 });
+
+test('window join: late records of each side go to that side\'s late output, or are counted when it has none', () => {
+  const lateL = new OutputTag<Ev>('late-left');
+  const run = (withRightTag: boolean) => {
+    const lateR = new OutputTag<Ev>('late-right');
+    const env = StreamEnvironment.create();
+    const s = WatermarkStrategy.forBoundedOutOfOrderness<Ev>(0).withTimestampAssigner((e) => e.ts);
+    let j = env.fromSource(placeholder, s, 'left').keyBy((e) => e.k)
+      .join(env.fromSource(placeholder, s, 'right').keyBy((e) => e.k))
+      .window(TumblingEventTimeWindows.of(100)).sideOutputLeftLateData(lateL);
+    if (withRightTag) j = j.sideOutputRightLateData(lateR);
+    const joined = j.apply((a, b) => `${a.id}-${b.id}`);
+    joined.sinkTo(sinks.collect());
+    joined.getSideOutput(lateL).sinkTo(sinks.collect());
+    joined.getSideOutput(lateR).sinkTo(sinks.collect());
+    const driver = StreamTestDriver.create(env);
+    const out = driver.output(joined);
+    const ll = driver.sideOutput(joined, lateL);
+    const lr = driver.sideOutput(joined, lateR);
+    driver.input<Ev>('left').push({ k: 'a', ts: 10, id: 1 }).push({ k: 'a', ts: 150, id: 2 });
+    driver.input<Ev>('right').push({ k: 'a', ts: 20, id: 3 }).push({ k: 'a', ts: 160, id: 4 }); // watermark 149: [0, 100) fires
+    driver.input<Ev>('left').push({ k: 'a', ts: 50, id: 5 }); // late
+    driver.input<Ev>('right').push({ k: 'a', ts: 60, id: 6 }); // late
+    driver.endInput();
+    return { out: out.values, ll: ll.values.map((e) => e.id), lr: lr.values.map((e) => e.id), m: driver.metrics() };
+  };
+  const both = run(true);
+  assert.deepEqual(both.out, ['1-3', '2-4']);
+  assert.deepEqual([both.ll, both.lr, both.m.lateToSideOutput, both.m.lateDropped], [[5], [6], 2, 0]);
+  const leftOnly = run(false);
+  assert.deepEqual([leftOnly.ll, leftOnly.lr, leftOnly.m.lateToSideOutput, leftOnly.m.lateDropped], [[5], [], 1, 1]);
+});

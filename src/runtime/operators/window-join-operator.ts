@@ -1,6 +1,6 @@
 import type { Collector } from '../../api/collector.ts';
 import { emitsUnmatched, type JoinContext, type JoinFn, type JoinType } from '../../api/join-type.ts';
-import type { OutputTag } from '../../api/output-tag.ts';
+import { OutputTag } from '../../api/output-tag.ts';
 import type { Key } from '../../state/key.ts';
 import type { TimeWindow } from '../../window/time-window.ts';
 import type { WindowAssigner } from '../../window/window-assigner.ts';
@@ -14,8 +14,13 @@ export interface WindowJoinSpec {
   readonly rightKey: (v: any) => Key;
   readonly assigner: WindowAssigner<unknown>;
   readonly joinType: JoinType;
+  readonly leftLateTag: OutputTag<unknown> | null;
+  readonly rightLateTag: OutputTag<unknown> | null;
   readonly fn: JoinFn;
 }
+
+/** Where the inner window operator sends late records; this operator routes them per side. */
+const LATE = new OutputTag<Tagged>('__window-join-late');
 
 /** A record of either side inside the shared windows: which side, and the value. */
 interface Tagged {
@@ -29,8 +34,8 @@ interface Tagged {
  * both sides go into the same windows of one WindowOperator, tagged with their side, so session
  * windows merge across sides; when a window fires, every left record meets every right record.
  * Outer joins emit a side's records with null when the other side has none in that window.
- * Output is timestamped with the window's end - 1. Late records (every window already past) are
- * dropped and counted in `lateDropped`.
+ * Output is timestamped with the window's end - 1. Late records (every window already past) go
+ * to their side's late output, or are dropped and counted in `lateDropped`.
  *
  * @example
  * new WindowJoinOperator({ leftKey, rightKey, assigner: TumblingEventTimeWindows.of(10_000),
@@ -41,6 +46,7 @@ export class WindowJoinOperator implements Operator<unknown, unknown>, JoinConte
   private readonly tagged: { values: Tagged[]; times: number[]; length: number } = { values: [], times: [], length: 0 };
   private readonly outer: [boolean, boolean];
   private out!: Output<unknown>;
+  private ctx!: OperatorContext;
   private time = 0;
   private lt = Number.NaN;
   private rt = Number.NaN;
@@ -52,14 +58,31 @@ export class WindowJoinOperator implements Operator<unknown, unknown>, JoinConte
       key: (t) => (t.s === 0 ? leftKey(t.v) : rightKey(t.v)),
       assigner: spec.assigner as WindowAssigner<Tagged>,
       trigger: (spec.assigner as WindowAssigner<Tagged>).defaultTrigger(),
-      evictor: null, allowedLateness: 0, lateTag: null,
+      evictor: null, allowedLateness: 0, lateTag: spec.leftLateTag === null && spec.rightLateTag === null ? null : LATE,
       fn: { type: 'process', fn: (_k: Key, w: TimeWindow, els: readonly Tagged[], out: Collector<unknown>) => this.fire(w, els, out) },
     });
   }
 
   open(ctx: OperatorContext, out: Output<unknown>): void {
     this.out = out;
-    this.inner.open(ctx, out);
+    this.ctx = ctx;
+    const late = (t: Tagged) => this.late(t);
+    this.inner.open(ctx, {
+      emit: (value, time) => out.emit(value, time),
+      forward: (batch) => out.forward(batch),
+      emitSide: (tag, value, time) => (tag.id === LATE.id ? late(value as Tagged) : out.emitSide(tag, value, time)),
+    });
+  }
+
+  /** A late record from the window operator, which counted it as sent to a side output. */
+  private late(t: Tagged): void {
+    const tag = t.s === 0 ? this.spec.leftLateTag : this.spec.rightLateTag;
+    if (tag !== null) {
+      this.out.emitSide(tag, t.v, t.t);
+    } else {
+      this.ctx.metrics.lateToSideOutput--;
+      this.ctx.metrics.lateDropped++;
+    }
   }
 
   process(batch: Batch<unknown>, input: number): void {
