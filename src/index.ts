@@ -21,6 +21,11 @@ export {
   type ReadOnlyBroadcastContext, type ReadOnlyBroadcastOnTimerContext, type KeyedBroadcastProcessFunction,
 } from './api/broadcast-process-function.ts';
 export type { WindowedStream } from './api/windowed-stream.ts';
+export type { JoinedStreams } from './api/join-streams.ts';
+export type { WindowJoin } from './api/join-window.ts';
+export type { RegularJoin } from './api/join-regular.ts';
+export type { IntervalJoin, IntervalJoined } from './api/interval-join.ts';
+export type { JoinContext, JoinType } from './api/join-type.ts';
 export { OutputTag } from './api/output-tag.ts';
 export { DEAD_LETTERS, type DeadLetter, type BadInputPolicy } from './api/dead-letter.ts';
 export type { Collector, SideCollector } from './api/collector.ts';
