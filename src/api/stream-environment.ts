@@ -21,6 +21,8 @@ import { queryKeyedState, type StateQueryResult } from '../ui/query-state.ts';
 import type { WebAddress } from '../ui/web-address.ts';
 import { resolveWebOptions, type ResolvedWebOptions, type WebOptions } from '../ui/web-options.ts';
 import { WebServer } from '../ui/web-server.ts';
+import { startScaleOut } from '../cluster/scale-out-job.ts';
+import type { ScaleOutOptions } from '../cluster/scale-out-options.ts';
 import { cliHook } from './cli-hook.ts';
 import { type DataStream, DataStreamImpl } from './data-stream.ts';
 import type { BadInputPolicy } from './dead-letter.ts';
@@ -51,6 +53,11 @@ export interface EnvironmentOptions {
   readonly restartStrategy?: RestartStrategy;
   /** Serve a dashboard, a REST API and /metrics while a job runs (default: none). */
   readonly web?: WebOptions | null;
+  /**
+   * Run as one of several instances sharing the Kafka input's partitions (default: none); see
+   * docs/scale-out.md. `checkpoints` (optional) then sets the interval and retention, not the dir.
+   */
+  readonly scaleOut?: ScaleOutOptions | null;
 }
 
 /**
@@ -95,7 +102,7 @@ export class StreamEnvironment {
   private current: JobHandle | null = null;
   private sourceNames = new Set<string>();
 
-  private constructor(readonly options: Required<Omit<EnvironmentOptions, 'checkpoints' | 'web'>> & { readonly checkpoints: ResolvedCheckpointConfig | null; readonly web: ResolvedWebOptions | null }) {}
+  private constructor(readonly options: Required<Omit<EnvironmentOptions, 'checkpoints' | 'web' | 'scaleOut'>> & { readonly checkpoints: ResolvedCheckpointConfig | null; readonly web: ResolvedWebOptions | null; readonly scaleOut: ScaleOutOptions | null }) {}
 
   static create(options: EnvironmentOptions = {}): StreamEnvironment {
     const batchSize = options.batchSize ?? 1024;
@@ -110,6 +117,7 @@ export class StreamEnvironment {
       restore: options.restore ?? { from: 'latest' },
       restartStrategy: options.restartStrategy ?? { kind: 'none' },
       web: options.web ? resolveWebOptions(options.web) : null,
+      scaleOut: options.scaleOut ?? null,
     });
   }
 
@@ -164,6 +172,7 @@ export class StreamEnvironment {
       return handle;
     }
     validatePlan(plan);
+    if (this.options.scaleOut !== null) return (this.current = scaleOutHandle(jobName, startScaleOut(plan, jobName, this.runtimeOptions(), this.options.checkpoints, this.options.scaleOut)));
     const cp = this.options.checkpoints;
     const strategy = this.options.restartStrategy;
     if (strategy.kind !== 'none' && cp === null) throw new Error('restartStrategy needs checkpoints: a restart resumes from the latest checkpoint');
@@ -252,4 +261,13 @@ export class StreamEnvironment {
   runtimeOptions(): RuntimeOptions {
     return { ...this.options, checkpoints: this.options.checkpoints };
   }
+}
+
+/** A scale-out instance as a JobHandle: `cancel` leaves the group gracefully; no savepoints or state queries. */
+function scaleOutHandle(name: string, run: ReturnType<typeof startScaleOut>): JobHandle {
+  const none = () => Promise.reject(new Error(`job '${name}' runs scaled out: savepoints and state queries are per partition task and not offered yet`));
+  return {
+    name, result: run.result, metrics: () => run.metrics(), cancel: () => run.stop(), checkpoints: () => [],
+    savepoint: none, stopWithSavepoint: none, queryState: none, samples: () => [], web: null,
+  };
 }

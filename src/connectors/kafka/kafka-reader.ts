@@ -65,7 +65,10 @@ export class KafkaReader<T, K, V> implements SourceReader<T> {
     for (const topic of names) {
       const ps = await this.consumer.partitions(topic);
       if (ps.length === 0) throw new Error(`${this.ctx.operatorName}: Kafka topic '${topic}' does not exist at ${o.brokers} (or has no partitions)`);
+      const missing = o.partitions?.filter((p) => !ps.includes(p)) ?? [];
+      if (missing.length > 0) throw new Error(`${this.ctx.operatorName}: Kafka topic '${topic}' has no partition ${missing.join(', ')} (it has ${ps.length})`);
       for (const p of ps) {
+        if (o.partitions !== undefined && !o.partitions.includes(p)) continue;
         this.splitIndex.set(`${topic}:${p}`, this.topics.length);
         this.topics.push(topic);
         this.partitions.push(p);

@@ -47,7 +47,7 @@ export function kafkaSink<T>(options: KafkaSinkOptions<T>): Sink<T> {
   if (!options.topic) throw new Error('sinks.kafka: `topic` is required');
   if (!options.brokers) throw new Error('sinks.kafka: `brokers` is required (host:port,...)');
   const opts = Object.freeze({ ...options });
-  return Object.freeze<Sink<T>>({
+  const sink = Object.freeze<Sink<T>>({
     kind: 'kafka',
     describe: () => `kafka ${opts.topic} @ ${opts.brokers} (${opts.guarantee ?? 'exactly-once'})`,
     createWriter: (ctx) => {
@@ -56,4 +56,19 @@ export function kafkaSink<T>(options: KafkaSinkOptions<T>): Sink<T> {
       return eo ? new KafkaTransactionalWriter<T>(opts, ctx) : new KafkaWriter<T>(opts, ctx);
     },
   });
+  optionsOf.set(sink as Sink<unknown>, opts as KafkaSinkOptions<unknown>);
+  return sink;
+}
+
+/** The options each Kafka sink was made with (scale-out gives each task its own transactional id). */
+const optionsOf = new WeakMap<Sink<unknown>, KafkaSinkOptions<unknown>>();
+
+/**
+ * The options a sink made by `sinks.kafka` was created with; null for any other sink.
+ *
+ * @example
+ * const o = kafkaSinkOptions(sink); if (o !== null) kafkaSink({ ...o, transactionalIdPrefix: 'job-p3' });
+ */
+export function kafkaSinkOptions(sink: Sink<unknown>): KafkaSinkOptions<unknown> | null {
+  return optionsOf.get(sink) ?? null;
 }

@@ -64,6 +64,24 @@ export interface KafkaSourceOptions<T, K = unknown, V = T> {
   readonly caughtUpIdleMs?: number;
   /** Extra librdkafka consumer properties. */
   readonly properties?: KafkaProperties;
+  /**
+   * Read only these partitions of each topic (scale-out pins each task to one); default all.
+   * A partition a topic does not have is an error when the job opens.
+   */
+  readonly partitions?: readonly number[];
+}
+
+/** The options each Kafka source was made with (scale-out rebuilds sources pinned to a partition). */
+const optionsOf = new WeakMap<Source<unknown>, KafkaSourceOptions<unknown, unknown, unknown>>();
+
+/**
+ * The options a source made by `sources.kafka` was created with; null for any other source.
+ *
+ * @example
+ * const o = kafkaSourceOptions(source); if (o !== null) kafkaSource({ ...o, partitions: [3] });
+ */
+export function kafkaSourceOptions(source: Source<unknown>): KafkaSourceOptions<unknown, unknown, unknown> | null {
+  return optionsOf.get(source) ?? null;
 }
 
 /**
@@ -85,10 +103,13 @@ export function kafkaSource<T, K = string, V = T>(options: KafkaSourceOptions<T,
   if (options.topics !== undefined && options.topics.length === 0) throw new Error('sources.kafka: `topics` is empty');
   if (!options.groupId) throw new Error('sources.kafka: `groupId` is required (offsets are committed to it after each checkpoint)');
   const opts = Object.freeze({ ...options });
-  return Object.freeze<Source<T>>({
+  const pinned = opts.partitions === undefined ? '' : ` partitions ${opts.partitions.join(',')}`;
+  const source = Object.freeze<Source<T>>({
     kind: 'kafka',
     bounded: opts.stopAtEnd === true,
-    describe: () => `kafka ${opts.topics?.join(',') ?? String(opts.topicPattern)} @ ${opts.brokers} (group ${opts.groupId})`,
+    describe: () => `kafka ${opts.topics?.join(',') ?? String(opts.topicPattern)}${pinned} @ ${opts.brokers} (group ${opts.groupId})`,
     createReader: (ctx) => new KafkaReader<T, K, V>(opts, ctx),
   });
+  optionsOf.set(source as Source<unknown>, opts as KafkaSourceOptions<unknown, unknown, unknown>);
+  return source;
 }

@@ -1,0 +1,81 @@
+import type { ResolvedCheckpointConfig } from '../checkpoint/checkpoint-config.ts';
+import { setupCheckpoints } from '../checkpoint/setup-checkpoints.ts';
+import type { JobMetricsSnapshot } from '../metrics/operator-metrics.ts';
+import type { Plan } from '../plan/plan.ts';
+import { JobRunner } from '../runtime/job-runner.ts';
+import { JobRuntime, type RuntimeOptions } from '../runtime/job-runtime.ts';
+
+/** What a partition task needs besides its plan. */
+export interface PartitionTaskOptions {
+  readonly jobName: string;
+  readonly runtime: RuntimeOptions;
+  /** Its own checkpoints: `dir` is the task's directory in the shared state directory. */
+  readonly checkpoints: ResolvedCheckpointConfig;
+  readonly restartDelayMs: number;
+  readonly log: (line: string) => void;
+}
+
+/**
+ * The job for one input partition on this instance: a JobRuntime of the task plan (fresh
+ * operators), restored from the newest checkpoint in its directory, which is where the
+ * partition's previous owner left it. A failure restarts it from there while it is still
+ * assigned. `handOver` stops it at a final checkpoint (sinks committed) for the next owner;
+ * `abandon` stops it without one (the partition was lost: someone else may own it already).
+ *
+ * @example
+ * const task = new PartitionTask(3, taskPlan(plan, 3, 'job'), options); task.start(); await task.handOver();
+ */
+export class PartitionTask {
+  private runtime: JobRuntime | null = null;
+  private runner: JobRunner | null = null;
+  private stopping: 'hand-over' | 'abandon' | null = null;
+  private loop: Promise<void> | null = null;
+  /** Attempts that failed (the last error is logged). */
+  failures = 0;
+
+  constructor(readonly partition: number, private readonly plan: Plan, private readonly options: PartitionTaskOptions) {}
+
+  start(): void {
+    this.loop ??= this.runLoop();
+  }
+
+  private async runLoop(): Promise<void> {
+    const o = this.options;
+    while (this.stopping === null) {
+      const runtime = new JobRuntime(this.plan, o.jobName, o.runtime);
+      const runner = new JobRunner(runtime, () => setupCheckpoints(runtime, o.checkpoints, { from: 'latest' }, o.log));
+      this.runtime = runtime;
+      this.runner = runner;
+      try {
+        const r = await runner.run();
+        if (r.status === 'finished') return; // a bounded input ended
+      } catch (e) {
+        this.failures++;
+        o.log(`job '${o.jobName}' partition ${this.partition}: task failed (${e instanceof Error ? e.message : String(e)})` +
+          (this.stopping === null ? `; restarting from its newest checkpoint in ${o.restartDelayMs} ms` : ''));
+        if (this.stopping === null) await o.runtime.clock.sleep(o.restartDelayMs);
+      }
+    }
+  }
+
+  /** Stops at a final checkpoint that commits the sinks; resolves once it is written. */
+  handOver(): Promise<void> {
+    return this.stop('hand-over');
+  }
+
+  /** Stops without a checkpoint; the next owner restores the newest one and replays from there. */
+  abandon(): Promise<void> {
+    return this.stop('abandon');
+  }
+
+  private async stop(how: 'hand-over' | 'abandon'): Promise<void> {
+    this.stopping ??= how;
+    if (this.stopping === 'hand-over') this.runner?.stopWithCheckpoint();
+    else this.runner?.cancel();
+    await this.loop;
+  }
+
+  metrics(): JobMetricsSnapshot | null {
+    return this.runtime?.metrics() ?? null;
+  }
+}

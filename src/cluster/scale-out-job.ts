@@ -1,0 +1,125 @@
+import { join } from 'node:path';
+import type { ResolvedCheckpointConfig } from '../checkpoint/checkpoint-config.ts';
+import { resolveCheckpointConfig } from '../checkpoint/checkpoint-config.ts';
+import type { JobMetricsSnapshot } from '../metrics/operator-metrics.ts';
+import type { Plan } from '../plan/plan.ts';
+import type { JobResult } from '../runtime/job-runner.ts';
+import type { RuntimeOptions } from '../runtime/job-runtime.ts';
+import { GroupMembership } from './group-membership.ts';
+import { PartitionTask } from './partition-task.ts';
+import type { ScaleOutOptions } from './scale-out-options.ts';
+import { scaleOutInputs, taskPlan } from './task-plan.ts';
+
+/**
+ * One running instance of a scaled-out job.
+ *
+ * @example
+ * const run = startScaleOut(plan, 'fraud', runtimeOptions, null, { groupId: 'fraud', stateDir: '/shared' });
+ * process.once('SIGTERM', () => run.stop()); await run.result;
+ */
+export interface ScaleOutRun {
+  /** Resolves (status 'cancelled') after `stop`, once every task has handed over and the instance left the group. */
+  readonly result: Promise<JobResult>;
+  /** Leaves the group gracefully: every task stops at a final checkpoint first. */
+  stop(): void;
+  /** Partitions this instance runs now. */
+  partitions(): number[];
+  /** Metrics summed over the tasks running now (operators: those of the lowest partition). */
+  metrics(): JobMetricsSnapshot;
+}
+
+/**
+ * Joins the job's consumer group and runs a PartitionTask for every partition the group assigns
+ * to this instance, checkpointing to `<stateDir>/<job>/<topic>-<partition>/`. A task is created on
+ * assignment (restored from that directory when a previous owner left a checkpoint, else starting
+ * as the source's `startFrom` says) and stopped on revocation before the group may move it.
+ *
+ * @example
+ * startScaleOut(env.plan(), 'counts', env.runtimeOptions(), null, { groupId: 'counts', stateDir: '.eddy/shared', copartitioned: true });
+ */
+export function startScaleOut(plan: Plan, jobName: string, runtime: RuntimeOptions, checkpoints: ResolvedCheckpointConfig | null, options: ScaleOutOptions): ScaleOutRun {
+  if (!options.groupId) throw new Error('scaleOut.groupId is required: the consumer group whose members share the partitions');
+  if (!options.stateDir) throw new Error('scaleOut.stateDir is required: a directory every instance can reach, where partition tasks checkpoint');
+  const inputs = scaleOutInputs(plan, options.copartitioned === true);
+  const log = runtime.log;
+  const clock = runtime.clock;
+  const started = clock.now();
+  const tasks = new Map<number, PartitionTask>();
+  const base = checkpoints ?? resolveCheckpointConfig({ dir: options.stateDir });
+  const taskDir = (p: number) => join(options.stateDir, jobName, `${inputs.topic}-${p}`);
+  const newTask = (p: number) => {
+    const cp = { ...base, dir: taskDir(p) };
+    // The runtime reads the guarantee from its checkpoint config: sinks.kafka is transactional.
+    return new PartitionTask(p, taskPlan(plan, p, jobName), { jobName, runtime: { ...runtime, checkpoints: cp }, checkpoints: cp, restartDelayMs: options.taskRestartDelayMs ?? 1000, log });
+  };
+  let stopRequested = false;
+  let membership: GroupMembership | null = null;
+  let wake: () => void = () => {};
+  const stopped = new Promise<void>((res) => (wake = res));
+  const listener = {
+    assigned(parts: readonly number[]) {
+      log(`job '${jobName}' (pid ${process.pid}): assigned partitions ${parts.join(',')} of ${inputs.topic}`);
+      for (const p of parts) {
+        if (tasks.has(p)) continue;
+        const t = newTask(p);
+        tasks.set(p, t);
+        t.start();
+      }
+    },
+    async revoked(parts: readonly number[], lost: boolean) {
+      const mine = parts.filter((p) => tasks.has(p));
+      if (mine.length === 0) return;
+      log(`job '${jobName}' (pid ${process.pid}): ${lost ? 'lost' : 'handing over'} partitions ${mine.join(',')} of ${inputs.topic}`);
+      await Promise.all(mine.map((p) => (lost ? tasks.get(p)!.abandon() : tasks.get(p)!.handOver())));
+      for (const p of mine) tasks.delete(p);
+    },
+  };
+  const metrics = () => sumMetrics(jobName, started, clock.now(), [...tasks.entries()].sort((a, b) => a[0] - b[0]).map(([, t]) => t.metrics()));
+  const stop = () => {
+    stopRequested = true;
+    wake();
+  };
+  const onSignal = () => stop();
+  const result = (async (): Promise<JobResult> => {
+    membership = await GroupMembership.join(inputs.brokers, options.groupId, inputs.topic, listener, log, options.properties);
+    try {
+      const n = await membership.partitionCount(inputs.topic);
+      if (n === 0) throw new Error(`scale-out: topic '${inputs.topic}' does not exist at ${inputs.brokers}`);
+      for (const t of inputs.topics) {
+        const m = t === inputs.topic ? n : await membership.partitionCount(t);
+        if (m !== n) throw new Error(`scale-out: topic '${t}' has ${m} partitions and '${inputs.topic}' has ${n}; partition tasks need every input topic partitioned alike`);
+      }
+      if (!stopRequested) await stopped;
+    } finally {
+      await membership.leave();
+      if (options.handleSignals !== false) {
+        process.off('SIGTERM', onSignal);
+        process.off('SIGINT', onSignal);
+      }
+    }
+    return { job: jobName, status: 'cancelled', durationMs: clock.now() - started, metrics: metrics(), checkpoints: [], restarts: 0 };
+  })();
+  const run: ScaleOutRun = {
+    result,
+    stop,
+    partitions: () => [...tasks.keys()].sort((a, b) => a - b),
+    metrics,
+  };
+  if (options.handleSignals !== false) {
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+  }
+  return run;
+}
+
+function sumMetrics(job: string, startedAt: number, now: number, parts: (JobMetricsSnapshot | null)[]): JobMetricsSnapshot {
+  const ms = parts.filter((m): m is JobMetricsSnapshot => m !== null);
+  const sum = (f: (m: JobMetricsSnapshot) => number) => ms.reduce((a, m) => a + f(m), 0);
+  return {
+    ...(ms[0] ?? { operators: [] }),
+    job, startedAt, now,
+    recordsIn: sum((m) => m.recordsIn), recordsOut: sum((m) => m.recordsOut), lateDropped: sum((m) => m.lateDropped),
+    lateToSideOutput: sum((m) => m.lateToSideOutput), deadLetters: sum((m) => m.deadLetters),
+    watermark: ms.length === 0 ? Number.NEGATIVE_INFINITY : Math.min(...ms.map((m) => m.watermark)),
+  } as JobMetricsSnapshot;
+}

@@ -1,0 +1,33 @@
+import type { KafkaProperties } from '../connectors/kafka/kafka-client.ts';
+
+/**
+ * Runs the job as one instance of several that share the input partitions through a Kafka
+ * consumer group (Kafka Streams' task model): each assigned partition is a task with its own
+ * operators, checkpoints and transactional sink. Start the same job file N times with the same
+ * `groupId` and `stateDir`.
+ *
+ * @example
+ * StreamEnvironment.create({ scaleOut: { groupId: 'fraud', stateDir: '/shared/eddy', copartitioned: true } });
+ */
+export interface ScaleOutOptions {
+  /** The consumer group whose members share the partitions (use another group id in `sources.kafka`). */
+  readonly groupId: string;
+  /**
+   * Where every task checkpoints, as `<stateDir>/<job>/<topic>-<partition>/`: a directory every
+   * instance can reach (local disk for processes on one machine, a shared volume across machines).
+   * A partition's new owner restores its task from there.
+   */
+  readonly stateDir: string;
+  /**
+   * Declares that every key the job keys by lives in one partition of the input (the producer
+   * keyed the records by it), so that no repartitioning is needed. Required when the job keys its
+   * streams: Eddy cannot yet repartition through an internal topic.
+   */
+  readonly copartitioned?: boolean;
+  /** Leave the group gracefully on SIGTERM and SIGINT (default true). */
+  readonly handleSignals?: boolean;
+  /** Extra librdkafka properties of the membership consumer (e.g. `session.timeout.ms`). */
+  readonly properties?: KafkaProperties;
+  /** A failed task restarts from its newest checkpoint after this long (ms, default 1000). */
+  readonly taskRestartDelayMs?: number;
+}
