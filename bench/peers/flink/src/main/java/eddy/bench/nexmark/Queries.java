@@ -20,7 +20,7 @@ public final class Queries {
   private Queries() {}
 
   /** The queries build() knows. */
-  public static final java.util.List<String> NAMES = java.util.List.of("q0", "q1", "q2", "q5", "q11", "q12");
+  public static final java.util.List<String> NAMES = java.util.List.of("q0", "q1", "q2", "q3", "q4", "q5", "q7", "q8", "q11", "q12");
 
   /** q1's result: a bid with its price in euros. */
   public static class Q1Result {
@@ -171,7 +171,7 @@ public final class Queries {
             .aggregate(new Count<Bid>(), new WithWindow())
             .name("q12-bidder-processing-time");
       default:
-        return null;
+        return JoinQueries.build(name, events);
     }
   }
 }
