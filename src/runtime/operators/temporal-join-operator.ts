@@ -1,7 +1,7 @@
 import type { OutputTag } from '../../api/output-tag.ts';
 import type { Key } from '../../state/key.ts';
 import type { KeyedStateBackend, StateTable } from '../../state/state-table.ts';
-import { KeyedTimers } from '../../time/keyed-timers.ts';
+import { TimerHeap } from '../../time/timer-heap.ts';
 import type { Batch } from '../batch.ts';
 import type { Operator, OperatorContext, Output } from '../operator.ts';
 import { addVersion, countUpTo, insertByTime, pruneVersions, versionAt, type Versions } from './table-versions.ts';
@@ -33,8 +33,12 @@ export class TemporalJoinOperator implements Operator<unknown, unknown> {
   private ctx!: OperatorContext;
   private versions!: StateTable<Versions>;
   private pending!: StateTable<[number, unknown][]>;
-  /** Per key: a timer at its earliest waiting event, and one at each version still to be settled. */
-  private readonly timers = new KeyedTimers();
+  /**
+   * Per key: a timer at its earliest waiting event, and one at each version still to be settled.
+   * No bookkeeping per (key, time): a timer that finds nothing to do does nothing, so duplicates
+   * are harmless (and do not propagate: only a firing that emitted arms the next one).
+   */
+  private readonly timers = new TimerHeap<Key>();
 
   constructor(private readonly spec: TemporalJoinSpec, readonly backend: KeyedStateBackend) {}
 
@@ -59,7 +63,7 @@ export class TemporalJoinOperator implements Operator<unknown, unknown> {
         addVersion(list, t, row === undefined ? null : row);
         // A version behind the watermark is late: it is kept for the events still to come.
         if (t <= wm) pruneVersions(list, wm);
-        else this.timers.register(k, t);
+        else this.timers.push(t, k);
         if (list.length === 0) this.versions.delete(k);
         else this.versions.put(k, list);
       }
@@ -78,9 +82,9 @@ export class TemporalJoinOperator implements Operator<unknown, unknown> {
       // Only the earliest waiting event of a key has a timer; firing it arms the next one.
       if (buffer === undefined) {
         this.pending.put(k, [[t, values[i]]]);
-        this.timers.register(k, t);
+        this.timers.push(t, k);
       } else {
-        if (t < buffer[0][0]) this.timers.register(k, t);
+        if (t < buffer[0][0]) this.timers.push(t, k);
         insertByTime(buffer, t, values[i]);
         this.pending.put(k, buffer);
       }
@@ -88,7 +92,11 @@ export class TemporalJoinOperator implements Operator<unknown, unknown> {
   }
 
   onWatermark(wm: number): void {
-    this.timers.fireUpTo(wm, (k, time) => this.fire(k, time));
+    const timers = this.timers;
+    while (timers.size > 0 && timers.peekTime() <= wm) {
+      const time = timers.peekTime();
+      this.fire(timers.pop()!, time);
+    }
   }
 
   /** Emits the key's events at `time` (earlier ones went at their own timers) and prunes versions. */
@@ -105,12 +113,10 @@ export class TemporalJoinOperator implements Operator<unknown, unknown> {
         else if (mode === 'left') this.out.emit(join(value, null), t);
       }
       if (due === buffer.length) this.pending.delete(k);
-      else {
-        if (due > 0) {
-          buffer.splice(0, due);
-          this.pending.put(k, buffer);
-        }
-        this.timers.register(k, buffer[0][0]);
+      else if (due > 0) {
+        buffer.splice(0, due);
+        this.pending.put(k, buffer);
+        this.timers.push(buffer[0][0], k);
       }
     }
     if (list !== undefined && pruneVersions(list, time)) {
@@ -137,11 +143,12 @@ export class TemporalJoinOperator implements Operator<unknown, unknown> {
   }
 
   snapshot(): unknown {
-    return { timers: this.timers.snapshot() };
+    return { timers: this.timers.entries().map(({ time, payload }): [Key, number] => [payload, time]) };
   }
 
   restore(state: unknown): void {
-    this.timers.restore((state as { timers: [Key, number][] }).timers);
+    this.timers.clear();
+    for (const [k, time] of (state as { timers: [Key, number][] }).timers) this.timers.push(time, k);
   }
 
   close(): void {
