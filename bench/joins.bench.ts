@@ -1,4 +1,4 @@
-// Join throughput and state size: an interval join and a tumbling window join of two generated
+// Join throughput and state size: interval joins and window joins (tumbling, sliding, session) of two generated
 // streams (1 000 keys, both sides 1 record per ms of event time, up to 500 ms out of order), run
 // through the production runner to a counting sink. Reports events/s (both inputs counted), CPU
 // per event, results, and the join's keyed state (buffered records, keys, approximate bytes)
@@ -10,7 +10,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import {
-  HeapStateBackend, StreamEnvironment, TumblingEventTimeWindows, WatermarkStrategy, sources,
+  EventTimeSessionWindows, HeapStateBackend, SlidingEventTimeWindows, StreamEnvironment, TumblingEventTimeWindows, WatermarkStrategy, sources,
   type DataStream, type KeyedStateBackend, type KeyedStream, type Sink,
 } from 'eddy';
 import { startStopwatch } from './stopwatch.ts';
@@ -66,7 +66,15 @@ const WORKLOADS: Workload[] = [
   },
   {
     name: 'window', description: 'tumbling 1 s window join, inner',
-    build: (l, r) => l.join(r).window(TumblingEventTimeWindows.of(1_000)).apply((a, b) => a.v + b.v), windowState: true,
+    build: (l, r) => l.join(r).window(TumblingEventTimeWindows.of(1_000)).apply((a, b) => a.v + b.v), windowState: false,
+  },
+  {
+    name: 'window-sliding', description: 'sliding window join, 2 s every 1 s, inner',
+    build: (l, r) => l.join(r).window(SlidingEventTimeWindows.of(2_000, 1_000)).apply((a, b) => a.v + b.v), windowState: false,
+  },
+  {
+    name: 'window-session', description: 'session window join, 500 ms gap, inner (state in the window operator)',
+    build: (l, r) => l.join(r).window(EventTimeSessionWindows.withGap(500)).apply((a, b) => a.v + b.v), windowState: true,
   },
 ];
 

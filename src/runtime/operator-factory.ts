@@ -15,6 +15,7 @@ import { AsyncMapOperator } from './operators/async-map-operator.ts';
 import { TemporalJoinOperator } from './operators/temporal-join-operator.ts';
 import { TableJoinOperator } from './operators/table-join-operator.ts';
 import { BroadcastProcessOperator } from './operators/broadcast-process-operator.ts';
+import { AlignedWindowJoinOperator } from './operators/aligned-window-join-operator.ts';
 import { IntervalJoinOperator } from './operators/interval-join-operator.ts';
 import { RegularJoinOperator } from './operators/regular-join-operator.ts';
 import { WindowJoinOperator } from './operators/window-join-operator.ts';
@@ -54,7 +55,10 @@ export function createOperator(n: PlanNode, backends: (ctx: StateBackendContext)
     case 'keyed-process':
       return new KeyedProcessOperator(n.key, n.fn, backend());
     case 'window-join':
-      return new WindowJoinOperator(n);
+      // Aligned windows keep records in keyed state; merging (session) windows need the window operator.
+      return (n.assigner.kind === 'tumbling' || n.assigner.kind === 'sliding') && n.assigner.isEventTime
+        ? new AlignedWindowJoinOperator(n, backend())
+        : new WindowJoinOperator(n);
     case 'interval-join':
       return new IntervalJoinOperator(n, backend());
     case 'regular-join':
