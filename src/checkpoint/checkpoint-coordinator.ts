@@ -2,10 +2,11 @@ import type { OperatorEntry, SinkEntry, SourceEntry } from './manifest.ts';
 import { encodeTime, type FileRef } from './manifest.ts';
 import type { JobRuntime } from '../runtime/job-runtime.ts';
 import type { ResolvedCheckpointConfig } from './checkpoint-config.ts';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { checkpointDirName, CheckpointStorage } from './checkpoint-storage.ts';
 import { stateId } from './operator-id.ts';
 import { encodeState } from './snapshot-codec.ts';
+import { LMDB_DATA_FILE } from './keyed-files.ts';
 
 /** One completed or failed checkpoint, for metrics and the UI. */
 export interface CheckpointRecord {
@@ -23,8 +24,14 @@ interface Cut {
   readonly id: number;
   readonly startedAt: number;
   readonly syncMs: number;
-  /** Per operator: its encoded local and keyed state (null when it has none). */
-  readonly operators: { entry: Omit<OperatorEntry, 'local' | 'keyed'>; local: Buffer | null; keyed: Buffer | null; keyedIsFull: boolean }[];
+  /**
+   * Per operator: its encoded local and keyed state (null when it has none), or for a backend
+   * that copies itself (LMDB), the copy under way into `copyDir`.
+   */
+  readonly operators: {
+    entry: Omit<OperatorEntry, 'local' | 'keyed'>; local: Buffer | null; keyed: Buffer | null; keyedIsFull: boolean;
+    copy: Promise<void> | null; copyDir: string | null;
+  }[];
   readonly sources: SourceEntry[];
   readonly sinks: SinkEntry[];
 }
@@ -120,7 +127,10 @@ export class CheckpointCoordinator {
     const clock = this.runtime.nodes[0].clock;
     const id = this.nextId++;
     if (savepointPath === null) this.nextDue = now + this.config.intervalMs;
-    const cut = this.snapshot(id, now, savepointPath !== null);
+    const target = savepointPath === null
+      ? { storage: this.storage, dir: checkpointDirName(id), kind: 'checkpoint' as const }
+      : { storage: new CheckpointStorage(dirname(resolve(savepointPath))), dir: basename(resolve(savepointPath)), kind: 'savepoint' as const };
+    const cut = this.snapshot(id, now, savepointPath !== null, join(target.storage.root, target.dir));
     // Sinks seal what they hold for this checkpoint; processing waits for it.
     const sinks: SinkEntry[] = [];
     for (const w of this.runtime.writers) {
@@ -129,9 +139,6 @@ export class CheckpointCoordinator {
       else await w.writer.flush();
     }
     const full: Cut = { ...cut, sinks, syncMs: clock.now() - now };
-    const target = savepointPath === null
-      ? { storage: this.storage, dir: checkpointDirName(id), kind: 'checkpoint' as const }
-      : { storage: new CheckpointStorage(dirname(resolve(savepointPath))), dir: basename(resolve(savepointPath)), kind: 'savepoint' as const };
     this.inFlight = this.persist(full, target).finally(() => {
       this.inFlight = null;
       this.lastEnd = clock.now();
@@ -139,7 +146,7 @@ export class CheckpointCoordinator {
   }
 
   /** The synchronous part: everything is copied out before the next record moves. */
-  private snapshot(id: number, now: number, forceFull: boolean): Omit<Cut, 'sinks' | 'syncMs'> {
+  private snapshot(id: number, now: number, forceFull: boolean, dir: string): Omit<Cut, 'sinks' | 'syncMs'> {
     const rt = this.runtime;
     const operators: Cut['operators'] = [];
     for (const node of rt.nodes) {
@@ -152,9 +159,17 @@ export class CheckpointCoordinator {
       let keyedIsFull = false;
       let keyCount = 0;
       let stateBytes = 0;
-      if (backend !== undefined) {
+      let copy: Promise<void> | null = null;
+      let copyDir: string | null = null;
+      if (backend?.copyTo !== undefined) {
+        // The backend copies itself off the main thread; the cut only starts the copy.
+        keyedIsFull = true;
+        copyDir = join(dir, `op${operators.length}-keyed-lmdb`);
+        copy = backend.copyTo(copyDir);
+        copy.catch(() => {}); // awaited in persist; a failure there fails the checkpoint
+      } else if (backend !== undefined) {
         const chain = this.chains.get(sid);
-        keyedIsFull = forceFull || chain === undefined || chain.length >= this.config.maxDeltaChain;
+        keyedIsFull = forceFull || chain === undefined || chain.length >= this.config.maxDeltaChain || backend.prefersFull?.() === true;
         // Encoded now, at the cut: the encoding is the copy (snapshots reference live values).
         if (keyedIsFull) {
           backend.resetChanges();
@@ -162,6 +177,8 @@ export class CheckpointCoordinator {
         } else {
           keyed = encodeState(backend.changes());
         }
+      }
+      if (backend !== undefined) {
         for (const s of backend.stats()) {
           keyCount += s.keys;
           stateBytes += s.bytes;
@@ -176,6 +193,8 @@ export class CheckpointCoordinator {
         local: op?.snapshot !== undefined ? encodeState(op.snapshot()) : null,
         keyed,
         keyedIsFull,
+        copy,
+        copyDir,
       });
     }
     const sources: SourceEntry[] = rt.sources.map((task, i) => {
@@ -201,7 +220,11 @@ export class CheckpointCoordinator {
         for (const [i, o] of cut.operators.entries()) {
           const local = o.local !== null ? await storage.writeFile(dir, `op${i}-local.bin`, o.local) : null;
           let keyed: FileRef[] = [];
-          if (o.keyed !== null) {
+          if (o.copy !== null) {
+            await o.copy;
+            keyed = [await storage.refTo(join(o.copyDir!, LMDB_DATA_FILE), 'lmdb')];
+            newChains.set(o.entry.id, keyed);
+          } else if (o.keyed !== null) {
             const ref = await storage.writeFile(dir, `op${i}-keyed-${o.keyedIsFull ? 'full' : 'delta'}.bin`, o.keyed);
             keyed = o.keyedIsFull ? [ref] : [...(this.chains.get(o.entry.id) ?? []), ref];
             newChains.set(o.entry.id, keyed);

@@ -2,6 +2,7 @@ import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promis
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { FileRef, Manifest } from './manifest.ts';
 import { sha256 } from './snapshot-codec.ts';
+import { hashFile } from './keyed-files.ts';
 
 const MANIFEST = 'MANIFEST.json';
 
@@ -63,6 +64,17 @@ export class CheckpointStorage {
     return withChecksum;
   }
 
+  /** Absolute path of a file a manifest references. */
+  pathOf(ref: FileRef): string {
+    return join(this.root, ref.path);
+  }
+
+  /** A reference to a file already in place (an LMDB copy), with its checksum, read as a stream. */
+  async refTo(path: string, format: 'lmdb'): Promise<FileRef> {
+    const { sha256: sum, bytes } = await hashFile(path);
+    return { path: relative(this.root, path), sha256: sum, bytes, format };
+  }
+
   /** Reads a state file, checking its size and checksum (once: `verify` may have done it). */
   async readFile(ref: FileRef): Promise<Buffer> {
     const cached = this.verified.get(ref.path);
@@ -113,6 +125,11 @@ export class CheckpointStorage {
           throw new CorruptCheckpointError(`${ref.path} (state of '${op.name}') is missing`);
         }
         if (size !== ref.bytes) throw new CorruptCheckpointError(`${ref.path} (state of '${op.name}') has ${size} bytes, expected ${ref.bytes}`);
+        if (ref.format === 'lmdb') {
+          // Checked as a stream and used in place: the restore copies it, it is never read into memory.
+          if ((await hashFile(join(this.root, ref.path))).sha256 !== ref.sha256) throw new CorruptCheckpointError(`${ref.path} (state of '${op.name}'): checksum mismatch`);
+          continue;
+        }
         this.verified.set(ref.path, await this.readFile(ref));
       }
     }

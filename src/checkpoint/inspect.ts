@@ -1,10 +1,9 @@
 import type { Key } from '../state/key.ts';
 import { HeapStateBackend } from '../state/heap-state-backend.ts';
-import type { StateChanges } from '../state/state-table.ts';
 import { formatTime } from '../time/clock.ts';
 import { decodeTime, type Manifest } from './manifest.ts';
 import type { OpenedCheckpoint } from './open-checkpoint.ts';
-import { decodeState } from './snapshot-codec.ts';
+import { loadKeyedState } from './keyed-files.ts';
 
 /**
  * What `eddy inspect` shows of one operator.
@@ -82,9 +81,7 @@ export async function readKeyedState(opened: OpenedCheckpoint, operatorId: strin
     throw new Error(`operator '${entry.id}' (${entry.kind}) has no keyed state in this ${opened.manifest.kind}${local}`);
   }
   const backend = new HeapStateBackend();
-  const [full, ...deltas] = entry.keyed;
-  backend.restore(decodeState(await opened.storage.readFile(full)));
-  for (const d of deltas) backend.applyChanges(decodeState(await opened.storage.readFile(d)) as StateChanges);
+  await loadKeyedState(backend, opened.storage, entry.keyed);
   return backend;
 }
 

@@ -5,6 +5,8 @@ export interface FileRef {
   readonly path: string;
   readonly sha256: string;
   readonly bytes: number;
+  /** 'lmdb': the data file of an LMDB copy (see `copyTo`), restored by copying; absent: msgpack-encoded state. */
+  readonly format?: 'lmdb';
 }
 
 /** One operator's part of a checkpoint. */

@@ -1,9 +1,9 @@
 import type { JobRuntime } from '../runtime/job-runtime.ts';
-import type { StateChanges } from '../state/state-table.ts';
 import type { CheckpointStorage } from './checkpoint-storage.ts';
 import { decodeTime, type Manifest } from './manifest.ts';
 import { stateId } from './operator-id.ts';
 import { decodeState } from './snapshot-codec.ts';
+import { loadKeyedState } from './keyed-files.ts';
 
 /** Options of a restore. */
 export interface RestoreOptions {
@@ -33,11 +33,7 @@ export async function restoreRuntime(rt: JobRuntime, storage: CheckpointStorage,
     claimed.add(id);
     const op = node.op;
     if (entry.local !== null && op?.restore !== undefined) op.restore(decodeState(await storage.readFile(entry.local)));
-    if (entry.keyed.length > 0 && op?.backend !== undefined) {
-      const [full, ...deltas] = entry.keyed;
-      op.backend.restore(decodeState(await storage.readFile(full)));
-      for (const d of deltas) op.backend.applyChanges(decodeState(await storage.readFile(d)) as StateChanges);
-    }
+    if (entry.keyed.length > 0 && op?.backend !== undefined) await loadKeyedState(op.backend, storage, entry.keyed);
     node.restoreWatermarks(decodeTime(entry.watermark), entry.inputWatermarks.map(decodeTime));
   }
   const unclaimed = m.operators.filter((o) => (o.local !== null || o.keyed.length > 0) && !claimed.has(o.id));

@@ -1,3 +1,5 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { open as openFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import type { Database, RootDatabase, TransactionFlags } from 'lmdb';
@@ -86,8 +88,8 @@ export class LmdbStateBackend implements KeyedStateBackend {
     return (ctx) => new LmdbStateBackend({ ...options, path: join(dir, ctx.operator.replace(/[^A-Za-z0-9._-]/g, '_')) });
   }
 
-  private readonly env: RootDatabase;
-  private readonly meta: Database<{ bytes: number }, string | number>;
+  private env!: RootDatabase;
+  private meta!: Database<{ bytes: number }, string | number>;
   private readonly tables = new Map<string, LmdbTable<unknown>>();
   private readonly path: string;
   private readonly capacity: number;
@@ -96,8 +98,16 @@ export class LmdbStateBackend implements KeyedStateBackend {
   private dropped: string[] = [];
   private closed = false;
   private flushCount = 0;
+  /**
+   * A copy for a checkpoint is running: nothing may commit to LMDB until it ends (the copy's read
+   * transaction starts on a worker thread at a moment we do not see), so writes stay in the cache.
+   */
+  private copying: Promise<void> | null = null;
+  /** close() was called during a copy: it completes when the copy ends. */
+  private closeAfterCopy = false;
+  private readonly maxDbs: number;
   /** What the tables see of their backend. */
-  private readonly host: LmdbTableHost;
+  private host!: LmdbTableHost;
 
   constructor(options: LmdbStateBackendOptions) {
     const capacity = options.cacheEntries ?? 100_000;
@@ -107,7 +117,14 @@ export class LmdbStateBackend implements KeyedStateBackend {
     if (openPaths.has(this.path)) {
       throw new Error(`LmdbStateBackend: ${this.path} is already open in this process; give each operator its own directory`);
     }
-    this.env = loadLmdb().open({ path: this.path, maxDbs: (options.maxTables ?? 256) + 1, overlappingSync: false });
+    this.maxDbs = (options.maxTables ?? 256) + 1;
+    this.openEnv();
+    openPaths.add(this.path);
+  }
+
+  /** Opens the environment at `path` and registers the tables it holds. */
+  private openEnv(): void {
+    this.env = loadLmdb().open({ path: this.path, maxDbs: this.maxDbs, overlappingSync: false });
     try {
       // lmdb's own msgpackr encoder, configured for structured clone (Map stays a Map, bigint of any size).
       this.meta = this.env.transactionSync(() => this.env.openDB(META, { encoding: 'msgpack', structuredClone: true } as object), NO_SYNC);
@@ -116,6 +133,7 @@ export class LmdbStateBackend implements KeyedStateBackend {
       const flushes = () => this.flushCount;
       this.host = {
         codec,
+        capacity: this.capacity,
         get flushes() {
           return flushes();
         },
@@ -128,7 +146,6 @@ export class LmdbStateBackend implements KeyedStateBackend {
       void this.env.close();
       throw err;
     }
-    openPaths.add(this.path);
   }
 
   /** How many flushes wrote to LMDB so far (each one transaction): for tests and metrics. */
@@ -148,6 +165,7 @@ export class LmdbStateBackend implements KeyedStateBackend {
     const t = this.tables.get(name);
     if (t === undefined) return;
     this.assertOpen();
+    this.assertNotCopying('drop a table');
     this.env.transactionSync(() => {
       t.db.dropSync();
       this.meta.removeSync(name);
@@ -165,6 +183,7 @@ export class LmdbStateBackend implements KeyedStateBackend {
 
   restore(snapshot: unknown): void {
     this.assertOpen();
+    this.assertNotCopying('restore');
     const tables = parseSnapshot(snapshot);
     this.clear();
     // Straight into LMDB, a batch per transaction: no cache churn, nothing aliased.
@@ -191,12 +210,20 @@ export class LmdbStateBackend implements KeyedStateBackend {
     this.assertOpen();
     const tables: { name: string; puts: [Key, unknown][]; deletes: Key[] }[] = [];
     for (const [name, t] of this.tables) {
+      // A table that gave up tracking is replaced as a whole.
+      if (t.overflowed && !this.dropped.includes(name)) this.dropped.push(name);
       const { puts, deletes } = t.delta();
       if (puts.length > 0 || deletes.length > 0) tables.push({ name, puts, deletes });
     }
     const dropped = this.dropped;
     this.startTracking();
     return { tables, dropped };
+  }
+
+  /** True when some table changed so much that a full snapshot costs no more than a delta. */
+  prefersFull(): boolean {
+    for (const t of this.tables.values()) if (t.overflowed) return true;
+    return false;
   }
 
   resetChanges(): void {
@@ -215,11 +242,101 @@ export class LmdbStateBackend implements KeyedStateBackend {
     this.startTracking();
   }
 
-  /** Flushes, then reports each table's keys and the bytes of its keys and values as stored. */
+  /**
+   * Each table's keys (exact, counted as they change) and the bytes of its keys and values: as
+   * stored at the last flush, plus an estimate for the cache's unflushed writes (a sample of 16
+   * encoded). No flush, no scan: cheap enough for metrics every few seconds.
+   */
   stats(): TableStats[] {
     this.assertOpen();
+    return [...this.tables].map(([name, t]) => ({ name, keys: t.size, bytes: t.approxBytes() }));
+  }
+
+  /**
+   * Copies the state as of this call into `dir` for a checkpoint: flushes the cache (no sync) at
+   * once, then LMDB copies its file on a worker thread (mdb_env_copy2, with O_DIRECT) while
+   * processing goes on. Until the copy ends no write reaches LMDB: the cache holds them (dirty
+   * entries are never evicted, so it may grow past its capacity by the keys written meanwhile).
+   * Change tracking stops: a backend checkpointed by copies never needs deltas.
+   *
+   * @example
+   * await backend.copyTo('ckpt/chk-000007/op1-keyed-lmdb');
+   */
+  copyTo(dir: string): Promise<void> {
+    this.assertOpen();
+    this.assertNotCopying('start a second copy');
     this.writeBack(false);
-    return [...this.tables].map(([name, t]) => ({ name, keys: t.size, bytes: t.bytes }));
+    this.tracking = false;
+    this.dropped = [];
+    for (const t of this.tables.values()) t.changed = null;
+    const copy = (async () => {
+      try {
+        rmSync(dir, { recursive: true, force: true });
+        mkdirSync(dir, { recursive: true });
+        await this.env.backup(dir, false);
+        // LMDB wrote it with O_DIRECT; the sync makes the file's size and the device cache durable.
+        const fh = await openFile(join(dir, 'data.mdb'), 'r');
+        try {
+          await fh.datasync();
+        } finally {
+          await fh.close();
+        }
+      } finally {
+        this.copying = null;
+        if (this.closeAfterCopy) this.close();
+      }
+    })();
+    this.copying = copy;
+    return copy;
+  }
+
+  /**
+   * Replaces all state with a copy `copyTo` wrote: LMDB copies it into this backend's directory
+   * (again mdb_env_copy2, about a second per GB), then the environment is reopened on it.
+   *
+   * @example
+   * await backend.restoreCopy('ckpt/chk-000007/op1-keyed-lmdb');
+   */
+  async restoreCopy(dir: string): Promise<void> {
+    this.assertOpen();
+    this.assertNotCopying('restore');
+    for (const t of [...this.tables.values()]) this.forget(t, 'was replaced by restore()');
+    await this.env.close();
+    const source = loadLmdb().open({ path: resolve(dir), maxDbs: this.maxDbs, readOnly: true });
+    try {
+      rmSync(this.path, { recursive: true, force: true });
+      mkdirSync(this.path, { recursive: true });
+      await source.backup(this.path, false);
+    } finally {
+      await source.close();
+      this.openEnv();
+    }
+    this.startTracking();
+  }
+
+  /**
+   * The state in a directory `copyTo` wrote, as snapshot() gives it, for a backend of another
+   * kind (and for `eddy inspect`): read through a scratch copy, the checkpoint stays untouched.
+   *
+   * @example
+   * heap.restore(await LmdbStateBackend.readCopy('ckpt/chk-000007/op1-keyed-lmdb', tmp));
+   */
+  static async readCopy(dir: string, scratch: string): Promise<unknown> {
+    const source = loadLmdb().open({ path: resolve(dir), readOnly: true });
+    try {
+      rmSync(scratch, { recursive: true, force: true });
+      mkdirSync(scratch, { recursive: true });
+      await source.backup(scratch, false);
+    } finally {
+      await source.close();
+    }
+    const b = new LmdbStateBackend({ path: scratch });
+    try {
+      return b.snapshot();
+    } finally {
+      b.close();
+      rmSync(scratch, { recursive: true, force: true });
+    }
   }
 
   /**
@@ -231,12 +348,20 @@ export class LmdbStateBackend implements KeyedStateBackend {
    */
   flush(): void {
     this.assertOpen();
+    this.assertNotCopying('flush');
     this.writeBack(true);
   }
 
-  /** Flushes (with a sync) and closes the directory; a failed flush still closes, then throws. */
+  /**
+   * Flushes (with a sync) and closes the directory; a failed flush still closes, then throws.
+   * During a checkpoint copy, the close happens when the copy ends (writes must wait for it).
+   */
   close(): void {
     if (this.closed) return;
+    if (this.copying !== null) {
+      this.closeAfterCopy = true;
+      return;
+    }
     try {
       this.writeBack(true);
     } finally {
@@ -251,7 +376,8 @@ export class LmdbStateBackend implements KeyedStateBackend {
   /** A table's cache grew by one entry: past capacity, flush and evict down to the low-water mark. */
   private cacheGrew(): void {
     if (++this.cached <= this.capacity) return;
-    this.writeBack(false);
+    // During a copy only clean entries can go; the dirty ones wait for the next flush.
+    if (this.copying === null) this.writeBack(false);
     const target = Math.floor(this.capacity * LOW_WATER);
     for (let round = 0; this.cached > target && round < 3; round++) {
       const excess = this.cached - target;
@@ -305,7 +431,7 @@ export class LmdbStateBackend implements KeyedStateBackend {
   private register(name: string, db: Database<Buffer, Buffer>, bytes: number): LmdbTable<unknown> {
     const count = (db.getStats() as { entryCount: number }).entryCount;
     const t = new LmdbTable<unknown>(name, db, this.host, count, bytes);
-    if (this.tracking) t.changed = new Set();
+    if (this.tracking) t.track();
     this.tables.set(name, t);
     return t;
   }
@@ -331,7 +457,11 @@ export class LmdbStateBackend implements KeyedStateBackend {
   private startTracking(): void {
     this.tracking = true;
     this.dropped = [];
-    for (const t of this.tables.values()) t.changed = new Set();
+    for (const t of this.tables.values()) t.track();
+  }
+
+  private assertNotCopying(what: string): void {
+    if (this.copying !== null) throw new Error(`LmdbStateBackend at ${this.path}: cannot ${what} while a checkpoint copy is running`);
   }
 
   private assertOpen(): void {
@@ -339,12 +469,16 @@ export class LmdbStateBackend implements KeyedStateBackend {
   }
 }
 
-/** Checks that a snapshot has the shape snapshot() gives: { [table]: [key, value][] }. */
-function parseSnapshot(snapshot: unknown): [string, readonly [Key, unknown][]][] {
+/** Checks that a snapshot has the shape snapshot() gives: { [table]: [key, value][] } (or a Map per table, as the heap backend gives). */
+function parseSnapshot(snapshot: unknown): [string, readonly (readonly [Key, unknown])[]][] {
   const bad = (why: string) => new Error(`LmdbStateBackend.restore: not a state snapshot (${why}); pass what snapshot() returned`);
   if (typeof snapshot !== 'object' || snapshot === null || Array.isArray(snapshot)) throw bad('expected an object of tables');
-  const out: [string, readonly [Key, unknown][]][] = [];
+  const out: [string, readonly (readonly [Key, unknown])[]][] = [];
   for (const [name, entries] of Object.entries(snapshot)) {
+    if (entries instanceof Map) {
+      out.push([name, [...(entries as Map<Key, unknown>)]]);
+      continue;
+    }
     if (!Array.isArray(entries)) throw bad(`table '${name}' is not an array of [key, value]`);
     out.push([name, entries as [Key, unknown][]]);
   }

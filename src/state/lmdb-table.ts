@@ -19,10 +19,12 @@ export interface ValueCodec {
  * What a table needs from its backend: the codec, and the cache budget shared by all tables.
  *
  * @example
- * new LmdbTable('count', db, { codec, flushes: 0, cacheGrew: () => {} }, 0, 0);
+ * new LmdbTable('count', db, { codec, capacity: 1000, flushes: 0, cacheGrew: () => {} }, 0, 0);
  */
 export interface LmdbTableHost {
   readonly codec: ValueCodec;
+  /** Entries the cache holds across all tables (bounds change tracking too). */
+  readonly capacity: number;
   /** Counts flushes; an iterator re-reads its page of LMDB entries when this moved. */
   readonly flushes: number;
   /** Called after an entry joined a cache: may flush and evict (never the caller's data). */
@@ -63,6 +65,11 @@ export class LmdbTable<V> implements StateTable<V> {
   dirty: Entry[] = [];
   /** Keys written or deleted since the last `changes()`; null while nobody asked for changes. */
   changed: Set<Key> | null = null;
+  /**
+   * Tracking gave up: more keys changed than half the table (or than the cache holds), so a delta
+   * would cost as much as the whole table; the next delta is the whole table, replacing it.
+   */
+  overflowed = false;
   private hand: IterableIterator<Entry> | null = null;
   private gone: string | null = null;
 
@@ -110,7 +117,7 @@ export class LmdbTable<V> implements StateTable<V> {
       e.dirty = true;
       this.dirty.push(e);
     }
-    if (this.changed !== null) this.changed.add(key);
+    if (this.changed !== null && this.changed.add(key).size > 1024) this.grown();
     if (fresh) this.host.cacheGrew();
   }
 
@@ -195,6 +202,24 @@ export class LmdbTable<V> implements StateTable<V> {
     return { bytes, commit };
   }
 
+  /**
+   * Key + value bytes: as stored at the last flush, plus an estimate for the entries written since
+   * (16 of them encoded, scaled to all): cheap enough for metrics every few seconds.
+   */
+  approxBytes(): number {
+    const d = this.dirty;
+    if (d.length === 0) return this.bytes;
+    const step = Math.max(1, Math.floor(d.length / 16));
+    let delta = 0;
+    let n = 0;
+    for (let i = 0; i < d.length; i += step, n++) {
+      const e = d[i];
+      const now = e.value === ABSENT ? 0 : (encodeKey(e.key)?.length ?? 0) + this.encode(e).length;
+      delta += now - e.dbBytes;
+    }
+    return Math.max(0, Math.round(this.bytes + (delta / n) * d.length));
+  }
+
   /** Evicts up to n clean entries, CLOCK order; returns how many went. */
   evict(n: number): number {
     let evicted = 0;
@@ -231,7 +256,19 @@ export class LmdbTable<V> implements StateTable<V> {
       e.dirty = true;
       this.dirty.push(e);
     }
-    if (this.changed !== null) this.changed.add(e.key);
+    if (this.changed !== null && this.changed.add(e.key).size > 1024) this.grown();
+  }
+
+  /** Starts tracking changes afresh. */
+  track(): void {
+    this.changed = new Set();
+    this.overflowed = false;
+  }
+
+  private grown(): void {
+    if (this.changed!.size <= Math.min(this.count >> 1, this.host.capacity)) return;
+    this.changed = null;
+    this.overflowed = true;
   }
 
   /** Reads a key from LMDB into a new (clean) entry; dbBytes is -1 for a key too long to be stored. */

@@ -29,7 +29,8 @@ export interface StateTable<V> {
  * Values may be the live objects: serialize the result before any more records are processed.
  */
 export interface StateChanges {
-  readonly tables: { readonly name: string; readonly puts: readonly [Key, unknown][]; readonly deletes: readonly Key[] }[];
+  /** `puts` is a Map or an array of [key, value] pairs (a Map encodes faster). */
+  readonly tables: { readonly name: string; readonly puts: ReadonlyMap<Key, unknown> | readonly (readonly [Key, unknown])[]; readonly deletes: readonly Key[] }[];
   readonly dropped: readonly string[];
 }
 
@@ -57,7 +58,10 @@ export interface KeyedStateBackend {
   tableNames(): string[];
   /** Removes a table and its contents. */
   dropTable(name: string): void;
-  /** All state as plain data; may reference live values: serialize it before processing goes on. */
+  /**
+   * All state as plain data; may reference live values and even live tables (a Map): serialize
+   * it before processing goes on, and never hand it to another backend's restore uncopied.
+   */
   snapshot(): unknown;
   /** Replaces all state with a snapshot (the backend owns the data afterwards). */
   restore(snapshot: unknown): void;
@@ -65,7 +69,25 @@ export interface KeyedStateBackend {
   /** Starts change tracking afresh without building a delta (before a full snapshot). */
   resetChanges(): void;
   applyChanges(changes: StateChanges): void;
+  /**
+   * Keys and approximate bytes per table, cheap enough to call every few seconds (no flush, no
+   * scan): heap samples 64 values per table; LMDB counts keys as they change and bytes as flushed.
+   */
   stats(): TableStats[];
+  /**
+   * True when so much changed since the last `changes()` that a full snapshot costs no more than
+   * a delta (the next checkpoint then writes full state). Optional: false when absent.
+   */
+  prefersFull?(): boolean;
+  /**
+   * Writes a consistent copy of the state as of this call into `dir` (created), for a checkpoint:
+   * the synchronous part is only what must happen at the cut (LMDB: flushing its cache), the copy
+   * itself runs off the main thread while processing goes on. A backend that has it is
+   * checkpointed this way instead of by `snapshot()`/`changes()`. Optional.
+   */
+  copyTo?(dir: string): Promise<void>;
+  /** Replaces all state with a copy that `copyTo` wrote (of a backend of the same kind). Optional, with `copyTo`. */
+  restoreCopy?(dir: string): Promise<void>;
   /** Releases resources (files, handles); the backend is unusable afterwards. */
   close(): void;
 }

@@ -180,7 +180,7 @@ export function backendConformance(name: string, create: () => KeyedStateBackend
       b.table<number>('t1').put('new', 1);
       const delta = cut(b.changes());
       assert.deepEqual([...delta.dropped].sort(), ['t1', 't2']);
-      assert.deepEqual(delta.tables.map((c) => [c.name, c.puts]), [['t1', [['new', 1]]]]);
+      assert.deepEqual(delta.tables.map((c) => [c.name, sortEntries(c.puts)]), [['t1', [['new', 1]]]]);
       replica.applyChanges(delta);
       assert.deepEqual(contents(replica), new Map([['t1', new Map([['new', 1]])]]));
     }));
@@ -193,7 +193,7 @@ export function backendConformance(name: string, create: () => KeyedStateBackend
       const snap = cut(b.snapshot());
       t.put('a', 5);
       const d1 = cut(b.changes());
-      assert.deepEqual(d1.tables.map((c) => [c.name, c.puts, c.deletes]), [['t', [['a', 5]], []]]);
+      assert.deepEqual(d1.tables.map((c) => [c.name, sortEntries(c.puts), c.deletes]), [['t', [['a', 5]], []]]);
       t.delete('b');
       b.table<number>('u').put(1, 1);
       const d2 = cut(b.changes());
@@ -240,6 +240,29 @@ export function backendConformance(name: string, create: () => KeyedStateBackend
       copy.restore(cut(b.snapshot()));
       assert.deepEqual(contents(copy), contents(b));
       names.forEach((n, i) => assert.equal(copy.table<number>(n).get('k'), i, `table '${n}'`));
+    }));
+
+    test('a table where more than half the keys changed gives up tracking: prefersFull, and the next delta replaces it', () => using(2, (b, replica) => {
+      const t = b.table<number>('t');
+      for (let i = 0; i < 3000; i++) t.put(i, i);
+      b.table<number>('quiet').put('q', 1);
+      replica.restore(cut(b.snapshot()));
+      b.resetChanges();
+      t.put(0, 100);
+      t.delete(1);
+      assert.equal(b.prefersFull?.() ?? false, false, 'two changed keys of 3000: a delta is worth it');
+      for (let i = 2; i < 2000; i++) t.put(i, i * 10);
+      t.delete(2999);
+      assert.equal(b.prefersFull?.() ?? true, true, 'two thirds of the keys changed');
+      const delta = cut(b.changes());
+      assert.ok(delta.dropped.includes('t'), 'the table is replaced as a whole');
+      assert.ok(!delta.dropped.includes('quiet'), 'other tables are not');
+      replica.applyChanges(delta);
+      assert.deepEqual(contents(replica), contents(b), 'the delta rebuilt the state, deletes included');
+      assert.equal(b.prefersFull?.() ?? false, false, 'tracking starts afresh after changes()');
+      t.put(5, 5);
+      replica.applyChanges(cut(b.changes()));
+      assert.deepEqual(contents(replica), contents(b));
     }));
 
     test('stats: keys and bytes per table', () => using(1, (b) => {
@@ -388,6 +411,6 @@ function handles(s: KeyedStateStore) {
   };
 }
 
-function sortEntries(entries: readonly (readonly [Key, unknown])[]): [Key, unknown][] {
-  return entries.map(([k, v]): [Key, unknown] => [k, v]).sort(([x], [y]) => keyOrder(x, y));
+function sortEntries(entries: Iterable<readonly [Key, unknown]>): [Key, unknown][] {
+  return [...entries].map(([k, v]): [Key, unknown] => [k, v]).sort(([x], [y]) => keyOrder(x, y));
 }
