@@ -1,5 +1,38 @@
-/** What the job promises about its results after a failure. */
-export type DeliveryGuarantee = 'exactly-once' | 'at-least-once';
+import type { Sink, SinkContext } from '../connectors/sink.ts';
+
+/**
+ * What the job promises about its results after a failure (a restart by the restart strategy, or
+ * a new process restoring the latest checkpoint):
+ * - 'exactly-once': state and output reflect every record once. Sinks with two-phase commit
+ *   publish at each checkpoint; on restore the sources rewind to the checkpoint and what came
+ *   after it is replayed, while what was not committed is discarded. Sinks that declare
+ *   themselves idempotent publish at once (the replay rewrites the same keys).
+ * - 'at-least-once': sinks publish at once and are flushed at each checkpoint; on restore the
+ *   sources rewind to the checkpoint, so records after it may appear twice in the output.
+ * - 'at-most-once': sinks publish at once; the sources never rewind past what they handed on.
+ *   Before each batch is processed the sources' positions are written to
+ *   `<checkpoint dir>/at-most-once-positions.json` (no fsync: it survives a process crash, not a
+ *   machine crash), and a restart resumes reading from there, while keyed and operator state come
+ *   from the latest checkpoint: the batch in flight at the failure and the state changes since
+ *   that checkpoint are lost, nothing is repeated.
+ *
+ * @example
+ * StreamEnvironment.create({ checkpoints: { dir: 'ckpt', guarantee: 'at-most-once' }, restartStrategy: { kind: 'fixed-delay', delayMs: 100, maxAttempts: 3 } });
+ */
+export type DeliveryGuarantee = 'exactly-once' | 'at-least-once' | 'at-most-once';
+
+/**
+ * What a sink's writer is asked for: the job's guarantee, except that an idempotent sink in an
+ * exactly-once job writes at once ('at-least-once'): a replay rewrites the same keys, so the
+ * result is that of exactly-once without waiting for checkpoints.
+ *
+ * @example
+ * writerGuarantee(sinks.jsonl('out'), 'exactly-once'); // 'exactly-once'
+ */
+export function writerGuarantee(sink: Sink<unknown>, guarantee: DeliveryGuarantee | undefined): SinkContext['guarantee'] {
+  if (guarantee === undefined) return 'none';
+  return guarantee === 'exactly-once' && sink.idempotent === true ? 'at-least-once' : guarantee;
+}
 
 /**
  * Periodic checkpoints: where, how often, and how many failures to tolerate.
@@ -20,7 +53,7 @@ export interface CheckpointConfig {
   readonly tolerableFailures?: number;
   /** Complete checkpoints kept on disk. Default 3. */
   readonly retain?: number;
-  /** Default 'exactly-once': sinks commit with the checkpoint. */
+  /** Default 'exactly-once': sinks commit with the checkpoint. See DeliveryGuarantee. */
   readonly guarantee?: DeliveryGuarantee;
   /** Incremental state is compacted into a full snapshot after this many deltas. Default 8. */
   readonly maxDeltaChain?: number;
@@ -43,6 +76,9 @@ export function resolveCheckpointConfig(c: CheckpointConfig): ResolvedCheckpoint
   };
   if (!r.dir) throw new Error('checkpoints.dir is required');
   for (const k of ['intervalMs', 'timeoutMs'] as const) if (!(r[k] > 0)) throw new Error(`checkpoints.${k} must be > 0, got ${r[k]}`);
+  if (!['exactly-once', 'at-least-once', 'at-most-once'].includes(r.guarantee)) {
+    throw new Error(`checkpoints.guarantee must be 'exactly-once', 'at-least-once' or 'at-most-once', got '${String(r.guarantee)}'`);
+  }
   if (!(r.retain >= 1)) throw new Error(`checkpoints.retain must be >= 1, got ${r.retain}`);
   return r;
 }

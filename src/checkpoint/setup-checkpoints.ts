@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import type { JobRuntime } from '../runtime/job-runtime.ts';
 import type { RunCheckpoints } from '../runtime/job-runner.ts';
 import type { ResolvedCheckpointConfig } from './checkpoint-config.ts';
@@ -6,6 +6,8 @@ import { CheckpointCoordinator } from './checkpoint-coordinator.ts';
 import { CheckpointStorage } from './checkpoint-storage.ts';
 import type { RestoreRequest } from './restore-request.ts';
 import { restoreRuntime } from './restore.ts';
+import { SourcePositionLog } from './source-position-log.ts';
+import { stateId } from './operator-id.ts';
 
 /**
  * Prepares checkpointing for one run: finds what to restore (newest valid checkpoint, a given
@@ -29,6 +31,27 @@ export async function setupCheckpoints(rt: JobRuntime, config: ResolvedCheckpoin
     log(`restoring job '${rt.jobName}' from ${manifest.kind} ${request.path}`);
     restore = () => restoreRuntime(rt, from, manifest, { allowNonRestoredState: request.allowNonRestoredState });
   }
+  let positionLog: SourcePositionLog | null = null;
+  if (config.guarantee === 'at-most-once') {
+    // Sources resume where they were, not where the checkpoint was: nothing is handed on twice.
+    const positions = new SourcePositionLog(rt, storage.root);
+    const fromCheckpoint = restore;
+    restore = async () => {
+      const tokens = (await fromCheckpoint?.()) ?? new Map<number, unknown>();
+      if (request.from !== 'path' && positions.apply()) log(`at-most-once: sources of '${rt.jobName}' resume after the last batch handed on`);
+      return tokens;
+    };
+    await mkdir(storage.root, { recursive: true });
+    positionLog = positions;
+  }
+  if (config.guarantee === 'exactly-once') {
+    for (const w of rt.writers) {
+      const node = rt.plan.nodes[w.node.id];
+      if (w.writer.preCommit === undefined && node.kind === 'sink' && node.sink.idempotent !== true) {
+        log(`sink '${stateId(node)}' (${node.sink.describe()}) has no two-phase commit and does not declare itself idempotent: after a restart its output may repeat records (at-least-once)`);
+      }
+    }
+  }
   const coordinator = new CheckpointCoordinator(rt, config, storage, log, await storage.highestId());
-  return { coordinator, restore };
+  return { coordinator, restore, positionLog };
 }

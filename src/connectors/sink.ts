@@ -39,8 +39,12 @@ export interface SinkWriter<T> {
  */
 export interface SinkContext {
   readonly operatorName: string;
-  /** 'exactly-once' asks for two-phase commit; 'none' when the job has no checkpoints. */
-  readonly guarantee: 'exactly-once' | 'at-least-once' | 'none';
+  /**
+   * 'exactly-once' asks for two-phase commit; 'at-least-once' and 'at-most-once' for writes that
+   * are visible at once and survive a restart (append, do not truncate); 'none' when the job has
+   * no checkpoints.
+   */
+  readonly guarantee: 'exactly-once' | 'at-least-once' | 'at-most-once' | 'none';
 }
 
 /**
@@ -52,5 +56,14 @@ export interface SinkContext {
 export interface Sink<T> {
   readonly kind: string;
   describe(): string;
+  /**
+   * Writing a record again replaces what the first write did (an upsert by key, a PUT of the
+   * same object): a replay after a restart cannot duplicate output. In an exactly-once job such a
+   * sink writes at once instead of with each checkpoint (its writer gets guarantee
+   * 'at-least-once'); the output may briefly hold values from after the restored checkpoint,
+   * until the replay writes them again. A sink without two-phase commit that does not declare
+   * this makes an exactly-once job log a warning: its output is at-least-once.
+   */
+  readonly idempotent?: boolean;
   createWriter(ctx: SinkContext): SinkWriter<T>;
 }

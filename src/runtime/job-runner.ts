@@ -9,6 +9,8 @@ export interface RunCheckpoints {
   readonly coordinator: CheckpointCoordinator;
   /** Restores state into the runtime (before operators open); returns sink tokens by node id. */
   readonly restore: (() => Promise<Map<number, unknown>>) | null;
+  /** At-most-once: records the sources' positions before each batch is handed on. */
+  readonly positionLog?: { write(): void } | null;
 }
 
 /**
@@ -137,6 +139,7 @@ export class JobRunner {
         for (const w of rt.writers) await w.writer.recover?.(tokens?.get(w.node.id) ?? null);
       }
       rt.open();
+      const positionLog = this.checkpoints?.positionLog ?? null;
       let sinceYield = 0;
       while (!this.cancelled) {
         let active = 0;
@@ -170,9 +173,11 @@ export class JobRunner {
             }
           }
           if (status === 'data') {
+            positionLog?.write();
             task.deliver();
             worked = true;
           } else if (status === 'end') {
+            positionLog?.write();
             task.deliver();
             task.finish();
             worked = true;

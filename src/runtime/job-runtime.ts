@@ -5,7 +5,7 @@ import type { CheckpointMetrics, JobMetricsSnapshot } from '../metrics/operator-
 import { LatencyTracker } from '../metrics/latency-tracker.ts';
 import { stopwatchMs } from '../time/stopwatch.ts';
 import type { RecordSample } from '../metrics/sample-ring.ts';
-import type { ResolvedCheckpointConfig } from '../checkpoint/checkpoint-config.ts';
+import { writerGuarantee, type ResolvedCheckpointConfig } from '../checkpoint/checkpoint-config.ts';
 import type { SinkNode, SourceNode } from '../plan/node.ts';
 import type { WatermarkStrategy } from '../time/watermark-strategy.ts';
 import type { Plan } from '../plan/plan.ts';
@@ -70,7 +70,7 @@ export class JobRuntime implements ProcessingTimeScheduler {
     const { batchSize, clock } = options;
     for (const n of plan.nodes) {
       const op = n.kind === 'sink'
-        ? new SinkOperator(options.writerFor?.(n) ?? (n.sink as Sink<unknown>).createWriter({ operatorName: n.name, guarantee: options.checkpoints?.guarantee ?? 'none' }))
+        ? new SinkOperator(options.writerFor?.(n) ?? (n.sink as Sink<unknown>).createWriter({ operatorName: n.name, guarantee: writerGuarantee(n.sink as Sink<unknown>, options.checkpoints?.guarantee) }))
         : createOperator(n, options.stateBackend);
       const node = new RuntimeNode(n.id, n.kind, n.name, op, n.inputs.length, batchSize, clock, this);
       this.nodes.push(node);

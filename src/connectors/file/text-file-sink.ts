@@ -33,7 +33,7 @@ export function textFileSink<T>(path: string, format: TextFormat<T>, options: Fi
     describe: () => `${format.kind}(${path})`,
     createWriter: (ctx) => ctx.guarantee === 'exactly-once'
       ? new PartFileWriter(path, extname(path) || '.txt', format, options.bufferChars ?? 1 << 20)
-      : new TextFileWriter(path, format, options.bufferChars ?? 1 << 20, ctx.guarantee === 'at-least-once'),
+      : new TextFileWriter(path, format, options.bufferChars ?? 1 << 20, ctx.guarantee === 'at-least-once' || ctx.guarantee === 'at-most-once'),
   };
 }
 

@@ -1,0 +1,72 @@
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { JobRuntime } from '../runtime/job-runtime.ts';
+import { decodeTime, encodeTime } from './manifest.ts';
+import { stateId } from './operator-id.ts';
+
+const FILE = 'at-most-once-positions.json';
+
+interface LoggedSource {
+  readonly id: string;
+  readonly position: unknown;
+  readonly splitWatermarks: readonly (number | null)[];
+}
+
+/**
+ * For at-most-once jobs: the sources' read positions, written before each batch is handed on, so
+ * that a restart (in this process or a new one) resumes after every record that may have had an
+ * effect instead of replaying from the checkpoint. Written to a temporary file and renamed (no
+ * fsync: about 20 µs a batch; it survives a process crash, a machine crash may lose the last
+ * writes and so repeat their batches).
+ *
+ * @example
+ * const log = new SourcePositionLog(runtime, checkpointDir);
+ * log.write(); // before task.deliver()
+ */
+export class SourcePositionLog {
+  private readonly file: string;
+  private readonly tmp: string;
+  private readonly ids: string[];
+
+  constructor(private readonly rt: JobRuntime, dir: string) {
+    this.file = join(dir, FILE);
+    this.tmp = `${this.file}.tmp`;
+    this.ids = rt.sourceNodeIds.map((id) => stateId(rt.plan.nodes[id]));
+  }
+
+  /** Records every source's current position (what it has read, including the batch about to be delivered). */
+  write(): void {
+    const sources: LoggedSource[] = this.rt.sources.map((task, i) => {
+      const s = task.snapshotState();
+      return { id: this.ids[i], position: s.position, splitWatermarks: s.splitWatermarks.map(encodeTime) };
+    });
+    writeFileSync(this.tmp, JSON.stringify({ job: this.rt.jobName, sources }));
+    renameSync(this.tmp, this.file);
+  }
+
+  /**
+   * Moves the runtime's sources to the logged positions (after a checkpoint restore, which set
+   * older ones). Returns false when there is no log. A source the log does not know keeps its
+   * position; a log that cannot be parsed is an error (it is replaced atomically, so that is not a
+   * crash mid-write).
+   */
+  apply(): boolean {
+    let text: string;
+    try {
+      text = readFileSync(this.file, 'utf8');
+    } catch {
+      return false;
+    }
+    let logged: { sources: LoggedSource[] };
+    try {
+      logged = JSON.parse(text) as { sources: LoggedSource[] };
+    } catch (e) {
+      throw new Error(`${this.file} is not valid JSON (${(e as Error).message}); delete it to resume from the latest checkpoint instead`, { cause: e });
+    }
+    this.rt.sources.forEach((task, i) => {
+      const entry = logged.sources.find((s) => s.id === this.ids[i]);
+      if (entry !== undefined) task.restoreState(entry.position, entry.splitWatermarks.map(decodeTime));
+    });
+    return true;
+  }
+}
