@@ -10,7 +10,7 @@
 export class PostgresRows<T> {
   private cols: unknown[][];
   private readonly keyIdx: number[] | null;
-  private byKey = new Map<string, number>();
+  private byKey = new Map<unknown, number>();
 
   constructor(private readonly columns: readonly string[], key: readonly string[] | null, private readonly row: (v: T) => Record<string, unknown>, private readonly who: string) {
     this.cols = columns.map(() => []);
@@ -27,7 +27,7 @@ export class PostgresRows<T> {
     const cols = this.cols;
     let at = cols[0].length;
     if (this.keyIdx !== null) {
-      const k = JSON.stringify(this.keyIdx.map((i) => r[this.columns[i]] ?? null), (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+      const k = keyOf(this.keyIdx.map((i) => r[this.columns[i]]));
       const prev = this.byKey.get(k);
       if (prev !== undefined) at = prev;
       else this.byKey.set(k, at);
@@ -42,6 +42,12 @@ export class PostgresRows<T> {
     this.byKey = new Map();
     return cols;
   }
+}
+
+/** A Map key for a row's key values: the value itself for a one-column string or number key. */
+function keyOf(values: unknown[]): unknown {
+  if (values.length === 1 && (typeof values[0] === 'string' || typeof values[0] === 'number')) return values[0];
+  return JSON.stringify(values.map((v) => v ?? null), (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 }
 
 /** undefined is NULL; bigint travels as text (PostgreSQL casts it). */
