@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
-  StreamEnvironment, WatermarkStrategy, TumblingEventTimeWindows, EventTimeSessionWindows, OutputTag, sinks,
+  StreamEnvironment, WatermarkStrategy, TumblingEventTimeWindows, TumblingProcessingTimeWindows, EventTimeSessionWindows, OutputTag, sinks,
   LmdbStateBackend, type DataStream, type KeyedStream, type Source, type KeyedStateBackend,
 } from 'eddy';
 import { StreamTestDriver } from 'eddy/testing';
@@ -212,4 +212,16 @@ test('window join: late records of each side go to that side\'s late output, or 
   assert.deepEqual([both.ll, both.lr, both.m.lateToSideOutput, both.m.lateDropped], [[5], [6], 2, 0]);
   const leftOnly = run(false);
   assert.deepEqual([leftOnly.ll, leftOnly.lr, leftOnly.m.lateToSideOutput, leftOnly.m.lateDropped], [[5], [], 1, 1]);
+});
+
+test('window join on processing-time windows pairs what arrived in the same window of the clock', () => {
+  const { driver, out } = job((l, r) => l.join(r).window(TumblingProcessingTimeWindows.of(100)).fullOuter()
+    .apply((a, b) => `${a?.id ?? '-'}:${b?.id ?? '-'}`));
+  driver.input<Ev>('left').push({ k: 'a', ts: 5_000, id: 1 });
+  driver.input<Ev>('right').push({ k: 'a', ts: 1, id: 2 });
+  driver.advanceProcessingTime(150); // the clock passes 99: window [0, 100) fires
+  driver.input<Ev>('right').push({ k: 'a', ts: 2, id: 3 });
+  assert.deepEqual(out.take(), ['1:2']);
+  driver.endInput();
+  assert.deepEqual(out.take(), ['-:3']);
 });
