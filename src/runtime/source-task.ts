@@ -80,7 +80,8 @@ export class SourceTask<T> {
     let holdingBack: number | null = null;
     for (let s = 0; s < this.splitWms.length; s++) {
       const finished = this.reader.isSplitFinished(s);
-      const idle = this.splitIdle[s];
+      // Idle by time, or (Kafka) caught up with its end: either way it holds nothing back.
+      const idle = this.splitIdle[s] || this.reader.isSplitCaughtUp?.(s) === true;
       splits.push({ split: s, name: this.reader.splitName(s), watermark: this.splitWms[s], idle, finished, lag: this.reader.splitLag?.(s) ?? null });
       if (!idle && !finished && !this.finished && (holdingBack === null || this.splitWms[s] < this.splitWms[holdingBack])) holdingBack = s;
     }
