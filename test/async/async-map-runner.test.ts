@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { OperatorError, StreamEnvironment, WatermarkStrategy, sinks } from 'eddy';
+import { DEAD_LETTERS, OperatorError, StreamEnvironment, WatermarkStrategy, sinks, type DeadLetter } from 'eddy';
 
 const CAPACITY = 5;
 const BATCH = 4;
@@ -55,4 +55,25 @@ test("env.execute: onFailure 'fail' fails the run with the operator and the inpu
     }, { onFailure: 'fail' }).name('lookup')
     .sinkTo(sinks.collect());
   await assert.rejects(env.execute('async-fail'), (e: unknown) => e instanceof OperatorError && e.operator === 'lookup' && /boom; input: 2/.test(e.message));
+});
+
+test('env.execute: a service that never answers times out, is retried after the backoff, and ends in DEAD_LETTERS; the job finishes', async () => {
+  const env = StreamEnvironment.create();
+  let calls = 0;
+  const out = sinks.collect<number>();
+  const dead = sinks.collect<DeadLetter>();
+  const s = env.fromCollection([1, 2, 3], WatermarkStrategy.noWatermarks<number>(), 'numbers')
+    .asyncMap((x) => {
+      calls++;
+      return x === 2 ? new Promise<number>(() => {}) : Promise.resolve(x * 10);
+    }, { timeoutMs: 40, retries: 1, backoffMs: 30 }).name('slow');
+  s.sinkTo(out);
+  s.getSideOutput(DEAD_LETTERS).sinkTo(dead);
+  const started = Date.now();
+  const result = await env.execute('timeouts');
+  assert.deepEqual(out.values, [10, 30]);
+  assert.deepEqual(dead.values.map((d) => [d.operator, d.reason, d.raw]), [['slow', 'timed out after 40 ms', '2']]);
+  assert.equal(calls, 4, 'three records, one retry');
+  assert.ok(Date.now() - started >= 40 + 30 + 40, 'two timeouts and a backoff of real time passed');
+  assert.equal(result.metrics.deadLetters, 1);
 });
