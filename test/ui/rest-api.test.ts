@@ -28,7 +28,7 @@ async function getJson(url: string, init?: RequestInit): Promise<{ status: numbe
   return { status: res.status, body: await res.json() };
 }
 
-test('REST API and /metrics of a running job on 127.0.0.1 (port 0), closed when the job ends', async () => {
+test('REST API and /metrics of a running job on 127.0.0.1 (port 0), closed when the job ends', { timeout: 120_000 }, async () => {
   const job = webJob({ web: { port: 0, sampleEveryMs: 100 } }).executeAsync('rest');
   try {
     const { url, host, port } = await job.web!;
@@ -65,7 +65,10 @@ test('REST API and /metrics of a running job on 127.0.0.1 (port 0), closed when 
     // /metrics: names present, counters move.
     const scrape = async () => parsePrometheus(await (await fetch(`${url}metrics`)).text());
     const a = await scrape();
-    await eventually('late records', async () => (await getJson(`${url}api/job`)).body.lateDropped > 0);
+    await eventually('late records and outputs at the sinks', async () => {
+      const m = (await getJson(`${url}api/metrics`)).body;
+      return m.lateDropped > 0 && m.latency.eventTime.count > 0;
+    }, 30_000);
     await new Promise((r) => setTimeout(r, 1_100)); // state sizes are read at most once a second
     const b = await scrape();
     for (const name of ['eddy_throughput_events_per_sec', 'eddy_processing_latency_ms_count', 'eddy_watermark_lag_ms', 'eddy_source_watermark_lag_ms',
@@ -106,7 +109,7 @@ test('REST API and /metrics of a running job on 127.0.0.1 (port 0), closed when 
   await assert.rejects(job.queryState('counter', 'u1'), /not running/);
 });
 
-test('savepoint and stop-with-savepoint over REST', async () => {
+test('savepoint and stop-with-savepoint over REST', { timeout: 120_000 }, async () => {
   const dir = join(root, 'ckpt');
   const job = webJob({ web: { port: 0 }, checkpoints: { dir, intervalMs: 60_000 }, restore: { from: 'fresh' } }).executeAsync('rest-savepoints');
   const { url } = await job.web!;

@@ -26,7 +26,7 @@ test('binding beyond loopback without a token is refused before anything starts'
   for (const h of ['0.0.0.0', '::', '10.0.0.1', 'localhost.evil.com']) assert.ok(!isLoopback(h), h);
 });
 
-test('bound beyond loopback with a token: requests without it get 401, with it 200; closed with the job', async () => {
+test('bound beyond loopback with a token: requests without it get 401, with it 200; closed with the job', { timeout: 60_000 }, async () => {
   const external = externalAddress();
   const job = webJob({ web: { host: '0.0.0.0', port: 0, token: TOKEN } }, 500).executeAsync('auth');
   let base = '';

@@ -1,19 +1,22 @@
-// A small unbounded job for the web tests: two generator splits (split 1 runs 5 s behind in event
-// time, so it holds the watermark back), a keyed counter with state, a one-second window that
-// drops one record in a hundred as late, and sinks that only count.
+// A small unbounded job for the web tests: two generator splits whose event time follows the wall
+// clock (split 1 runs 2 s behind, so it holds the watermark back), a keyed counter with state, a
+// one-second window that drops one record in a hundred as late, and sinks that only count.
 import {
   StreamEnvironment, TumblingEventTimeWindows, WatermarkStrategy, sources, type EnvironmentOptions, type KeyedProcessFunction, type Sink, type ValueState,
 } from 'eddy';
 
 export interface Ev { readonly user: string; readonly ts: number }
 
-/** Event time of record 0: a realistic instant, so the dashboard shows dates. */
-export const BASE_TIME = Date.UTC(2026, 0, 1, 12, 0, 0);
+/** Event time of record 0 (a constant, so that `generate` stays a pure function of the index). */
+const START = Date.now();
 
-export function generate(i: number): Ev {
-  const behind = i % 2 === 1 ? 5_000 : 0; // split 1 (odd records) trails split 0
-  const late = i % 100 === 98 ? 60_000 : 0; // on split 0: a minute old, so its window has closed
-  return { user: `u${i % 5}`, ts: BASE_TIME + i * 10 - behind - late };
+/** Record i at `rate` records per second: its event time is about when the generator emits it. */
+export function generator(rate: number): (i: number) => Ev {
+  return (i) => {
+    const behind = i % 2 === 1 ? 2_000 : 0; // split 1 (odd records) trails split 0
+    const late = i % 100 === 98 ? 30_000 : 0; // on split 0: half a minute old, so its window has closed
+    return { user: `u${i % 5}`, ts: Math.floor(START + (i * 1_000) / rate) - behind - late };
+  };
 }
 
 /** A sink that counts and keeps nothing (the job runs unbounded). */
@@ -30,7 +33,7 @@ export function countingSink<T>(): Sink<T> & { count: number } {
 
 export function webJob(options: EnvironmentOptions, ratePerSecond = 2_000) {
   const env = StreamEnvironment.create({ log: () => {}, ...options });
-  const events = env.fromSource(sources.generator({ ratePerSecond, splits: 2, generate }),
+  const events = env.fromSource(sources.generator({ ratePerSecond, splits: 2, generate: generator(ratePerSecond) }),
     WatermarkStrategy.forMonotonousTimestamps<Ev>().withTimestampAssigner((e) => e.ts), 'events');
   type Counter = KeyedProcessFunction<string, Ev, string> & { count: ValueState<number> };
   const counter: Counter = {
@@ -69,7 +72,7 @@ export function total(samples: Map<string, number>, name: string, filter = ''): 
 }
 
 /** Polls `check` until it returns true (or fails after `ms`). */
-export async function eventually(what: string, check: () => Promise<boolean> | boolean, ms = 10_000): Promise<void> {
+export async function eventually(what: string, check: () => Promise<boolean> | boolean, ms = 30_000): Promise<void> {
   const until = Date.now() + ms;
   while (!(await check())) {
     if (Date.now() > until) throw new Error(`timed out waiting until ${what}`);

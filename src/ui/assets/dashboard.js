@@ -127,7 +127,7 @@ function renderCheckpoints(list) {
 }
 
 function renderSamples(list) {
-  setRows('samples', list.slice(-20).reverse().map((s) => el('tr', {},
+  setRows('samples', list.slice(-10).reverse().map((s) => el('tr', {},
     el('td', {}, fmtTime(s.at).slice(11)), el('td', {}, s.operator), el('td', {}, s.kind), el('td', { class: 'record' }, s.preview), el('td', {}, s.reason))));
 }
 
