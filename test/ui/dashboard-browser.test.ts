@@ -6,6 +6,13 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { webJob } from './web-job.ts';
 
+// The callbacks given to waitForFunction run in the page; the project's TypeScript has no DOM types.
+declare const document: {
+  getElementById(id: string): { textContent: string | null } | null;
+  querySelectorAll(selector: string): { length: number };
+  body: { dataset: Record<string, string | undefined> };
+};
+
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync'];
