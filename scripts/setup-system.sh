@@ -28,8 +28,15 @@ if ((${#missing[@]} > 0)); then
 fi
 [[ "${1:-}" == "--apt-only" ]] && exit 0
 
+kafka=node_modules/@confluentinc/kafka-javascript
 if [[ -d node_modules ]] && ! node -e "require('@confluentinc/kafka-javascript')" >/dev/null 2>&1; then
   log "building @confluentinc/kafka-javascript (native, about 100 s)"
-  CKJS_LINKING=dynamic npm rebuild @confluentinc/kafka-javascript >&2
+  if [[ -f "$kafka/package.json" ]]; then
+    CKJS_LINKING=dynamic npm rebuild @confluentinc/kafka-javascript >&2
+  else
+    # npm ci dropped the optional package when its build failed (no CKJS_LINKING, no libraries).
+    version="$(node -p "require('./package-lock.json').packages['$kafka'].version")"
+    CKJS_LINKING=dynamic npm install --no-save --no-audit --no-fund "@confluentinc/kafka-javascript@$version" >&2
+  fi
   node -e "require('@confluentinc/kafka-javascript')" || { log "ERROR: the Kafka client did not build"; exit 1; }
 fi
