@@ -1,7 +1,12 @@
 import { type Clock, systemClock } from '../../time/clock.ts';
 import { type OwnedPool, openPool, type PostgresConnection } from './postgres-connection.ts';
 
-/** A row as `pg` returns it (bigint and numeric come back as strings). */
+/**
+ * A row as `pg` returns it (bigint and numeric come back as strings).
+ *
+ * @example
+ * const price = Number((row as PostgresRow).price);
+ */
 export type PostgresRow = Record<string, unknown>;
 
 /**
@@ -29,7 +34,12 @@ export interface PostgresLookupOptions<T, R> extends PostgresConnection {
   readonly maxConnections?: number;
 }
 
-/** Cache and query counters of a lookup. */
+/**
+ * Cache and query counters of a lookup.
+ *
+ * @example
+ * const { hits, misses } = lookup.stats;
+ */
 export interface LookupStats {
   hits: number;
   misses: number;
