@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { RestoreRequest } from '../checkpoint/restore-request.ts';
+import type { WebOptions } from '../ui/web-options.ts';
 
 /**
  * What the command line asked for. `invalid` is a usage error (exit code 2). A run's `restore` is
@@ -11,7 +12,7 @@ import type { RestoreRequest } from '../checkpoint/restore-request.ts';
 export type CliCommand =
   | { readonly kind: 'help' }
   | { readonly kind: 'version' }
-  | { readonly kind: 'run'; readonly file: string; readonly quiet: boolean; readonly verbose: boolean; readonly restore: RestoreRequest | null }
+  | { readonly kind: 'run'; readonly file: string; readonly quiet: boolean; readonly verbose: boolean; readonly restore: RestoreRequest | null; readonly web?: WebOptions }
   | { readonly kind: 'explain'; readonly file: string; readonly verbose: boolean }
   | { readonly kind: 'savepoint'; readonly dir: string; readonly to: string | null; readonly stop: boolean; readonly verbose: boolean }
   | { readonly kind: 'status'; readonly dir: string; readonly verbose: boolean }
@@ -44,6 +45,9 @@ Options:
       --stop                     savepoint: stop the job once the savepoint is written
       --operator <id>            inspect: list the operator's state tables and some keys
       --key <key>                inspect: with --operator, print that key's value in every state table
+      --web-port <port>          run: serve each job's dashboard, REST API and /metrics on this port (0: any free one)
+      --web-host <address>       run: address to bind the dashboard to (default 127.0.0.1; any other needs a token)
+      --web-token <token>        run: token every dashboard request must carry (default: $EDDY_WEB_TOKEN)
       --verbose                  print full stack traces of errors
   -h, --help                     show this help
   -v, --version                  show the version
@@ -64,13 +68,16 @@ const OPTIONS = {
   stop: { type: 'boolean' },
   operator: { type: 'string' },
   key: { type: 'string' },
+  'web-port': { type: 'string' },
+  'web-host': { type: 'string' },
+  'web-token': { type: 'string' },
 } as const;
 
 type OptionName = keyof typeof OPTIONS;
 
 /** The options each command takes besides --verbose; the rest are usage errors when given to it. */
 const COMMAND_OPTIONS: Record<string, readonly OptionName[]> = {
-  run: ['quiet', 'fresh', 'from-checkpoint', 'from-savepoint', 'allow-non-restored-state'],
+  run: ['quiet', 'fresh', 'from-checkpoint', 'from-savepoint', 'allow-non-restored-state', 'web-port', 'web-host', 'web-token'],
   explain: [],
   savepoint: ['to', 'stop'],
   status: [],
@@ -122,7 +129,9 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
     default: {
       const restore = restoreRequest(values);
       if (typeof restore === 'string') return { kind: 'invalid', problem: `run: ${restore}` };
-      return { kind: 'run', file: operand, quiet: values.quiet ?? false, verbose, restore };
+      const web = webOptions(values);
+      if (typeof web === 'string') return { kind: 'invalid', problem: `run: ${web}` };
+      return { kind: 'run', file: operand, quiet: values.quiet ?? false, verbose, restore, ...(web === null ? {} : { web }) };
     }
   }
 }
@@ -137,6 +146,21 @@ function restoreRequest(values: { fresh?: boolean; 'from-checkpoint'?: string; '
   const path = values[given[0]]!;
   if (path === '') return `--${given[0]} needs a path`;
   return { from: 'path', path, allowNonRestoredState: allow };
+}
+
+/** The dashboard flags of `run`, or what is wrong with them (the token's strength is checked when the run starts). */
+function webOptions(values: { 'web-port'?: string; 'web-host'?: string; 'web-token'?: string }): WebOptions | null | string {
+  const port = values['web-port'];
+  if (port === undefined) {
+    const stray = (['web-host', 'web-token'] as const).find((f) => values[f] !== undefined);
+    return stray === undefined ? null : `--${stray} needs --web-port`;
+  }
+  if (!/^\d+$/.test(port) || Number(port) > 65_535) return `--web-port must be a port number from 0 to 65535, got '${port}'`;
+  return {
+    port: Number(port),
+    ...(values['web-host'] === undefined ? {} : { host: values['web-host'] }),
+    ...(values['web-token'] === undefined ? {} : { token: values['web-token'] }),
+  };
 }
 
 function commandsTaking(option: OptionName): string {

@@ -3,6 +3,7 @@ import type { JobHandle } from '../api/stream-environment.ts';
 import { openCheckpoint } from '../checkpoint/open-checkpoint.ts';
 import type { RestoreRequest } from '../checkpoint/restore-request.ts';
 import { type Clock, systemClock } from '../time/clock.ts';
+import { resolveWebOptions, type ResolvedWebOptions, type WebOptions } from '../ui/web-options.ts';
 import { describeError } from './describe-error.ts';
 import { ProgressReporter } from './progress-reporter.ts';
 import { StatusLine } from './status-line.ts';
@@ -32,6 +33,8 @@ export interface RunOptions {
    * absent: each resumes from its newest valid checkpoint, as it would without the CLI.
    */
   readonly restore?: RestoreRequest | null;
+  /** Serve each job's dashboard (`--web-port`); a token missing here is taken from $EDDY_WEB_TOKEN. */
+  readonly web?: WebOptions;
 }
 
 /**
@@ -53,6 +56,16 @@ export async function runCommand(jobUrl: string, options: RunOptions): Promise<n
   if (typeof restore === 'string') {
     process.stderr.write(`eddy run: ${restore}\n`);
     return 2;
+  }
+  let web: ResolvedWebOptions | null = null;
+  if (options.web !== undefined) {
+    const token = options.web.token ?? process.env.EDDY_WEB_TOKEN;
+    try {
+      web = resolveWebOptions({ ...options.web, ...(token ? { token } : {}) });
+    } catch (e) {
+      process.stderr.write(`eddy run: ${e instanceof Error ? e.message : String(e)}\n`);
+      return 2;
+    }
   }
   const status = !options.quiet && process.stderr.isTTY
     ? new StatusLine(process.stderr, process.stdout.isTTY ? [process.stdout] : [])
@@ -113,6 +126,7 @@ export async function runCommand(jobUrl: string, options: RunOptions): Promise<n
   installCliHook({
     mode: 'run',
     ...(restore === null ? {} : { restore }),
+    ...(web === null ? {} : { web }),
     started: (job) => {
       followed.push(follow(job));
       if (signal !== null) job.cancel();
