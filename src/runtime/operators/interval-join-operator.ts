@@ -2,7 +2,7 @@ import { emitsUnmatched, type JoinContext, type JoinFn, type JoinType } from '..
 import type { OutputTag } from '../../api/output-tag.ts';
 import type { Key } from '../../state/key.ts';
 import type { KeyedStateBackend } from '../../state/state-table.ts';
-import { KeyedTimers } from '../../time/keyed-timers.ts';
+import { TimerHeap } from '../../time/timer-heap.ts';
 import type { Batch } from '../batch.ts';
 import type { Operator, OperatorContext, Output } from '../operator.ts';
 import { JoinBuffer, type JoinEntry } from './join-buffer.ts';
@@ -35,8 +35,9 @@ export interface IntervalJoinSpec {
 export class IntervalJoinOperator implements Operator<unknown, unknown>, JoinContext {
   private out!: Output<unknown>;
   private ctx!: OperatorContext;
-  private readonly timers = new KeyedTimers();
-  /** Per key, its earliest live cleanup timer: one timer per key, not one per record. */
+  /** Cleanup timers by time; an entry is live only while `armed` still holds its time for the key. */
+  private readonly timers = new TimerHeap<Key>();
+  /** Per key, its one live cleanup timer: the earliest expiry of its records (not one per record). */
   private readonly armed = new Map<Key, number>();
   /** Over the backend's tables, taken at open (a restore replaces the tables). */
   private buffers!: [JoinBuffer, JoinBuffer];
@@ -107,17 +108,21 @@ export class IntervalJoinOperator implements Operator<unknown, unknown>, JoinCon
 
   onWatermark(wm: number): void {
     this.wm = wm;
-    this.timers.fireUpTo(wm, (k, time) => {
-      if (this.armed.get(k) === time) this.armed.delete(k);
+    const timers = this.timers;
+    while (timers.size > 0 && timers.peekTime() <= wm) {
+      const time = timers.peekTime();
+      const k = timers.pop()!;
+      if (this.armed.get(k) !== time) continue; // superseded by an earlier timer of the key
+      this.armed.delete(k);
       this.evict(k);
-    });
+    }
   }
 
   private arm(k: Key, time: number): void {
     const at = this.armed.get(k);
     if (at !== undefined && at <= time) return;
     this.armed.set(k, time);
-    this.timers.register(k, time);
+    this.timers.push(time, k);
   }
 
   /**
@@ -178,14 +183,16 @@ export class IntervalJoinOperator implements Operator<unknown, unknown>, JoinCon
   }
 
   snapshot(): unknown {
-    return { timers: this.timers.snapshot() };
+    // The live timers in firing order, so that a restored job evicts (and emits) in the same order.
+    const timers: [Key, number][] = [];
+    for (const { time, payload: k } of this.timers.entries()) if (this.armed.get(k) === time) timers.push([k, time]);
+    return { timers };
   }
 
   restore(state: unknown): void {
-    const timers = (state as { timers: [Key, number][] }).timers;
-    this.timers.restore(timers);
+    this.timers.clear();
     this.armed.clear();
-    for (const [k, time] of timers) if (!(this.armed.get(k)! <= time)) this.armed.set(k, time);
+    for (const [k, time] of (state as { timers: [Key, number][] }).timers) this.arm(k, time);
   }
 
   close(): void {
