@@ -8,7 +8,12 @@ import { stateId } from './operator-id.ts';
 import { encodeState } from './snapshot-codec.ts';
 import { LMDB_DATA_FILE } from './keyed-files.ts';
 
-/** One completed or failed checkpoint, for metrics and the UI. */
+/**
+ * One completed or failed checkpoint, for metrics and the UI.
+ *
+ * @example
+ * for (const c of result.checkpoints) console.log(c.id, c.status, c.durationMs);
+ */
 export interface CheckpointRecord {
   readonly id: number;
   readonly status: 'completed' | 'failed';
@@ -18,6 +23,8 @@ export interface CheckpointRecord {
   readonly syncMs: number;
   readonly bytes: number;
   readonly error?: string;
+  /** Keyed state per operator with a keyed backend, at the cut (from the backends' cheap `stats()`). */
+  readonly state?: readonly { readonly operator: string; readonly keys: number; readonly bytes: number }[];
 }
 
 interface Cut {
@@ -250,7 +257,8 @@ export class CheckpointCoordinator {
       cut.sources.forEach((s, i) => this.runtime.sources[i]?.reader.notifyCheckpointComplete?.(cut.id, s.position));
       if (!savepoint) await this.storage.retain(this.config.retain);
       const durationMs = clock.now() - cut.startedAt;
-      this.history.push({ id: cut.id, status: 'completed', startedAt: cut.startedAt, durationMs, syncMs: cut.syncMs, bytes });
+      const state = cut.operators.filter((o) => o.keyed !== null || o.copy !== null).map((o) => ({ operator: o.entry.id, keys: o.entry.keyCount, bytes: o.entry.stateBytes }));
+      this.history.push({ id: cut.id, status: 'completed', startedAt: cut.startedAt, durationMs, syncMs: cut.syncMs, bytes, state });
       const m = this.runtime.checkpointMetrics!;
       this.runtime.checkpointMetrics = { ...m, completed: m.completed + 1, lastDurationMs: durationMs, lastBytes: bytes, lastSyncMs: cut.syncMs };
     } catch (e) {

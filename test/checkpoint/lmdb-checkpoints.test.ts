@@ -55,6 +55,10 @@ test('LMDB state: checkpoints are LMDB copies; a failed job restarts from them a
     assert.equal(r.restarts, 1, logs.join('\n'));
     assert.ok(logs.some((l) => /restoring job 'lmdb' from checkpoint/.test(l)), 'the restart restored a checkpoint');
     assert.deepEqual(lines(join(root, 'out')), lines(join(root, 'clean')));
+    const last = r.checkpoints.filter((c) => c.status === 'completed').at(-1)!;
+    // Every table counts: the 700 keys of 'sum' and the one row of Eddy's state-version table.
+    assert.deepEqual(last.state?.map((s) => [s.operator, s.keys]), [['sums', KEYS + 1]], 'checkpoint records carry keyed state sizes');
+    assert.ok(last.state![0].bytes > KEYS * 10, `${last.state![0].bytes} bytes`);
 
     const storage = new CheckpointStorage(join(root, 'ckpt'));
     const latest = await storage.latestValid(() => {});
