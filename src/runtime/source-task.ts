@@ -1,5 +1,6 @@
 import { type BadInputPolicy, DEAD_LETTERS, type DeadLetter } from '../api/dead-letter.ts';
 import type { SourceBatch, SourceReader } from '../connectors/source.ts';
+import { nextBusyRound } from '../metrics/busy-time.ts';
 import type { SourceMetrics, SplitMetrics } from '../metrics/operator-metrics.ts';
 import type { WatermarkGenerator } from '../time/watermark-generator.ts';
 import type { WatermarkStrategy } from '../time/watermark-strategy.ts';
@@ -32,6 +33,7 @@ export class SourceTask<T> {
   deliver(): void {
     const b = this.batch;
     const now = this.node.clock.now();
+    nextBusyRound();
     if (this.node.latency !== null) this.node.latency.ingestedAt = now;
     if (b.deadLetters.length > 0) this.deadLetters(b.deadLetters, now);
     const split = b.split;
