@@ -30,8 +30,9 @@ test('the dashboard in headless Chromium: graph, live numbers, late count, the s
   } catch {
     assert.fail(`this test needs Chromium at ${CHROMIUM} (Debian: apt-get install chromium)`);
   }
-  const job = webJob({ web: { port: 0, sampleEveryMs: 250 } }, 3_000).executeAsync('clicks-dashboard');
   const profile = mkdtempSync(join(tmpdir(), 'eddy-chromium-'));
+  const checkpoints = { dir: join(profile, 'checkpoints'), intervalMs: 1_000 };
+  const job = webJob({ web: { port: 0, sampleEveryMs: 250 }, checkpoints, restore: { from: 'fresh' } }, 3_000).executeAsync('clicks-dashboard');
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM, args: ARGS, headless: true, viewport: { width: 1400, height: 1100 }, offline: false,
   });
@@ -75,6 +76,10 @@ test('the dashboard in headless Chromium: graph, live numbers, late count, the s
     await page.fill('#state-key', 'u2');
     await page.click('#state-form button');
     await page.waitForFunction(() => /^count: \d+/.test(document.getElementById('state-result')!.textContent!), undefined, { timeout: 30_000 });
+
+    // Checkpoint history: completed checkpoints with their duration and size.
+    await page.waitForFunction(() => document.querySelectorAll('#checkpoints tbody tr').length >= 2, undefined, { timeout: 30_000 });
+    assert.match((await page.textContent('#checkpoints tbody tr'))!, /^\d+completed\d+ ms\d+ ms[\d.]+ (B|KiB)$/);
 
     // Charts have points, then the screenshots for the README.
     await page.waitForFunction(() => Number(document.body.dataset.updated) > 0);

@@ -120,6 +120,12 @@ test('savepoint and stop-with-savepoint over REST', { timeout: 120_000 }, async 
   assert.ok(sp.body.path.startsWith(join(dir, 'savepoints', 'savepoint-')), sp.body.path);
   assert.ok(existsSync(join(sp.body.path, 'MANIFEST.json')));
   assert.equal((await post('api/savepoints', { path: sp.body.path })).status, 409, 'an existing savepoint is not overwritten');
+  const history = (await getJson(`${url}api/checkpoints`)).body as { id: number; status: string; durationMs: number; bytes: number }[];
+  assert.ok(history.length >= 1 && history.every((c) => c.status === 'completed' && c.durationMs >= 0 && c.bytes > 0), JSON.stringify(history));
+  const scraped = parsePrometheus(await (await fetch(`${url}metrics`)).text());
+  assert.ok(total(scraped, 'eddy_checkpoints', 'status="completed"') >= 1);
+  assert.ok(total(scraped, 'eddy_checkpoint_bytes') > 0);
+  assert.ok([...scraped.keys()].some((k) => k.startsWith('eddy_checkpoint_duration_ms{')));
   const stopAt = join(root, 'final');
   const stop = await post('api/stop', { path: stopAt });
   assert.equal(stop.status, 200, JSON.stringify(stop.body));

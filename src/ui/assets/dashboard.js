@@ -157,7 +157,7 @@ function drawChart(canvas, series) {
       let started = false;
       for (const p of pts) {
         const v = p[s.key];
-        if (!Number.isFinite(v)) { started = false; continue; }
+        if (!Number.isFinite(v)) continue; // an interval without data (nothing reached a sink): draw across it
         if (started) ctx.lineTo(x(p.at), y(v)); else { ctx.moveTo(x(p.at), y(v)); started = true; }
       }
       ctx.stroke();
