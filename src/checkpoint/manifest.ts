@@ -5,7 +5,10 @@ export interface FileRef {
   readonly path: string;
   readonly sha256: string;
   readonly bytes: number;
-  /** 'lmdb': the data file of an LMDB copy (see `copyTo`), restored by copying; absent: msgpack-encoded state. */
+  /**
+   * 'lmdb': the data file of an LMDB copy (see `copyTo`), restored by copying, whose `sha256` is
+   * that of its 4 MiB chunks' digests (see `hashFile`); absent: msgpack-encoded state.
+   */
   readonly format?: 'lmdb';
 }
 

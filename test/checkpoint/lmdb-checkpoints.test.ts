@@ -2,7 +2,7 @@
 // output of an uninterrupted run, and a copy can be read back by another backend.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HeapStateBackend, LmdbStateBackend, StreamEnvironment, WatermarkStrategy, sources, sinks, type KeyedProcessFunction, type ValueState } from 'eddy';
@@ -66,6 +66,19 @@ test('LMDB state: checkpoints are LMDB copies; a failed job restarts from them a
     assert.equal(keyed.length, 1);
     assert.equal(keyed[0].format, 'lmdb');
     assert.match(keyed[0].path, /op\d+-keyed-lmdb\/data\.mdb$/);
+
+    // A flipped byte in the copy makes the checkpoint unusable; the previous one is used instead.
+    const older = await storage.completedIds();
+    const file = storage.pathOf(keyed[0]);
+    const bytes = readFileSync(file);
+    const corrupt = Buffer.from(bytes);
+    corrupt[corrupt.length >> 1] ^= 1;
+    writeFileSync(file, corrupt);
+    const warnings: string[] = [];
+    const fallback = await storage.latestValid((w) => void warnings.push(w));
+    assert.equal(fallback?.dir, `chk-${String(older[1]).padStart(6, '0')}`);
+    assert.match(warnings.join('\n'), /data\.mdb.*checksum mismatch/);
+    writeFileSync(file, bytes);
 
     // Read back by the heap backend (as `eddy inspect` and a job moved to the heap do).
     const state: HeapStateBackend = await readKeyedState(await openCheckpoint(join(root, 'ckpt', latest!.dir)), 'sums');
