@@ -137,3 +137,18 @@ test('savepoint and stop-with-savepoint over REST', { timeout: 120_000 }, async 
   for (const [, v] of state.table<number>('count').entries()) counted += v;
   assert.equal(counted, result.metrics.operators.find((o) => o.name === 'count per user')!.recordsIn, 'the savepoint is the stop point');
 });
+
+test('a job that ends at once leaves no server behind, whether or not the server was up', async () => {
+  const { StreamEnvironment, sinks } = await import('eddy');
+  for (let i = 0; i < 3; i++) {
+    const lines: string[] = [];
+    const env = StreamEnvironment.create({ web: { port: 0 }, log: (l) => lines.push(l) });
+    env.fromCollection([1, 2, 3]).map((x) => x * 2).sinkTo(sinks.collect());
+    const job = env.executeAsync(`short-${i}`);
+    const result = await job.result;
+    assert.equal(result.status, 'finished');
+    const address = await job.web!.catch((e: Error) => e);
+    if (address instanceof Error) assert.match(address.message, /ended before its web server started/);
+    else await assert.rejects(fetch(`${address.url}api/job`), 'closed with the job');
+  }
+});
