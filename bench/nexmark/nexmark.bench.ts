@@ -34,9 +34,9 @@ const { values } = parseArgs({
   },
 });
 
-/** Sized so that a full run takes a few minutes on two cores; Flink's windowed queries are the slow part. */
-const DEFAULT_EVENTS: Record<string, number> = { q0: 4_000_000, q1: 4_000_000, q2: 4_000_000 };
-const DEFAULT_WINDOWED_EVENTS = 2_000_000;
+/** Sized so that a full run takes a few minutes on two quiet cores; Flink's stateful queries are the slow part. */
+const DEFAULT_EVENTS: Record<string, number> = { q0: 3_000_000, q1: 3_000_000, q2: 3_000_000 };
+const DEFAULT_STATEFUL_EVENTS = 1_000_000;
 
 function parseEvents(spec: string): (query: string) => number {
   const num = (s: string) => {
@@ -51,7 +51,7 @@ function parseEvents(spec: string): (query: string) => number {
     if (q === undefined) all = num(n);
     else perQuery.set(q, num(n));
   }
-  return (q) => perQuery.get(q) ?? all ?? DEFAULT_EVENTS[q] ?? DEFAULT_WINDOWED_EVENTS;
+  return (q) => perQuery.get(q) ?? all ?? DEFAULT_EVENTS[q] ?? DEFAULT_STATEFUL_EVENTS;
 }
 
 const eventsFor = parseEvents(values.events);
