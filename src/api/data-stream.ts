@@ -10,6 +10,8 @@ import type { ProcessFunction } from './process-function.ts';
 import { BroadcastStreamImpl, type BroadcastStream } from './broadcast-stream.ts';
 import { type Table, TableImpl } from './table.ts';
 import { tableJoin, type TableJoin, type TemporalJoin } from './temporal-join.ts';
+import { AllWindowedStreamImpl, allKey, type AllWindowedStream } from './all-windowed-stream.ts';
+import type { WindowAssigner } from '../window/window-assigner.ts';
 
 /**
  * A stream of records of type T. Every call records an operator and returns a new stream whose
@@ -31,6 +33,10 @@ export interface DataStream<T> {
    */
   asyncMap<R>(fn: (value: T) => Promise<R>, options?: AsyncMapOptions): DataStream<R>;
   keyBy<K extends Key>(key: (value: T) => K): KeyedStream<K, T>;
+  /** Windows over the whole stream, not per key (one operator sees every record): results have no key. */
+  windowAll(assigner: WindowAssigner<T>): AllWindowedStream<T>;
+  /** Count windows over the whole stream: tumbling of `size` records, or sliding every `slide`. */
+  countWindowAll(size: number, slide?: number): AllWindowedStream<T>;
   union(...others: DataStream<T>[]): DataStream<T>;
   process<R>(fn: ProcessFunction<T, R>): DataStream<R>;
   assignTimestampsAndWatermarks(strategy: WatermarkStrategy<T>): DataStream<T>;
@@ -87,6 +93,16 @@ export class DataStreamImpl<T> implements DataStream<T> {
   keyBy<K extends Key>(key: (value: T) => K): KeyedStream<K, T> {
     const id = this.graph.add({ kind: 'key-by', inputs: [this.id], key });
     return new KeyedStreamImpl<K, T>(this.graph, id, key);
+  }
+  windowAll(assigner: WindowAssigner<T>): AllWindowedStream<T> {
+    return new AllWindowedStreamImpl<T>(this.allKeyed().window(assigner));
+  }
+  countWindowAll(size: number, slide?: number): AllWindowedStream<T> {
+    return new AllWindowedStreamImpl<T>(this.allKeyed().countWindow(size, slide));
+  }
+  private allKeyed(): KeyedStream<number, T> {
+    const id = this.graph.add({ kind: 'key-by', inputs: [this.id], key: allKey, name: `window-all#${this.graph.plan().nodes.length}` });
+    return new KeyedStreamImpl<number, T>(this.graph, id, allKey);
   }
   union(...others: DataStream<T>[]): DataStream<T> {
     if (others.length === 0) return this;
