@@ -21,6 +21,7 @@ export {
   type ReadOnlyBroadcastContext, type ReadOnlyBroadcastOnTimerContext, type KeyedBroadcastProcessFunction,
 } from './api/broadcast-process-function.ts';
 export type { WindowedStream } from './api/windowed-stream.ts';
+export type { AllWindowedStream, AllWindowResult } from './api/all-windowed-stream.ts';
 export type { JoinedStreams } from './api/join-streams.ts';
 export type { WindowJoin } from './api/join-window.ts';
 export type { RegularJoin } from './api/join-regular.ts';
