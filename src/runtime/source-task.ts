@@ -74,6 +74,8 @@ export class SourceTask<T> {
     if (wm > this.splitWms[split]) this.splitWms[split] = wm;
     if (this.splitIdle[split]) this.splitIdle[split] = false;
     this.updateWatermark();
+    // What processing-time timers emit later was not caused by this batch: no ingestion latency for it.
+    if (this.node.latency !== null) this.node.latency.ingestedAt = Number.NaN;
   }
 
   /** Each split's watermark, idleness and lag, and the split holding the source's watermark back. */
