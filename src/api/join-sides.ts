@@ -44,12 +44,22 @@ export function addJoin(
   });
 }
 
-/** Wraps a one-to-one join function as the flat function join nodes carry. */
+/**
+ * Wraps a one-to-one join function as the flat function join nodes carry.
+ *
+ * @example
+ * applyFn((order, payment) => ({ order, payment }));
+ */
 export function applyFn(fn: (l: any, r: any) => unknown): JoinFn {
   return (l, r, _ctx, out) => out.collect(fn(l, r));
 }
 
-/** Wraps a flat join function (one to any number of outputs). */
+/**
+ * Wraps a flat join function (one to any number of outputs).
+ *
+ * @example
+ * flatFn((order, payment, out) => { if (payment !== null) out.collect(order.id); });
+ */
 export function flatFn(fn: (l: any, r: any, out: { collect(value: any): void }) => void): JoinFn {
   return (l, r, _ctx, out) => fn(l, r, out);
 }

@@ -9,7 +9,12 @@ import type { OutputTag } from './output-tag.ts';
  */
 export type JoinType = 'inner' | 'left' | 'right' | 'full';
 
-/** Whether a join of this type emits unmatched records of the given side (0 left, 1 right). */
+/**
+ * Whether a join of this type emits unmatched records of the given side (0 left, 1 right).
+ *
+ * @example
+ * emitsUnmatched('left', 0); // true
+ */
 export function emitsUnmatched(type: JoinType, side: 0 | 1): boolean {
   return type === 'full' || (side === 0 ? type === 'left' : type === 'right');
 }
@@ -29,5 +34,10 @@ export interface JoinContext {
   output<S>(tag: OutputTag<S>, value: S): void;
 }
 
-/** The flat join function every join node carries (the builders wrap `apply` functions in one). */
+/**
+ * The flat join function every join node carries (the builders wrap `apply` functions in one).
+ *
+ * @example
+ * const fn: JoinFn = (l, r, _ctx, out) => out.collect({ l, r });
+ */
 export type JoinFn = (left: any, right: any, ctx: JoinContext, out: { collect(value: unknown): void }) => void;

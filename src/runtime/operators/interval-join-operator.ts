@@ -220,7 +220,12 @@ export class IntervalJoinOperator implements Operator<unknown, unknown>, JoinCon
   }
 }
 
-/** The error for a record without a usable event timestamp in an event-time join. */
+/**
+ * The error for a record without a usable event timestamp in an event-time join.
+ *
+ * @example
+ * throw noTimestamp('click-to-checkout', 0, Number.NaN);
+ */
 export function noTimestamp(operator: string, side: 0 | 1, ts: number): Error {
   return new Error(
     `${side === 0 ? 'left' : 'right'} record has no event timestamp (${ts}) in event-time join '${operator}': give its source a ` +
