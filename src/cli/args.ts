@@ -5,6 +5,7 @@ import type { WebOptions } from '../ui/web-options.ts';
 /**
  * What the command line asked for. `invalid` is a usage error (exit code 2). A run's `restore` is
  * null when no restore flag was given (jobs with checkpoints then resume from their newest one).
+ * `args` of run and explain are the arguments after `--`, for the job file's process.argv.
  *
  * @example
  * const command: CliCommand = { kind: 'savepoint', dir: '.eddy/checkpoints/clicks', to: null, stop: true, verbose: false };
@@ -12,8 +13,8 @@ import type { WebOptions } from '../ui/web-options.ts';
 export type CliCommand =
   | { readonly kind: 'help' }
   | { readonly kind: 'version' }
-  | { readonly kind: 'run'; readonly file: string; readonly quiet: boolean; readonly verbose: boolean; readonly restore: RestoreRequest | null; readonly web?: WebOptions }
-  | { readonly kind: 'explain'; readonly file: string; readonly verbose: boolean }
+  | { readonly kind: 'run'; readonly file: string; readonly args: readonly string[]; readonly quiet: boolean; readonly verbose: boolean; readonly restore: RestoreRequest | null; readonly web?: WebOptions }
+  | { readonly kind: 'explain'; readonly file: string; readonly args: readonly string[]; readonly verbose: boolean }
   | { readonly kind: 'savepoint'; readonly dir: string; readonly to: string | null; readonly stop: boolean; readonly verbose: boolean }
   | { readonly kind: 'status'; readonly dir: string; readonly verbose: boolean }
   | { readonly kind: 'inspect'; readonly path: string; readonly operator: string | null; readonly key: string | null; readonly verbose: boolean }
@@ -25,7 +26,7 @@ export type CliCommand =
  * @example
  * process.stdout.write(USAGE);
  */
-export const USAGE = `Usage: eddy <command> [options]
+export const USAGE = `Usage: eddy <command> [options] [-- job arguments]
 
 Commands:
   run <job.ts>               run the job file; live progress on stderr, a summary at the end
@@ -51,6 +52,10 @@ Options:
       --verbose                  print full stack traces of errors
   -h, --help                     show this help
   -v, --version                  show the version
+
+Job arguments: everything after -- goes to the job file (run and explain), which sees
+  process.argv as if started by \`node job.ts ...\`: [node, /abs/path/job.ts, ...arguments].
+  Example: eddy run job.ts --quiet -- --input data/clicks.csv 10
 
 Exit codes: 0 ok, 1 job or command failed, 2 usage error, 130/143 stopped by SIGINT/SIGTERM.
 `;
@@ -93,14 +98,19 @@ const OPERAND: Record<string, string> = {
  * Reads the arguments after `node eddy.mjs`. Never throws: a bad command line is `invalid`.
  *
  * @example
- * parseCommandLine(['run', 'job.ts', '--quiet']); // { kind: 'run', file: 'job.ts', quiet: true, verbose: false, restore: null }
+ * parseCommandLine(['run', 'job.ts', '--quiet']); // { kind: 'run', file: 'job.ts', args: [], quiet: true, verbose: false, restore: null }
+ * parseCommandLine(['run', 'job.ts', '--', 'in.csv', '--limit', '5']); // args: ['in.csv', '--limit', '5']
  * parseCommandLine(['run', 'job.ts', '--from-savepoint', 'sp-1']); // restore: { from: 'path', path: 'sp-1', allowNonRestoredState: false }
  * parseCommandLine(['deploy']); // { kind: 'invalid', problem: "unknown command 'deploy'" }
  */
 export function parseCommandLine(argv: readonly string[]): CliCommand {
+  // Everything after the first `--` belongs to the job file, flags included.
+  const split = argv.indexOf('--');
+  const own = split < 0 ? argv : argv.slice(0, split);
+  const args = split < 0 ? [] : argv.slice(split + 1);
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], allowPositionals: true, options: OPTIONS });
+    parsed = parseArgs({ args: [...own], allowPositionals: true, options: OPTIONS });
   } catch (e) {
     return { kind: 'invalid', problem: e instanceof Error ? e.message : String(e) };
   }
@@ -112,13 +122,18 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
   if (!Object.hasOwn(COMMAND_OPTIONS, command)) return { kind: 'invalid', problem: `unknown command '${command}'` };
   const allowed = COMMAND_OPTIONS[command];
   if (operand === undefined) return { kind: 'invalid', problem: `${command}: no ${OPERAND[command]} given` };
-  if (extra.length > 0) return { kind: 'invalid', problem: `${command}: unexpected argument '${extra[0]}' (one ${OPERAND[command]} at a time)` };
+  const takesArgs = command === 'run' || command === 'explain';
+  if (extra.length > 0) {
+    const hint = takesArgs ? `; arguments for the job go after --: eddy ${command} ${operand} -- ${extra.join(' ')}` : '';
+    return { kind: 'invalid', problem: `${command}: unexpected argument '${extra[0]}' (one ${OPERAND[command]} at a time${hint})` };
+  }
+  if (split >= 0 && !takesArgs) return { kind: 'invalid', problem: `${command}: arguments after -- go to a job file; only run and explain take them` };
   const misplaced = (Object.keys(values) as OptionName[]).find((o) => o !== 'verbose' && !allowed.includes(o));
   if (misplaced !== undefined) return { kind: 'invalid', problem: `${command}: --${misplaced} applies only to ${commandsTaking(misplaced)}` };
   const verbose = values.verbose ?? false;
   switch (command) {
     case 'explain':
-      return { kind: 'explain', file: operand, verbose };
+      return { kind: 'explain', file: operand, args, verbose };
     case 'savepoint':
       return { kind: 'savepoint', dir: operand, to: values.to ?? null, stop: values.stop ?? false, verbose };
     case 'status':
@@ -131,7 +146,7 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
       if (typeof restore === 'string') return { kind: 'invalid', problem: `run: ${restore}` };
       const web = webOptions(values);
       if (typeof web === 'string') return { kind: 'invalid', problem: `run: ${web}` };
-      return { kind: 'run', file: operand, quiet: values.quiet ?? false, verbose, restore, ...(web === null ? {} : { web }) };
+      return { kind: 'run', file: operand, args, quiet: values.quiet ?? false, verbose, restore, ...(web === null ? {} : { web }) };
     }
   }
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { USAGE, parseCommandLine } from './args.ts';
 import { explainCommand } from './explain-command.ts';
-import { locateJobFile } from './job-file.ts';
+import { locateJobFile, withJobArgv } from './job-file.ts';
 import { inspectCommand } from './inspect-command.ts';
 import { runCommand } from './run-command.ts';
 import { savepointCommand } from './savepoint-command.ts';
@@ -34,7 +34,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         process.stderr.write(`eddy ${command.kind}: ${job.problem}\n`);
         return 2;
       }
-      return command.kind === 'run' ? runCommand(job.url, command) : explainCommand(job.url, command);
+      // The job file sees process.argv as under `node job.ts ...args` while it runs.
+      return withJobArgv(job.url, command.args, () => (command.kind === 'run' ? runCommand(job.url, command) : explainCommand(job.url, command)));
     }
     case 'savepoint':
       return savepointCommand(command);

@@ -3,14 +3,30 @@ import assert from 'node:assert/strict';
 import { parseCommandLine } from '../../src/cli/args.ts';
 
 test('commands and their options', () => {
-  assert.deepEqual(parseCommandLine(['run', 'job.ts']), { kind: 'run', file: 'job.ts', quiet: false, verbose: false, restore: null });
-  assert.deepEqual(parseCommandLine(['run', 'job.ts', '--quiet', '--verbose']), { kind: 'run', file: 'job.ts', quiet: true, verbose: true, restore: null });
-  assert.deepEqual(parseCommandLine(['-q', 'run', 'job.ts']), { kind: 'run', file: 'job.ts', quiet: true, verbose: false, restore: null });
-  assert.deepEqual(parseCommandLine(['explain', 'job.ts']), { kind: 'explain', file: 'job.ts', verbose: false });
+  assert.deepEqual(parseCommandLine(['run', 'job.ts']), { kind: 'run', file: 'job.ts', args: [], quiet: false, verbose: false, restore: null });
+  assert.deepEqual(parseCommandLine(['run', 'job.ts', '--quiet', '--verbose']), { kind: 'run', file: 'job.ts', args: [], quiet: true, verbose: true, restore: null });
+  assert.deepEqual(parseCommandLine(['-q', 'run', 'job.ts']), { kind: 'run', file: 'job.ts', args: [], quiet: true, verbose: false, restore: null });
+  assert.deepEqual(parseCommandLine(['explain', 'job.ts']), { kind: 'explain', file: 'job.ts', args: [], verbose: false });
   assert.deepEqual(parseCommandLine(['--help']), { kind: 'help' });
   assert.deepEqual(parseCommandLine(['run', '-h']), { kind: 'help' });
   assert.deepEqual(parseCommandLine(['help']), { kind: 'help' });
   assert.deepEqual(parseCommandLine(['-v']), { kind: 'version' });
+});
+
+test('run and explain: everything after -- goes to the job file, flags included', () => {
+  const args = (argv: string[]) => {
+    const c = parseCommandLine(argv);
+    return c.kind === 'run' || c.kind === 'explain' ? c.args : c;
+  };
+  assert.deepEqual(args(['run', 'job.ts', '--', 'in.csv', '--limit', '5', '-q', '--', 'x']), ['in.csv', '--limit', '5', '-q', '--', 'x']);
+  assert.deepEqual(args(['run', '--quiet', 'job.ts', '--']), []);
+  assert.deepEqual(args(['explain', 'job.ts', '--', '--help']), ['--help'], '--help after -- is the job\'s, not eddy\'s');
+  const quiet = parseCommandLine(['run', 'job.ts', '--quiet', '--', '--verbose']);
+  assert.deepEqual(quiet, { kind: 'run', file: 'job.ts', args: ['--verbose'], quiet: true, verbose: false, restore: null });
+  const stray = parseCommandLine(['run', 'job.ts', 'in.csv']);
+  assert.equal(stray.kind, 'invalid');
+  assert.match((stray as { problem: string }).problem, /unexpected argument 'in\.csv'.*arguments for the job go after --: eddy run job\.ts -- in\.csv/);
+  assert.deepEqual(parseCommandLine(['status', 'ckpt', '--', 'x']), { kind: 'invalid', problem: 'status: arguments after -- go to a job file; only run and explain take them' });
 });
 
 test('run: where jobs with checkpoints start', () => {
@@ -41,7 +57,7 @@ test('usage errors say what is wrong', () => {
   assert.equal(problem([]), 'no command given');
   assert.equal(problem(['deploy']), "unknown command 'deploy'");
   assert.equal(problem(['run']), 'run: no job file given');
-  assert.equal(problem(['run', 'a.ts', 'b.ts']), "run: unexpected argument 'b.ts' (one job file at a time)");
+  assert.equal(problem(['run', 'a.ts', 'b.ts']), "run: unexpected argument 'b.ts' (one job file at a time; arguments for the job go after --: eddy run a.ts -- b.ts)");
   assert.equal(problem(['explain', 'a.ts', '--quiet']), 'explain: --quiet applies only to run');
   assert.match(problem(['run', 'a.ts', '--fast']), /Unknown option '--fast'/);
   assert.equal(problem(['run', 'a.ts', '--fresh', '--from-savepoint', 'sp']), 'run: --fresh and --from-savepoint contradict each other; give one');
