@@ -9,9 +9,9 @@ after(cleanup);
 
 test('eddy run --web-port/--web-host/--web-token parse into web options', () => {
   const run = (argv: string[]) => parseCommandLine(['run', 'job.ts', ...argv]);
-  assert.deepEqual(run(['--web-port', '0']), { kind: 'run', file: 'job.ts', quiet: false, verbose: false, restore: null, web: { port: 0 } });
+  assert.deepEqual(run(['--web-port', '0']), { kind: 'run', file: 'job.ts', args: [], quiet: false, verbose: false, restore: null, web: { port: 0 } });
   assert.deepEqual(run(['--web-port', '8081', '--web-host', '0.0.0.0', '--web-token', 'abc']),
-    { kind: 'run', file: 'job.ts', quiet: false, verbose: false, restore: null, web: { port: 8081, host: '0.0.0.0', token: 'abc' } });
+    { kind: 'run', file: 'job.ts', args: [], quiet: false, verbose: false, restore: null, web: { port: 8081, host: '0.0.0.0', token: 'abc' } });
   assert.deepEqual(run(['--web-port', 'http']), { kind: 'invalid', problem: "run: --web-port must be a port number from 0 to 65535, got 'http'" });
   assert.deepEqual(run(['--web-host', '0.0.0.0']), { kind: 'invalid', problem: 'run: --web-host needs --web-port' });
   assert.deepEqual(parseCommandLine(['explain', 'job.ts', '--web-port', '1']), { kind: 'invalid', problem: 'explain: --web-port applies only to run' });
