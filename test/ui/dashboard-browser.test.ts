@@ -16,7 +16,10 @@ declare const document: {
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync'];
-const IMG = join(import.meta.dirname, '..', '..', 'docs', 'img');
+// The README's screenshots come from this test: `EDDY_SCREENSHOTS=docs/img node scripts/test.mjs
+// test/ui/dashboard-browser.test.ts` refreshes them. A plain test run writes to a temporary
+// directory, so running the suite leaves the work tree clean.
+const IMG = process.env.EDDY_SCREENSHOTS ?? mkdtempSync(join(tmpdir(), 'eddy-screens-'));
 
 const count = (text: string | null) => {
   const t = (text ?? '').trim();
