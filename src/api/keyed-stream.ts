@@ -18,6 +18,8 @@ import { WindowedStreamImpl, type WindowedStream } from './windowed-stream.ts';
 
 /**
  * A stream partitioned by key: state, timers, windows and rolling aggregates are per key.
+ * keyBy is not an operator (it holds no state and does no work of its own), so a KeyedStream has
+ * no name() or uid(): give them to the operator after it, e.g. `keyBy(f).window(w).count().uid('x')`.
  *
  * @example
  * const perUser: KeyedStream<string, Click> = clicks.keyBy((c) => c.user);

@@ -30,3 +30,26 @@ test('windowAll results have window bounds and a value, and no key', () => {
   void keyed; void reduced; void shaped; void listed;
   assert.ok(true);
 });
+
+test('name() and uid() belong to operators: every stream an operator returns has them, a KeyedStream has none', () => {
+  const env = StreamEnvironment.create();
+  const clicks = env.fromCollection<Click>([], WatermarkStrategy.noWatermarks());
+  const keyed = clicks.keyBy((c) => c.page);
+  const labelled: DataStream<unknown>[] = [
+    clicks.asyncMap(async (c) => c.ts, { capacity: 4 }).name('a').uid('a') as DataStream<unknown>,
+    keyed.join(keyed).window(TumblingEventTimeWindows.of(10)).apply((l, r) => l.ts + r.ts).name('j').uid('j') as DataStream<unknown>,
+    keyed.intervalJoin(keyed).between(0, 5).apply((l, r) => l.ts - r.ts).name('i').uid('i') as DataStream<unknown>,
+    keyed.join(keyed).regular().apply((l) => l).name('r').uid('r') as DataStream<unknown>,
+    clicks.windowAll(TumblingEventTimeWindows.of(10)).count().name('w').uid('w') as DataStream<unknown>,
+    keyed.sum((c) => c.ts).name('s').uid('s') as DataStream<unknown>,
+  ];
+  const typeOnly = () => {
+    // @ts-expect-error: keyBy is not an operator; uid() goes on the operator after it
+    keyed.uid('by-page');
+    // @ts-expect-error: nor does it take a name
+    keyed.name('by-page');
+  };
+  assert.equal(labelled.length, 6);
+  assert.equal((keyed as unknown as { uid?: unknown }).uid, undefined);
+  void typeOnly;
+});
