@@ -1,7 +1,7 @@
 /**
  * Nexmark on Eddy and on Apache Flink, side by side on this machine, with checkpoints off and on.
  *
- *   npm run bench:nexmark [-- --events 2000000 --queries q0,q5 --checkpoints both --checkpoint-ms 10000 --no-flink]
+ *   npm run bench:nexmark [-- --events 2000000 --queries q0,q5 --checkpoints both --checkpoint-ms 10000 --runs 3 --no-flink]
  *
  * Every measurement runs in a process of its own: Eddy (bench/nexmark/eddy-run.ts), the Flink peer
  * (bench/peers/flink, a local mini-cluster at parallelism 1, built here with Maven) and the
@@ -31,6 +31,7 @@ const { values } = parseArgs({
     'checkpoint-ms': { type: 'string', default: '10000' },
     'no-flink': { type: 'boolean', default: false },
     'no-json': { type: 'boolean', default: false },
+    runs: { type: 'string', default: '1' },
   },
 });
 
@@ -61,6 +62,14 @@ const checkpointMs = Number(values['checkpoint-ms']);
 const modes = { off: [0], on: [checkpointMs], both: [0, checkpointMs] }[values.checkpoints];
 if (modes === undefined) throw new Error(`--checkpoints must be off, on or both; got '${values.checkpoints}'`);
 const withFlink = !values['no-flink'];
+const RUNS = Number(values.runs);
+if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error(`--runs must be an integer >= 1; got '${values.runs}'`);
+
+/** Runs a measurement RUNS times and keeps the run with the median CPU time, with every run's CPU time. */
+function median(measure: () => RunResult): RunResult & { cpuNsRuns: number[] } {
+  const runs = Array.from({ length: RUNS }, measure).sort((a, b) => a.cpuNs - b.cpuNs);
+  return { ...runs[(runs.length - 1) >> 1], cpuNsRuns: runs.map((r) => r.cpuNs) };
+}
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 function nodeChild(script: string, args: string[]): RunResult {
@@ -98,13 +107,13 @@ for (const query of queries) {
   for (const ms of modes) {
     const mode = ms === 0 ? 'off' : `${ms / 1000} s`;
     const loadBefore = load();
-    const eddy = nodeChild('eddy-run.ts', ['--query', query, '--events', String(events), '--checkpoint-ms', String(ms)]);
-    const hand = ms === 0 && Object.hasOwn(HAND_LOOPS, query) ? nodeChild('hand-run.ts', ['--query', query, '--events', String(events)]) : null;
+    const eddy = median(() => nodeChild('eddy-run.ts', ['--query', query, '--events', String(events), '--checkpoint-ms', String(ms)]));
+    const hand = ms === 0 && Object.hasOwn(HAND_LOOPS, query) ? median(() => nodeChild('hand-run.ts', ['--query', query, '--events', String(events)])) : null;
     let flink: RunResult | null = null;
     let flinkNote: string | undefined;
     if (!withFlink) flinkNote = 'skipped';
     else if (!flinkHas.has(query)) flinkNote = 'not in peer';
-    else flink = runFlink(query, events, ms);
+    else flink = median(() => runFlink(query, events, ms));
     const row = { query, checkpoints: mode, eddy, flink, hand, flinkNote, load: loadBefore };
     rows.push(row);
     console.log(`  ${query} checkpoints ${mode}: eddy ${(events / (eddy.cpuNs / 1e9) / 1e6).toFixed(3)} M/core`
@@ -134,7 +143,7 @@ if (!values['no-json']) {
   mkdirSync(dirname(svg), { recursive: true });
   writeFileSync(json, `${JSON.stringify({
     date, commit, node: process.version, java: withFlink ? javaVersion() : null, cpu: os.cpus()[0]?.model, cores: os.cpus().length,
-    checkpointMs, generatorsAgree, rows,
+    checkpointMs, runs: RUNS, generatorsAgree, rows,
   }, null, 2)}\n`);
   const subtitle = `${date.slice(0, 10)}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}, commit ${commit}; load at start ${rows[0]?.load ?? '?'}`;
   writeFileSync(svg, chart(rows, subtitle));

@@ -44,6 +44,11 @@ function ticks(max: number, count = 5): number[] {
   return out;
 }
 
+/** Room for the legend: its longest name at about 7 px a character, plus the colour key. */
+function legendWidth(series: readonly Series[]): number {
+  return Math.max(120, 30 + 7 * Math.max(0, ...series.map((s) => s.name.length)));
+}
+
 function legend(series: readonly Series[], x: number, y: number): string {
   return series
     .map((s, i) => `<rect x="${x}" y="${y + i * 18}" width="12" height="12" fill="${s.color}"/>`
@@ -64,8 +69,7 @@ export function barChart(opts: { title: string; subtitle?: string; unit: string;
   const left = 70;
   const plotW = 560;
   const top = opts.subtitle ? 62 : 46;
-  const legendW = 190;
-  const width = left + plotW + 60 + legendW;
+  const width = left + plotW + 60 + legendWidth(series);
   const height = Math.max(top + groups.length * groupH + 40, top + series.length * 18 + 40);
   const max = Math.max(1, ...groups.flatMap((g) => series.map((s) => g.values[s.name] ?? 0)));
   const axis = ticks(max);
@@ -114,8 +118,7 @@ export function lineChart(opts: {
   const top = opts.subtitle ? 62 : 46;
   const plotW = 480;
   const plotH = 260;
-  const legendW = 220;
-  const width = left + plotW + 30 + legendW;
+  const width = left + plotW + 30 + legendWidth(opts.series);
   const height = top + plotH + 50;
   const xs = opts.series.flatMap((s) => s.points.map((p) => p[0]));
   const ys = opts.series.flatMap((s) => s.points.map((p) => p[1]));

@@ -13,11 +13,12 @@
  *   500,000 entries, with incremental checkpoints).
  *
  *   node --conditions=eddy-source --import tsx scripts/tradeoffs/checkpoint-interval.ts [--seconds 20] [--intervals 1,2,5,10]
+ *   node --conditions=eddy-source --import tsx scripts/tradeoffs/checkpoint-interval.ts --chart-only   # redraw from the JSON
  *
  * Writes bench/results/tradeoff-checkpoints.json, docs/img/tradeoff-checkpoint-overhead.svg and
  * docs/img/tradeoff-recovery.svg.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +37,7 @@ const { values } = parseArgs({
     intervals: { type: 'string', default: '1,2,5,10' },
     jobs: { type: 'string', default: 'q5,sum' },
     'no-json': { type: 'boolean', default: false },
+    'chart-only': { type: 'boolean', default: false },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -95,47 +97,61 @@ async function measure(job: string, intervalS: number | null): Promise<Point> {
   }
 }
 
-const points: Point[] = [];
-console.log(`checkpoint interval: runs of about ${SECONDS} s, killed half an interval after a checkpoint (load ${os.loadavg()[0].toFixed(2)})`);
-console.log('| job | interval | events/CPU s | overhead | checkpoints | last size | mean pause | recovery | of which restore | reprocessed |');
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+const RESULTS = fileURLToPath(new URL('../../bench/results/tradeoff-checkpoints.json', import.meta.url));
 const jobs = values.jobs.split(',');
-for (const job of jobs) {
-  if (!Object.hasOwn(JOBS, job)) throw new Error(`--jobs: no job '${job}'; there are ${Object.keys(JOBS).join(', ')}`);
-  await measure(job, null).catch(() => undefined); // warm-up: JIT and caches, so the first measured run is not the coldest
-  const base = await measure(job, null);
-  points.push(base);
-  for (const intervalS of [null, ...INTERVALS_S]) {
-    const p = intervalS === null ? base : await measure(job, intervalS);
-    if (intervalS !== null) points.push(p);
-    const overhead = 1 - p.eventsPerCpuS / base.eventsPerCpuS;
-    console.log(`| ${job} | ${intervalS === null ? 'none' : `${intervalS} s`} | ${(p.eventsPerCpuS / 1e6).toFixed(3)} M | ${(overhead * 100).toFixed(1)}% | ${p.checkpoints} | `
-      + `${(p.lastCheckpointBytes / 1e6).toFixed(1)} MB | ${p.meanSyncMs.toFixed(1)} ms | ${p.recoveryS === null ? '-' : `${p.recoveryS.toFixed(2)} s`} | `
-      + `${p.restoreMs === null ? '-' : `${p.restoreMs} ms`} | ${p.reprocessed?.toLocaleString('en-US') ?? '-'} |`);
+for (const job of jobs) if (!Object.hasOwn(JOBS, job)) throw new Error(`--jobs: no job '${job}'; there are ${Object.keys(JOBS).join(', ')}`);
+
+async function measureAll(): Promise<Point[]> {
+  const points: Point[] = [];
+  console.log(`checkpoint interval: runs of about ${SECONDS} s, killed half an interval after a checkpoint (load ${os.loadavg()[0].toFixed(2)})`);
+  console.log('| job | interval | events/CPU s | overhead | checkpoints | last size | mean pause | recovery | of which restore | reprocessed |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const job of jobs) {
+    await measure(job, null); // warm-up: JIT and caches, so the first measured run is not the coldest
+    const base = await measure(job, null);
+    for (const intervalS of [null, ...INTERVALS_S]) {
+      const p = intervalS === null ? base : await measure(job, intervalS);
+      points.push(p);
+      const overhead = 1 - p.eventsPerCpuS / base.eventsPerCpuS;
+      console.log(`| ${job} | ${intervalS === null ? 'none' : `${intervalS} s`} | ${(p.eventsPerCpuS / 1e6).toFixed(3)} M | ${(overhead * 100).toFixed(1)}% | ${p.checkpoints} | `
+        + `${(p.lastCheckpointBytes / 1e6).toFixed(1)} MB | ${p.meanSyncMs.toFixed(1)} ms | ${p.recoveryS === null ? '-' : `${p.recoveryS.toFixed(2)} s`} | `
+        + `${p.restoreMs === null ? '-' : `${p.restoreMs} ms`} | ${p.reprocessed?.toLocaleString('en-US') ?? '-'} |`);
+    }
   }
+  return points;
 }
 
+// --chart-only redraws the charts from the last measurement.
+const points: Point[] = values['chart-only']
+  ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as { points: Point[] }).points.filter((p) => jobs.includes(p.job))
+  : await measureAll();
+
 if (!values['no-json']) {
-  const colors: Record<string, string> = { q5: '#1f77b4', sum: '#d62728' };
-  const label: Record<string, string> = { q5: 'Nexmark q5 (small state)', sum: `sum per key (${SUM_KEYS.toLocaleString('en-US')} keys)` };
+  const colors: Record<string, readonly [string, string]> = { q5: ['#1f77b4', '#9ecae1'], sum: ['#d62728', '#fc9272'] };
+  const label: Record<string, string> = { q5: 'q5', sum: `sum over ${SUM_KEYS.toLocaleString('en-US')} keys` };
   const subtitle = `Eddy, runs of about ${SECONDS} s at full speed, killed half an interval after a checkpoint`;
-  const series = (y: (p: Point, base: Point) => number) => jobs.map((job) => {
+  const line = (job: string, name: string, color: string, y: (p: Point, base: Point) => number) => {
     const base = points.find((p) => p.job === job && p.intervalS === null)!;
-    return { name: label[job], color: colors[job], points: points.filter((p) => p.job === job && p.intervalS !== null).map((p) => [p.intervalS!, y(p, base)] as const) };
-  });
+    return { name, color, points: points.filter((p) => p.job === job && p.intervalS !== null).map((p) => [p.intervalS!, y(p, base)] as const) };
+  };
   const write = (rel: string, text: string) => {
     const path = fileURLToPath(new URL(`../../${rel}`, import.meta.url));
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, text);
   };
   write('docs/img/tradeoff-checkpoint-overhead.svg', lineChart({
-    title: 'Throughput cost of checkpoints against their interval', subtitle, xLabel: 'checkpoint interval (s)', yLabel: 'CPU per event, % above no checkpoints',
-    series: series((p, base) => Math.max(0, (base.eventsPerCpuS / p.eventsPerCpuS - 1) * 100)),
+    title: 'Cost of checkpoints against their interval', subtitle, xLabel: 'checkpoint interval (s)', yLabel: '% (CPU per event above none; time paused)',
+    series: jobs.flatMap((job) => [
+      line(job, `${label[job]}: CPU per event vs none`, colors[job][0], (p, base) => Math.max(0, (base.eventsPerCpuS / p.eventsPerCpuS - 1) * 100)),
+      line(job, `${label[job]}: job paused for snapshots`, colors[job][1], (p) => ((p.checkpoints * p.meanSyncMs) / (p.runSeconds * 1000)) * 100),
+    ]),
   }));
   write('docs/img/tradeoff-recovery.svg', lineChart({
     title: 'Recovery time against checkpoint interval', subtitle, xLabel: 'checkpoint interval (s)', yLabel: 'restore + reprocess to the crash point (s)',
-    series: series((p) => p.recoveryS ?? 0),
+    series: jobs.map((job) => line(job, label[job], colors[job][0], (p) => p.recoveryS ?? 0)),
   }));
-  write('bench/results/tradeoff-checkpoints.json', `${JSON.stringify({ date: new Date().toISOString(), node: process.version, seconds: SECONDS, loadavg: os.loadavg(), points }, null, 2)}\n`);
+  if (!values['chart-only']) {
+    write('bench/results/tradeoff-checkpoints.json', `${JSON.stringify({ date: new Date().toISOString(), node: process.version, seconds: SECONDS, loadavg: os.loadavg(), points }, null, 2)}\n`);
+  }
   console.log('wrote bench/results/tradeoff-checkpoints.json, docs/img/tradeoff-checkpoint-overhead.svg, docs/img/tradeoff-recovery.svg');
 }
