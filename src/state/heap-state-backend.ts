@@ -125,7 +125,7 @@ export class HeapStateBackend implements KeyedStateBackend {
   }
 
   changes(): StateChanges {
-    const tables: { name: string; puts: Map<Key, unknown>; deletes: Key[] }[] = [];
+    const tables: { name: string; puts: Map<Key, unknown> | [Key, unknown][]; deletes: Key[] }[] = [];
     const dropped = this.dropped;
     for (const [name, t] of this.tables) {
       if (t.dirty === null) {
@@ -134,14 +134,14 @@ export class HeapStateBackend implements KeyedStateBackend {
         if (t.map.size > 0) tables.push({ name, puts: t.map, deletes: [] });
         continue;
       }
-      const puts = new Map<Key, unknown>();
+      const puts: [Key, unknown][] = [];
       const deletes: Key[] = [];
       for (const k of t.dirty) {
         const v = t.map.get(k);
-        if (v !== undefined || t.map.has(k)) puts.set(k, v);
+        if (v !== undefined || t.map.has(k)) puts.push([k, v]);
         else deletes.push(k);
       }
-      if (puts.size > 0 || deletes.length > 0) tables.push({ name, puts, deletes });
+      if (puts.length > 0 || deletes.length > 0) tables.push({ name, puts, deletes });
     }
     this.startTracking();
     return { tables, dropped };
