@@ -72,6 +72,7 @@ export type { Deserializer, Serializer } from './connectors/kafka/serde.ts';
 export type { KafkaSplitMetrics } from './connectors/kafka/kafka-reader.ts';
 export { kafkaAdmin } from './connectors/kafka/kafka-client.ts';
 export type { ScaleOutOptions } from './cluster/scale-out-options.ts';
+export { kafkaRepartition, type KafkaRepartitionOptions } from './cluster/kafka-repartition.ts';
 export type { AsyncMapOptions } from './api/async-map-options.ts';
 export { postgresLookup, type PostgresLookup, type PostgresLookupOptions, type PostgresRow, type LookupStats } from './connectors/postgres/postgres-lookup.ts';
 export type { PostgresConnection } from './connectors/postgres/postgres-connection.ts';

@@ -42,8 +42,9 @@ export function scaleOutInputs(plan: Plan, copartitioned: boolean): ScaleOutInpu
       }
     } else if (!copartitioned && isKeyed(n)) {
       throw new Error(
-        `scale-out: '${n.name}' keys the stream, and Eddy cannot repartition through Kafka yet: each key's records must already be in one ` +
-          'partition of the input (produce them keyed by that key). Declare it with scaleOut: { copartitioned: true }.',
+        `scale-out: '${n.name}' keys the stream, and each key's records must be in one partition of its input for its state to live in ` +
+          'one instance: produce the input keyed by that key, or send the stream through kafkaRepartition(env, stream, { topic, key }) ' +
+          'before the keyBy; then declare it with scaleOut: { copartitioned: true }.',
       );
     }
   }

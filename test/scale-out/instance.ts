@@ -2,7 +2,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const JOB = fileURLToPath(new URL('./fixtures/count-job.ts', import.meta.url));
+const COUNT_JOB = fileURLToPath(new URL('./fixtures/count-job.ts', import.meta.url));
+/**
+ * librdkafka's blocking calls (consume, transactions) each hold a libuv pool thread; an instance
+ * runs a few clients per partition task, so the default 4 threads starve (see docs/scale-out.md).
+ */
+const THREADPOOL = '32';
 
 /** What an instance printed that the test looks at. */
 export interface InstanceLog {
@@ -27,8 +32,10 @@ export class Instance {
   stdout = '';
   stderr = '';
 
-  constructor(readonly name: string, args: readonly string[]) {
-    this.child = spawn(process.execPath, ['--conditions=eddy-source', '--import', 'tsx', JOB, ...args], { cwd: ROOT, env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  constructor(readonly name: string, args: readonly string[], job = COUNT_JOB) {
+    this.child = spawn(process.execPath, ['--conditions=eddy-source', '--import', 'tsx', job, ...args], {
+      cwd: ROOT, env: { ...process.env, NODE_OPTIONS: '', UV_THREADPOOL_SIZE: THREADPOOL }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
     live.add(this.child);
     let partial = '';
     this.child.stdout!.setEncoding('utf8').on('data', (s: string) => {

@@ -1,0 +1,49 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { StreamEnvironment, WatermarkStrategy, sinks, sources, type KeyedProcessFunction } from 'eddy';
+import { kafkaSinkOptions } from '../../src/connectors/kafka/kafka-sink.ts';
+import { kafkaSourceOptions } from '../../src/connectors/kafka/kafka-source.ts';
+import { scaleOutInputs, taskPlan } from '../../src/cluster/task-plan.ts';
+
+interface Ev { k: string }
+const brokers = '127.0.0.1:1';
+
+function job(options: { input?: 'kafka' | 'collection'; output?: 'kafka' | 'jsonl' } = {}) {
+  const env = StreamEnvironment.create();
+  const fn: KeyedProcessFunction<string, Ev, Ev> & { tag: string } = { tag: 'fn', open() {}, processElement(e, _c, out) { out.collect(e); } };
+  const src = options.input === 'collection'
+    ? env.fromCollection<Ev>([{ k: 'a' }])
+    : env.fromSource(sources.kafka<Ev>({ brokers, topics: ['in', 'side'], groupId: 'g' }), WatermarkStrategy.noWatermarks<Ev>(), 'in');
+  src.keyBy((e) => e.k).process(fn).sinkTo(options.output === 'jsonl' ? sinks.jsonl<Ev>('/tmp/never.jsonl') : sinks.kafka<Ev>({ brokers, topic: 'out', transactionalIdPrefix: 'out' }));
+  return { plan: env.plan(), fn };
+}
+
+test('the task plan of partition p pins every Kafka source to p, gives each Kafka sink its own transactional id and each task its own process function', () => {
+  const { plan, fn } = job();
+  assert.deepEqual(scaleOutInputs(plan, true), { brokers, topic: 'in', topics: ['in', 'side'] });
+  const t3 = taskPlan(plan, 3, 'counts');
+  const t4 = taskPlan(plan, 4, 'counts');
+  const source = t3.nodes.find((n) => n.kind === 'source')!;
+  assert.equal(source.kind === 'source' && kafkaSourceOptions(source.source)?.partitions?.join(), '3');
+  assert.match(source.kind === 'source' ? source.source.describe() : '', /partitions 3 /);
+  const sinkOf = (p: typeof t3) => p.nodes.find((n) => n.kind === 'sink')!;
+  const s3 = sinkOf(t3);
+  const s4 = sinkOf(t4);
+  assert.equal(s3.kind === 'sink' && kafkaSinkOptions(s3.sink)?.transactionalIdPrefix, 'out-p3');
+  assert.equal(s4.kind === 'sink' && kafkaSinkOptions(s4.sink)?.transactionalIdPrefix, 'out-p4');
+  const fnOf = (p: typeof t3) => (p.nodes.find((n) => n.kind === 'keyed-process') as unknown as { fn: typeof fn }).fn;
+  assert.notEqual(fnOf(t3), fn);
+  assert.notEqual(fnOf(t3), fnOf(t4));
+  assert.equal(fnOf(t3).tag, 'fn');
+  assert.equal(fnOf(t3).processElement, fn.processElement);
+  // The user's plan is untouched.
+  const orig = plan.nodes.find((n) => n.kind === 'source')!;
+  assert.equal(orig.kind === 'source' && kafkaSourceOptions(orig.source)?.partitions, undefined);
+  assert.ok(Object.isFrozen(t3) && t3.nodes.every((n) => Object.isFrozen(n)));
+});
+
+test('scale-out refuses what it cannot split: non-Kafka sources, sinks without per-task transactions, keys not declared copartitioned', () => {
+  assert.throws(() => scaleOutInputs(job({ input: 'collection' }).plan, true), /source 'collection#0' is a collection source; only sources.kafka/);
+  assert.throws(() => scaleOutInputs(job({ output: 'jsonl' }).plan, true), /is a jsonl sink; each partition task needs its own exactly-once output/);
+  assert.throws(() => scaleOutInputs(job().plan, false), /keys the stream.*kafkaRepartition\(env, stream.*copartitioned: true/s);
+});
