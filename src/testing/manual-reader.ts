@@ -1,10 +1,16 @@
+import type { DeadLetter } from '../api/dead-letter.ts';
 import type { ReadStatus, SourceBatch, SourceReader } from '../connectors/source.ts';
+import type { LineFeeder } from './line-feeder.ts';
 
 /**
  * A source reader fed by hand: the test driver queues records, then reads them out at once.
  */
 export class ManualReader<T> implements SourceReader<T> {
   readonly queue: { value: T; time: number }[] = [];
+  /** Input rejected by pushLines, handed on with the next read as a file reader would. */
+  readonly deadLetters: DeadLetter[] = [];
+  /** pushLines' parsers, one per file name (line numbers and header carry on between calls). */
+  readonly feeders = new Map<string, LineFeeder<T>>();
   ended = false;
 
   async open(): Promise<void> {}
@@ -16,6 +22,8 @@ export class ManualReader<T> implements SourceReader<T> {
       batch.times[i] = this.queue[i].time;
     }
     this.queue.length = 0;
+    for (const dl of this.deadLetters) batch.deadLetters.push(dl);
+    this.deadLetters.length = 0;
     batch.split = 0;
     batch.length = n;
     return n === 0 && this.ended ? 'end' : 'data';

@@ -13,6 +13,8 @@ import { NoWatermarksGenerator } from '../time/watermark-generator.ts';
 import { WatermarkStrategy } from '../time/watermark-strategy.ts';
 import { decodeState, encodeState } from '../checkpoint/snapshot-codec.ts';
 import { ManualReader } from './manual-reader.ts';
+import { LineFeeder } from './line-feeder.ts';
+import type { LineFormat } from '../connectors/file/line-format.ts';
 
 /**
  * Records a stream produced while the driver ran, with their timestamps.
@@ -136,7 +138,9 @@ export class StreamTestDriver {
     if (reader === undefined || task === undefined) {
       throw new Error(`no source named '${sourceName}'; sources: ${[...this.readers.keys()].join(', ')}`);
     }
-    return new TestInput<T>(this, reader as ManualReader<T>, task as SourceTask<T>);
+    const source = this.env.plan().nodes.find((n) => n.kind === 'source' && n.name === sourceName);
+    const format = source?.kind === 'source' ? source.source.lineFormat ?? null : null;
+    return new TestInput<T>(this, reader as ManualReader<T>, task as SourceTask<T>, format as LineFormat<T> | null);
   }
 
   /** Moves the watermark of one source (or, without a name, of every source) to `time`. */
@@ -255,12 +259,39 @@ export class TestInput<T> {
     private readonly driver: StreamTestDriver,
     private readonly reader: ManualReader<T>,
     private readonly task: SourceTask<T>,
+    private readonly format: LineFormat<T> | null = null,
   ) {}
 
   /** Pushes one record; without a timestamp the source's timestamp assigner gives it one. */
   push(value: T, timestamp?: number): this {
     if (this.reader.ended) throw new Error('this input has ended');
     this.reader.queue.push({ value, time: timestamp ?? Number.NaN });
+    this.reader.read(this.task.batch);
+    this.task.deliver();
+    this.driver.afterInput();
+    return this;
+  }
+
+  /**
+   * Pushes raw text through the source's own line format (file sources: jsonl, csv), as if read
+   * from `file` (default: the source's name): a CSV header on its first line, blank lines
+   * skipped, and lines that do not parse to DEAD_LETTERS with `file:line` (or failing the job
+   * under badInput 'fail'). Line numbers and the header carry on across calls for the same file.
+   *
+   * @example
+   * driver.input<Order>('orders').pushLines(['id,amount', '1,9.5', '2,oops'], { file: 'orders.csv' });
+   * dead.values; // [{ operator: 'orders', position: 'orders.csv:3', reason: "column 'amount': 'oops' is not a number", raw: '2,oops' }]
+   */
+  pushLines(lines: readonly string[] | string, options: { readonly file?: string } = {}): this {
+    if (this.reader.ended) throw new Error('this input has ended');
+    const name = this.task.node.name;
+    if (this.format === null) {
+      throw new Error(`pushLines: source '${name}' does not read text lines; it works for file sources (sources.jsonl, sources.csv): push records with push()`);
+    }
+    const file = options.file ?? name;
+    let feeder = this.reader.feeders.get(file);
+    if (feeder === undefined) this.reader.feeders.set(file, (feeder = new LineFeeder(this.format, name, file)));
+    feeder.feed(typeof lines === 'string' ? lines.split('\n') : lines, this.reader.queue, this.reader.deadLetters);
     this.reader.read(this.task.batch);
     this.task.deliver();
     this.driver.afterInput();

@@ -32,6 +32,7 @@ export function fileSource<T>(path: string, format: LineFormat<T>, options: File
     bounded: true,
     describe: () => `${format.kind}(${path})`,
     createReader: (ctx) => new FileReader(path, format, options, ctx),
+    lineFormat: format,
   };
 }
 
