@@ -199,11 +199,6 @@ export class IntervalJoinOperator implements Operator<unknown, unknown>, JoinCon
     this.backend.close();
   }
 
-  /** Buffered records per side (walks the state: for tests and benchmarks). */
-  buffered(): { left: number; right: number } {
-    return { left: this.buffers[0].count(), right: this.buffers[1].count() };
-  }
-
   // --- JoinContext ---------------------------------------------------------------------------------
 
   leftTimestamp(): number {

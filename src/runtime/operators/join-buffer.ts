@@ -62,11 +62,4 @@ export class JoinBuffer {
     this.update(key, list);
     return removed;
   }
-
-  /** Number of buffered records (walks every key: for stats and tests, not the hot path). */
-  count(): number {
-    let n = 0;
-    for (const [, list] of this.table.entries()) n += list.length;
-    return n;
-  }
 }
