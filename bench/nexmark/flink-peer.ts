@@ -91,3 +91,14 @@ export function runFlink(query: string, events: number, checkpointMs: number, ti
   const out = JSON.parse(java(['--query', query, '--events', String(events), '--checkpoint-ms', String(checkpointMs)], timeoutMs)) as Omit<RunResult, 'system'>;
   return { system: 'flink', query, events, results: out.results, cpuNs: out.cpuNs, wallNs: out.wallNs, checkpoints: out.checkpoints, maxRssKb: out.maxRssKb };
 }
+
+/**
+ * How many results each query makes on Flink over events 0 .. events - 1 (one JVM, a mini-cluster
+ * per query), to compare with Eddy's.
+ *
+ * @example
+ * flinkResultCounts(['q0', 'q5'], 50_000); // { q0: 46000, q5: ... }
+ */
+export function flinkResultCounts(queries: readonly string[], events: number): Record<string, number> {
+  return JSON.parse(java(['--results-of', queries.join(','), '--events', String(events)], 600_000)) as Record<string, number>;
+}

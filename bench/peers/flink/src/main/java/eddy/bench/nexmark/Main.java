@@ -69,6 +69,16 @@ public final class Main {
     String query = args.getOrDefault("query", "q0");
     long events = Long.parseLong(args.getOrDefault("events", "1000000"));
     long checkpointMs = Long.parseLong(args.getOrDefault("checkpoint-ms", "0"));
+    if (args.containsKey("results-of")) {
+      // Result counts of several queries in one JVM, for the test that compares them with Eddy's.
+      StringBuilder json = new StringBuilder("{");
+      for (String q : args.get("results-of").split(",")) {
+        if (json.length() > 1) json.append(',');
+        json.append('"').append(q).append("\":").append(results(q, events, config));
+      }
+      System.out.println(json.append('}'));
+      return;
+    }
 
     Configuration conf = new Configuration();
     Path checkpointDir = null;
@@ -101,6 +111,18 @@ public final class Main {
         + ",\"totalCpuNs\":" + totalCpu + ",\"totalWallNs\":" + totalWall
         + ",\"checkpoints\":" + Cpu.checkpoints.get() + ",\"maxRssKb\":" + Cpu.peakRssKb()
         + ",\"flink\":\"" + org.apache.flink.runtime.util.EnvironmentInformation.getVersion() + "\"}");
+  }
+
+  private static long results(String query, long events, NexmarkConfig config) throws Exception {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.setParallelism(1);
+    DataGeneratorSource<Event> source = new DataGeneratorSource<>(new Events(config), events, RateLimiterStrategy.noOp(), TypeInformation.of(Event.class));
+    DataStream<Event> stream = env.fromSource(source, WatermarkStrategy.<Event>forBoundedOutOfOrderness(Duration.ofSeconds(4))
+        .withTimestampAssigner((e, ts) -> e.dateTime()), "nexmark");
+    DataStream<?> result = Queries.build(query, stream);
+    if (result == null) throw new IllegalArgumentException("unknown query '" + query + "'");
+    addSink(result);
+    return env.execute("nexmark-" + query).<Long>getAccumulatorResult("results");
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
