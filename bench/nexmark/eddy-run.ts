@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import v8 from 'node:v8';
 import { StreamEnvironment } from 'eddy';
 import { nexmarkEvents } from '../../examples/nexmark/nexmark-events.ts';
 import { QUERIES } from '../../examples/nexmark/queries/index.ts';
@@ -32,6 +33,13 @@ if (!Object.hasOwn(QUERIES, query)) throw new Error(`eddy-run: unknown query '${
 
 const dir = checkpointMs > 0 ? mkdtempSync(join(tmpdir(), 'nexmark-eddy-ckpt-')) : null;
 try {
+  // Heap in use, sampled whenever the job lets the event loop run (it does between source reads).
+  let heapPeak = 0;
+  let heapSamples = 0;
+  const sampler = setInterval(() => {
+    heapSamples++;
+    heapPeak = Math.max(heapPeak, v8.getHeapStatistics().used_heap_size);
+  }, 20);
   const stop = startStopwatch();
   const env = StreamEnvironment.create({
     log: () => {},
@@ -42,6 +50,7 @@ try {
   QUERIES[query](env, stream).sinkTo(sink).name('count');
   const job = await env.execute(`nexmark-${query}`);
   const { wallNs, cpuNs } = stop();
+  clearInterval(sampler);
   const result: RunResult = {
     system: 'eddy',
     query,
@@ -51,6 +60,8 @@ try {
     wallNs,
     checkpoints: job.checkpoints.filter((c) => c.status === 'completed').length,
     maxRssKb: process.resourceUsage().maxRSS,
+    heapPeakKb: Math.round(heapPeak / 1024),
+    heapSamples,
   };
   console.log(JSON.stringify(result));
 } finally {

@@ -54,14 +54,15 @@ const ratio = (a: RunResult | null, b: RunResult | null): string => (a === null 
 export function table(rows: readonly Row[]): string {
   const cells = [[
     'query', 'checkpoints', 'events', 'Eddy ev/s/core', 'Flink ev/s/core', 'Eddy/Flink', 'hand ev/s/core', 'Eddy/hand',
-    'Eddy peak RSS', 'Flink peak RSS', 'ckpts E/F', 'results', 'check',
+    'Eddy peak RSS / heap', 'Flink peak RSS', 'ckpts E/F', 'results', 'check',
   ]];
   for (const r of rows) {
     const any = r.eddy ?? r.flink ?? r.hand;
     cells.push([
       r.query, r.checkpoints, any === null ? '-' : any.events.toLocaleString('en-US'),
       rate(r.eddy), r.flink === null ? (r.flinkNote ?? '-') : rate(r.flink), ratio(r.eddy, r.flink), rate(r.hand), ratio(r.eddy, r.hand),
-      r.eddy === null ? '-' : `${Math.round(r.eddy.maxRssKb / 1024)} MB`, r.flink === null ? '-' : `${Math.round(r.flink.maxRssKb / 1024)} MB`,
+      r.eddy === null ? '-' : `${Math.round(r.eddy.maxRssKb / 1024)}${r.eddy.heapPeakKb === undefined ? '' : ` / ${Math.round(r.eddy.heapPeakKb / 1024)}`} MB`,
+      r.flink === null ? '-' : `${Math.round(r.flink.maxRssKb / 1024)} MB`,
       r.checkpoints === 'off' ? '-' : `${r.eddy?.checkpoints ?? '-'}/${r.flink?.checkpoints ?? '-'}`,
       any === null ? '-' : any.results.toLocaleString('en-US'), check(r),
     ]);

@@ -19,6 +19,9 @@ export interface RunResult {
   readonly checkpoints: number;
   /** Peak resident set size of the process, kB. */
   readonly maxRssKb: number;
+  /** Eddy only: the most JS heap in use seen by a 20 ms sampler, kB, and how many samples it took. */
+  readonly heapPeakKb?: number;
+  readonly heapSamples?: number;
 }
 
 /**

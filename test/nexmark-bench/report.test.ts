@@ -5,7 +5,7 @@ import type { RunResult } from '../../bench/nexmark/run-result.ts';
 import { barChart, lineChart } from '../../bench/nexmark/svg-chart.ts';
 
 const run = (system: RunResult['system'], results: number, cpuNs: number): RunResult =>
-  ({ system, query: 'q5', events: 1_000_000, results, cpuNs, wallNs: cpuNs, checkpoints: 0, maxRssKb: 102_400 });
+  ({ system, query: 'q5', events: 1_000_000, results, cpuNs, wallNs: cpuNs, checkpoints: 0, maxRssKb: 102_400, heapPeakKb: system === 'eddy' ? 40_960 : undefined });
 
 test('the table shows per-core rates and ratios, and flags differing result counts', () => {
   const ok: Row = { query: 'q5', checkpoints: 'off', eddy: run('eddy', 111, 1e9), flink: run('flink', 111, 4e9), hand: run('hand', 111, 5e8) };
@@ -14,7 +14,7 @@ test('the table shows per-core rates and ratios, and flags differing result coun
   assert.equal(check(bad), 'MISMATCH: flink 110 vs eddy 111');
   assert.equal(check({ ...ok, query: 'q12', flink: run('flink', 7, 1e9) }), 'n/a (processing time)');
   const text = table([ok, bad]);
-  assert.match(text, /\| q5 +\| off +\| +1,000,000 \| +1\.000 M \| +0\.250 M \| +4\.00x \| +2\.000 M \| +0\.50x \| +100 MB \|/);
+  assert.match(text, /\| q5 +\| off +\| +1,000,000 \| +1\.000 M \| +0\.250 M \| +4\.00x \| +2\.000 M \| +0\.50x \| +100 \/ 40 MB \| +100 MB \|/);
   assert.match(text, /MISMATCH/);
 });
 
