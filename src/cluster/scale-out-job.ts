@@ -13,8 +13,8 @@ import { scaleOutInputs, taskPlan } from './task-plan.ts';
 
 /**
  * Below this many libuv pool threads, an instance warns: measured with two instances of 4 tasks
- * in one process, the default 4 threads stalled transactions for the 60 s test budget in 4 runs
- * of 6; 32 threads passed 3 of 3 in 5 s.
+ * in one process, the default 4 threads stalled transactions for the 60 s test budget in 5 runs
+ * of 9; 32 threads passed 3 of 3 in 5 s.
  */
 const MIN_THREADPOOL = 16;
 

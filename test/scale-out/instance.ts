@@ -31,6 +31,9 @@ export class Instance {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stdout = '';
   stderr = '';
+  /** When the process was started, and when each stdout line arrived (Date.now()). */
+  readonly startedAt = Date.now();
+  readonly timeline: [number, string][] = [];
 
   constructor(readonly name: string, args: readonly string[], job = COUNT_JOB) {
     this.child = spawn(process.execPath, ['--conditions=eddy-source', '--import', 'tsx', job, ...args], {
@@ -52,6 +55,7 @@ export class Instance {
   }
 
   private parse(line: string): void {
+    this.timeline.push([Date.now(), line]);
     const parts = (s: string) => s.split(',').map(Number);
     let m = /assigned partitions ([\d,]+)/.exec(line);
     if (m !== null) this.log.assigned.push(parts(m[1]));
@@ -79,6 +83,11 @@ export class Instance {
     const { code, signal } = await this.exited;
     clearTimeout(timer);
     if (code !== 0 || !this.stdout.includes('LEFT')) throw new Error(`instance ${this.name} did not leave cleanly within ${ms} ms (code ${code}, signal ${signal}): ${this.stderr.slice(-2000)}`);
+  }
+
+  /** Time of the first line matching `re` at or after `from` (NaN if none). */
+  timeOf(re: RegExp, from = 0): number {
+    return this.timeline.find(([t, l]) => t >= from && re.test(l))?.[0] ?? Number.NaN;
   }
 
   async kill(): Promise<void> {

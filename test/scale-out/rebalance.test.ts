@@ -98,11 +98,16 @@ test('rebalance: three instances join and leave (SIGTERM, SIGKILL + restart) dur
   const bInst = new Instance('B', args);
   await bInst.waitFor(() => bInst.log.assigned.length > 0, 30_000, 'partition assignment');
   await sleep(1500);
+  const bAssigned = bInst.timeOf(/assigned partitions/);
+  const aHandedOver = a.timeOf(/handing over/, bInst.startedAt);
   const c = new Instance('C', args);
   await c.waitFor(() => c.log.assigned.length > 0, 30_000, 'partition assignment');
   await sleep(1500);
+  const leaveAt = Date.now();
   await bInst.leave(30_000); // leaves: its partitions are handed over at a final checkpoint
+  const leftAt = Date.now();
   await sleep(1000);
+  const killAt = Date.now();
   await c.kill(); // dies: its partitions move after the session timeout, from their last checkpoints
   await sleep(1000);
   const c2 = new Instance('C2', args);
@@ -119,6 +124,9 @@ test('rebalance: three instances join and leave (SIGTERM, SIGKILL + restart) dur
   const instances = [a, bInst, c, c2];
   const story = instances.map((i) => `${i.name}: assigned ${JSON.stringify(i.log.assigned)} handed over ${JSON.stringify(i.log.handedOver)} restored ${i.log.restores.length}`).join('; ');
   process.stdout.write(`# rebalance: ${story}\n`);
+  const movedAfterKill = Math.min(...[a.timeOf(/assigned partitions/, killAt), c2.timeOf(/assigned partitions/)].filter((t) => !Number.isNaN(t))) - killAt;
+  process.stdout.write(`# timings: B start -> B assigned ${bAssigned - bInst.startedAt} ms (A began handing over at +${aHandedOver - bInst.startedAt} ms); ` +
+    `B SIGTERM -> exited ${leftAt - leaveAt} ms; C SIGKILL -> first reassignment ${movedAfterKill} ms\n`);
   for (const i of instances) assert.deepEqual(i.log.taskFailures, [], `instance ${i.name}: tasks failed`);
   for (const i of instances) assert.ok(i.log.assigned.length > 0, `instance ${i.name} never got a partition`);
   assert.ok(bInst.log.handedOver.flat().length > 0, 'B left without handing over partitions');
