@@ -3,14 +3,15 @@ import { csvField } from './csv-format.ts';
 import { type FileSinkOptions, textFileSink } from './text-file-sink.ts';
 
 /**
- * Options of the CSV sink.
+ * Options of the CSV sink for records of type T: `columns` names fields of T (a wrong name does
+ * not compile).
  *
  * @example
- * sinks.csv('out.csv', { columns: ['key', 'value'], delimiter: ';' });
+ * sinks.csv<WindowResult<string, number>>('out.csv', { columns: ['key', 'value'], delimiter: ';' });
  */
-export interface CsvSinkOptions extends FileSinkOptions {
-  /** Columns in order (default: the keys of the first record). */
-  readonly columns?: readonly string[];
+export interface CsvSinkOptions<T = Record<string, unknown>> extends FileSinkOptions {
+  /** Columns in order, fields of T (default: the keys of the first record). */
+  readonly columns?: readonly (keyof T & string)[];
   readonly delimiter?: string;
 }
 
@@ -20,9 +21,9 @@ export interface CsvSinkOptions extends FileSinkOptions {
  * @example
  * results.sinkTo(sinks.csv('out/revenue.csv', { columns: ['start', 'end', 'revenue'] }));
  */
-export function csvSink<T extends object>(path: string, options: CsvSinkOptions = {}): Sink<T> {
+export function csvSink<T extends object>(path: string, options: CsvSinkOptions<NoInfer<T>> = {}): Sink<T> {
   const d = options.delimiter ?? ',';
-  let columns = options.columns;
+  let columns: readonly string[] | undefined = options.columns;
   return textFileSink<T>(path, {
     kind: 'csv',
     header(first) {

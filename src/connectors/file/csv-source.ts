@@ -11,15 +11,16 @@ import { fileSource, type FileSourceOptions } from './file-source.ts';
 export type CsvColumnType = 'string' | 'number' | 'boolean' | 'date';
 
 /**
- * Options of the CSV source.
+ * Options of the CSV source for rows of type T: `types` names fields of T (a wrong name does not
+ * compile).
  *
  * @example
  * sources.csv<Row>('data/', { match: /\.csv$/, delimiter: ';' });
  */
-export interface CsvSourceOptions extends FileSourceOptions {
+export interface CsvSourceOptions<T = Record<string, unknown>> extends FileSourceOptions {
   readonly delimiter?: string;
-  /** Column conversions by header name; other columns stay strings. 'date' parses to epoch ms. */
-  readonly types?: Readonly<Record<string, CsvColumnType>>;
+  /** Column conversions by header name (fields of T); other columns stay strings. 'date' parses to epoch ms. */
+  readonly types?: { readonly [K in keyof T & string]?: CsvColumnType };
 }
 
 /**
@@ -29,9 +30,9 @@ export interface CsvSourceOptions extends FileSourceOptions {
  * @example
  * sources.csv<Order>('orders.csv', { types: { amount: 'number', ts: 'date' } });
  */
-export function csvSource<T>(path: string, options: CsvSourceOptions = {}): Source<T> {
+export function csvSource<T>(path: string, options: CsvSourceOptions<NoInfer<T>> = {}): Source<T> {
   const delimiter = options.delimiter ?? ',';
-  const types = options.types ?? {};
+  const types: Readonly<Record<string, CsvColumnType | undefined>> = options.types ?? {};
   return fileSource<T>(path, {
     kind: 'csv',
     hasHeader: true,
