@@ -172,7 +172,12 @@ export class StreamEnvironment {
       return handle;
     }
     validatePlan(plan);
-    if (this.options.scaleOut !== null) return (this.current = scaleOutHandle(jobName, startScaleOut(plan, jobName, this.runtimeOptions(), this.options.checkpoints, this.options.scaleOut)));
+    if (this.options.scaleOut !== null) {
+      const handle = scaleOutHandle(jobName, startScaleOut(plan, jobName, this.runtimeOptions(), this.options.checkpoints, this.options.scaleOut));
+      this.current = handle;
+      hook?.started(handle); // `eddy run` reports on it like any job
+      return handle;
+    }
     const cp = this.options.checkpoints;
     const strategy = this.options.restartStrategy;
     if (strategy.kind !== 'none' && cp === null) throw new Error('restartStrategy needs checkpoints: a restart resumes from the latest checkpoint');
