@@ -78,4 +78,5 @@ export { postgresLookup, type PostgresLookup, type PostgresLookupOptions, type P
 export type { PostgresConnection } from './connectors/postgres/postgres-connection.ts';
 export type { PostgresSinkOptions } from './connectors/postgres/postgres-sink-options.ts';
 export type { PostgresExactlyOnceOptions } from './connectors/postgres/postgres-exactly-once-sink.ts';
+export type { PostgresSourceOptions } from './connectors/postgres/postgres-source.ts';
 export type { Plan } from './plan/plan.ts';

@@ -210,6 +210,19 @@ export class JobRunner {
         }
       }
       if (!this.cancelled) rt.finishOperators();
+      if (this.checkpointAtStop) {
+        // A read in flight when the stop came has already moved its reader's position past the
+        // records it fetched: deliver them, or the final checkpoint would skip them.
+        for (let s = 0; s < tasks.length; s++) {
+          if (inflight[s] === null) continue;
+          await inflight[s];
+          if (failure !== null) throw failure;
+          if (ready[s] === 'data' || ready[s] === 'end') tasks[s].deliver();
+          if (ready[s] === 'end') tasks[s].finish();
+          inflight[s] = null;
+          ready[s] = undefined;
+        }
+      }
       if (this.checkpoints !== null) {
         // A final checkpoint commits what the end of input produced.
         await this.checkpoints.coordinator.drain();
