@@ -23,8 +23,13 @@ import { classifyKill, type KillSite } from './kill-phase.ts';
 const SEED = Number(process.env.EDDY_CRASH_SEED ?? 20_240_611);
 const PER_SOURCE = 30_000;
 const EVENTS = 2 * PER_SOURCE;
-/** One run of the job takes about 1 s (0.4 s of it starting node and tsx); a stuck one fails the test. */
-const RUN_TIMEOUT_MS = 25_000;
+/**
+ * One run of the job takes about 1 s (0.4 s of it starting node and tsx) on a quiet machine, 5 to
+ * 12 s at a load average of 20 on 2 cores; a stuck one fails the test.
+ */
+const RUN_TIMEOUT_MS = 60_000;
+/** All trials of one backend: about 10 s on a quiet machine, 54 s (LMDB) and 90 s (heap) measured at a load average of 20. */
+const TRIALS_TIMEOUT_MS = 240_000;
 const BATCH = 32;
 const INTERVAL_MS = 10;
 
@@ -215,13 +220,13 @@ test('oracle: the job, never killed, produces windows with late firings, late re
   for (const sink of SINKS) assert.equal(new Set(o.output[sink]).size, o.output[sink].length, `${sink}: every line is distinct, so a duplicate shows`);
 });
 
-test('exactly-once under SIGKILL, heap state backend', { timeout: 60_000 }, async (t) => {
+test('exactly-once under SIGKILL, heap state backend', { timeout: TRIALS_TIMEOUT_MS }, async (t) => {
   assert.ok(expected !== undefined, 'the oracle ran');
   await crashTrials(t, 'heap', SEED + 1);
 });
 
 const noLmdb = 'LmdbStateBackend' in eddy ? false : "eddy does not export LmdbStateBackend yet (src/state/lmdb-state-backend.ts)";
-test('exactly-once under SIGKILL, LMDB state backend', { skip: noLmdb, timeout: 60_000 }, async (t) => {
+test('exactly-once under SIGKILL, LMDB state backend', { skip: noLmdb, timeout: TRIALS_TIMEOUT_MS }, async (t) => {
   assert.ok(expected !== undefined, 'the oracle ran');
   const o = await oracle('lmdb');
   for (const sink of SINKS) assert.deepEqual(o.output[sink], expected[sink], `LMDB, never killed: ${sink} equals the heap run`);
