@@ -129,7 +129,7 @@ test('position round trip: resuming from the position after any batch gives ever
 });
 
 test('a job that fails in the middle resumes from its checkpoint: every row reaches the exactly-once sink once', async () => {
-  const t = await table(300, 5);
+  const t = await table(2_000, 5);
   const all = await expectedIds(t);
   const dir = mkdtempSync(join(tmpdir(), 'eddy-pgsrc-'));
   const out = join(dir, 'out.jsonl');
@@ -139,10 +139,10 @@ test('a job that fails in the middle resumes from its checkpoint: every row reac
   const build = (failInMiddle: boolean) => {
     const env = StreamEnvironment.create({ batchSize: 8, checkpoints: { dir: join(dir, 'ckpt'), intervalMs: 1 } });
     let seen = 0;
-    env.fromSource(sources.postgres<Row>({ url: databaseUrl(), table: t, versionColumn: 'v', key: 'k', batchRows: 11 }), WatermarkStrategy.forMonotonousTimestamps(), 'rows')
+    env.fromSource(sources.postgres<Row>({ url: databaseUrl(), table: t, versionColumn: 'v', key: 'k', batchRows: 37 }), WatermarkStrategy.forMonotonousTimestamps(), 'rows')
       .map((r) => {
-        // Fail once half the rows went through and a checkpoint has committed output.
-        if (failInMiddle && ++seen >= 150 && committed().length > 0) {
+        // Fail once a checkpoint has committed output (checked every 16 rows: a directory read).
+        if (failInMiddle && ++seen % 16 === 0 && committed().length > 0) {
           failures++;
           throw new Error('injected failure');
         }
@@ -221,4 +221,49 @@ test('clear errors: no table and no query, a query with parameters, a missing co
   const r = reader({ url: databaseUrl(), table: t, versionColumn: 'updated_at', key: 'k' }, 10);
   await assert.rejects(r.open(), (e: Error) => e.message.includes("source 'rows' (postgres") && e.message.includes('updated_at'));
   await r.close();
+});
+
+/** Waits (real time, bounded) until `done()`; fails with `what` when it does not happen. */
+async function until(done: () => boolean, what: string, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+test('a polling job reads rows inserted while it runs; stopped with a savepoint, its successor reads only the rows after it', async () => {
+  const t = await table(10, 10);
+  const dir = mkdtempSync(join(tmpdir(), 'eddy-pgpoll-'));
+  const insert = (from: number, to: number) => pool.query(
+    `INSERT INTO ${t} SELECT i, 'p' || i, timestamptz '2026-03-01' + i * interval '1 ms', 'polled' FROM generate_series($1::int, $2::int) AS i`, [from, to],
+  );
+  const build = (restore: { from: 'fresh' } | { from: 'path'; path: string }) => {
+    const env = StreamEnvironment.create({ batchSize: 4, checkpoints: { dir: join(dir, 'ckpt'), intervalMs: 50 }, restore });
+    const out = sinks.collect<number>();
+    env.fromSource(sources.postgres<Row>({ url: databaseUrl(), table: t, versionColumn: 'v', key: 'k', batchRows: 3, pollIntervalMs: 20 }),
+      WatermarkStrategy.forMonotonousTimestamps(), 'rows').map((r) => r.id).sinkTo(out);
+    return { env, out };
+  };
+  try {
+    const first = build({ from: 'fresh' });
+    const job = first.env.executeAsync('pg-poll');
+    await until(() => first.out.values.length === 10, 'the 10 rows that were there');
+    await insert(100, 124);
+    await until(() => first.out.values.length === 35, 'the 25 rows inserted while the job polls');
+    const savepoint = await job.stopWithSavepoint(join(dir, 'sp'));
+    assert.equal((await job.result).status, 'cancelled');
+    assert.deepEqual(first.out.values, await expectedIds(t));
+
+    await insert(200, 206);
+    const second = build({ from: 'path', path: savepoint });
+    const job2 = second.env.executeAsync('pg-poll');
+    await until(() => second.out.values.length >= 7, 'the 7 rows inserted between the runs');
+    await new Promise((r) => setTimeout(r, 200)); // a few more polls: nothing read twice
+    job2.cancel();
+    await job2.result;
+    assert.deepEqual(second.out.values, [200, 201, 202, 203, 204, 205, 206]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
