@@ -5,6 +5,7 @@ import type { JobMetricsSnapshot } from '../metrics/operator-metrics.ts';
 import type { Plan } from '../plan/plan.ts';
 import type { JobResult } from '../runtime/job-runner.ts';
 import type { RuntimeOptions } from '../runtime/job-runtime.ts';
+import type { StateBackendContext } from '../state/state-table.ts';
 import { kafkaAdmin } from '../connectors/kafka/kafka-client.ts';
 import { GroupMembership } from './group-membership.ts';
 import { PartitionTask } from './partition-task.ts';
@@ -63,7 +64,9 @@ export function startScaleOut(plan: Plan, jobName: string, runtime: RuntimeOptio
   const newTask = (p: number) => {
     const cp = { ...base, dir: taskDir(p) };
     // The runtime reads the guarantee from its checkpoint config: sinks.kafka is transactional.
-    return new PartitionTask(p, taskPlan(plan, p, jobName), { jobName, runtime: { ...runtime, checkpoints: cp }, checkpoints: cp, restartDelayMs: options.taskRestartDelayMs ?? 1000, log });
+    // Each task's keyed state in a place of its own (an LMDB directory per operator and partition).
+    const stateBackend = (ctx: StateBackendContext) => runtime.stateBackend({ ...ctx, operator: `${ctx.operator}-p${p}` });
+    return new PartitionTask(p, taskPlan(plan, p, jobName), { jobName, runtime: { ...runtime, checkpoints: cp, stateBackend }, checkpoints: cp, restartDelayMs: options.taskRestartDelayMs ?? 1000, log });
   };
   let stopRequested = false;
   let membership: GroupMembership | null = null;
