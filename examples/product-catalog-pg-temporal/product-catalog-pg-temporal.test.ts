@@ -1,7 +1,8 @@
 /**
  * product-catalog-pg-temporal against the real PostgreSQL server (DATABASE_URL): the catalog's
  * change history in a table, read by `sources.postgres` (in pages smaller than the table) into a
- * temporal join; every on-time order priced as a brute-force search of the history does.
+ * temporal join; every on-time order priced as a brute-force search of the history does. Also with
+ * the source polling (unbounded): caught up, it no longer holds the orders back.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { StreamEnvironment } from 'eddy';
-import { OUT_OF_ORDERNESS_MS, price, rowOf, type CatalogChange, type Order, type PricedOrder } from '../product-catalog/pipeline.ts';
+import { CATALOG_IDLENESS_MS, OUT_OF_ORDERNESS_MS, price, rowOf, type CatalogChange, type Order, type PricedOrder } from '../product-catalog/pipeline.ts';
 import { changeOf, productCatalogPgTemporal } from './pipeline.ts';
 import { createChangesTable, readJsonl } from './schema.ts';
 
@@ -96,3 +97,33 @@ for (const [batchSize, batchRows] of [[1, 7], [1024, 500]]) {
     assert.ok(new Set(priced.filter((p) => p.sku === 'SKU-001').map((p) => p.unit_price_cents)).size > 1, 'prices change over the sample');
   });
 }
+
+test('with a polling catalog (unbounded), a caught-up table lets every order through, priced as the brute force does', async () => {
+  const catalog = readJsonl<CatalogChange>(CATALOG);
+  const orders = readJsonl<Order>(ORDERS);
+  const out = join(dir, 'polling');
+  const config = {
+    url: url!, changesTable, orders: ORDERS, batchRows: 13, pollIntervalMs: 20,
+    priced: join(out, 'priced.jsonl'), unknownProduct: join(out, 'unknown.jsonl'), lateOrders: join(out, 'late.jsonl'),
+  };
+  const env = StreamEnvironment.create({ batchSize: 64 });
+  productCatalogPgTemporal(env, config);
+  const job = env.executeAsync('product-catalog-pg-temporal-polling');
+  const written = () => ['priced-orders', 'unknown-product-orders', 'late-orders']
+    .reduce((n, name) => n + (job.metrics().operators.find((o) => o.name === name)?.recordsIn ?? 0), 0);
+  // Shorter than the catalog's idleness timeout: being caught up, not the timeout, releases the orders.
+  const deadline = Date.now() + CATALOG_IDLENESS_MS - 2_000;
+  while (written() < orders.length) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${written()} of ${orders.length} orders came out of the join; the polling catalog holds them back`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  job.cancel();
+  assert.equal((await job.result).status, 'cancelled');
+  assert.equal(job.metrics().operators.find((o) => o.name === 'catalog')?.recordsOut, catalog.length);
+  const late = new Set(readJsonl<Order>(config.lateOrders).map((o) => o.order_id));
+  const ownLate = lateInOwnFeed(orders);
+  for (const id of late) assert.ok(ownLate.has(id), `${id} is late at the join but not in its own feed`);
+  const expected = bruteForce(catalog, orders.filter((o) => !late.has(o.order_id)));
+  assert.deepEqual(readJsonl<PricedOrder>(config.priced).sort(byTimeThenId), expected.priced.sort(byTimeThenId));
+  assert.deepEqual(readJsonl<Order>(config.unknownProduct).sort(byTimeThenId), expected.unknown.sort(byTimeThenId));
+});
