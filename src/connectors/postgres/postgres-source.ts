@@ -176,19 +176,19 @@ class PostgresReader<T> implements SourceReader<T> {
       const a = rows[i];
       const row: Record<string, unknown> = {};
       for (let c = 0; c < width; c++) row[fields[c]] = a[c];
-      const pos = a.slice(width) as string[];
-      this.after = pos;
       let value: T;
       try {
         value = map === undefined ? (row as T) : map(row);
       } catch (e) {
-        batch.deadLetters.push({ operator: this.ctx.operatorName, position: this.where(pos), reason: (e as Error).message, raw: rawOf(row) });
+        batch.deadLetters.push({ operator: this.ctx.operatorName, position: this.where(a.slice(width) as string[]), reason: (e as Error).message, raw: rawOf(row) });
         continue;
       }
       batch.values[n] = value;
       batch.times[n] = versionAt < 0 || versionAt >= width ? Number.NaN : timeOf(a[versionAt]);
       n++;
     }
+    // The position: the last row this batch consumed (delivered or dead-lettered).
+    if (i > this.next) this.after = rows[i - 1].slice(width) as string[];
     this.next = i;
     this.reportedCaughtUp = false;
     batch.length = n;
