@@ -11,7 +11,7 @@ import type { Sink, SinkContext } from '../connectors/sink.ts';
  *   sources rewind to the checkpoint, so records after it may appear twice in the output.
  * - 'at-most-once': sinks publish at once; the sources never rewind past what they handed on.
  *   Before each batch is processed the sources' positions are written to
- *   `<checkpoint dir>/at-most-once-positions.json` (no fsync: it survives a process crash, not a
+ *   `<checkpoint dir>/at-most-once-positions.json` (in place, no fsync: it survives a process crash, not a
  *   machine crash), and a restart resumes reading from there, while keyed and operator state come
  *   from the latest checkpoint: the batch in flight at the failure and the state changes since
  *   that checkpoint are lost, nothing is repeated.

@@ -1,4 +1,4 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JobRuntime } from '../runtime/job-runtime.ts';
 import { decodeTime, encodeTime } from './manifest.ts';
@@ -15,9 +15,11 @@ interface LoggedSource {
 /**
  * For at-most-once jobs: the sources' read positions, written before each batch is handed on, so
  * that a restart (in this process or a new one) resumes after every record that may have had an
- * effect instead of replaying from the checkpoint. Written to a temporary file and renamed (no
- * fsync: about 20 µs a batch; it survives a process crash, a machine crash may lose the last
- * writes and so repeat their batches).
+ * effect instead of replaying from the checkpoint. Each write overwrites the file in place with
+ * one positional write(), padded with spaces to the longest record so far (no fsync, no rename:
+ * about 10 µs a batch, where write-and-rename measured about 1 ms here). A single write() is not
+ * torn by a process crash; a machine crash may lose the last writes (their batches are then read
+ * again) or tear one (the restart then fails with a clear error).
  *
  * @example
  * const log = new SourcePositionLog(runtime, checkpointDir);
@@ -25,12 +27,13 @@ interface LoggedSource {
  */
 export class SourcePositionLog {
   private readonly file: string;
-  private readonly tmp: string;
   private readonly ids: string[];
+  private fd: number | null = null;
+  /** Bytes every record is padded to: never shorter than what the file held, so nothing old is left at its end. */
+  private width = 0;
 
   constructor(private readonly rt: JobRuntime, dir: string) {
     this.file = join(dir, FILE);
-    this.tmp = `${this.file}.tmp`;
     this.ids = rt.sourceNodeIds.map((id) => stateId(rt.plan.nodes[id]));
   }
 
@@ -40,8 +43,24 @@ export class SourcePositionLog {
       const s = task.snapshotState();
       return { id: this.ids[i], position: s.position, splitWatermarks: s.splitWatermarks.map(encodeTime) };
     });
-    writeFileSync(this.tmp, JSON.stringify({ job: this.rt.jobName, sources }));
-    renameSync(this.tmp, this.file);
+    const text = JSON.stringify({ job: this.rt.jobName, sources });
+    if (this.fd === null) {
+      // Opened at the first write, after `apply` read what a previous run left.
+      try {
+        this.fd = openSync(this.file, 'r+');
+      } catch {
+        this.fd = openSync(this.file, 'w');
+      }
+      this.width = fstatSync(this.fd).size;
+    }
+    this.width = Math.max(this.width, text.length);
+    writeSync(this.fd, text.padEnd(this.width), 0);
+  }
+
+  /** Closes the file (the end of a run). */
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
   }
 
   /**

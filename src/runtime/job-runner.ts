@@ -10,7 +10,7 @@ export interface RunCheckpoints {
   /** Restores state into the runtime (before operators open); returns sink tokens by node id. */
   readonly restore: (() => Promise<Map<number, unknown>>) | null;
   /** At-most-once: records the sources' positions before each batch is handed on. */
-  readonly positionLog?: { write(): void } | null;
+  readonly positionLog?: { write(): void; close(): void } | null;
 }
 
 /**
@@ -243,6 +243,7 @@ export class JobRunner {
       // What the loop had no round left for sees the state as the job left it, before it closes.
       this.runBetweenRounds();
       rt.closeOperators();
+      this.checkpoints?.positionLog?.close();
       // A checkpoint still being written must finish (or fail) before this run is over: its
       // commit must not race a restart that restores an older checkpoint.
       await this.checkpoints?.coordinator.drain().catch(() => {});
