@@ -7,6 +7,7 @@ import type { JobResult } from '../runtime/job-runner.ts';
 import type { RuntimeOptions } from '../runtime/job-runtime.ts';
 import type { StateBackendContext } from '../state/state-table.ts';
 import { kafkaAdmin } from '../connectors/kafka/kafka-client.ts';
+import { autoRepartition } from './auto-repartition.ts';
 import { GroupMembership } from './group-membership.ts';
 import { PartitionTask } from './partition-task.ts';
 import type { ScaleOutOptions } from './scale-out-options.ts';
@@ -49,7 +50,9 @@ export interface ScaleOutRun {
 export function startScaleOut(plan: Plan, jobName: string, runtime: RuntimeOptions, checkpoints: ResolvedCheckpointConfig | null, options: ScaleOutOptions): ScaleOutRun {
   if (!options.groupId) throw new Error('scaleOut.groupId is required: the consumer group whose members share the partitions');
   if (!options.stateDir) throw new Error('scaleOut.stateDir is required: a directory every instance can reach, where partition tasks checkpoint');
-  const inputs = scaleOutInputs(plan, options.copartitioned === true);
+  // Without the copartitioned promise, every keyBy reads from an internal topic keyed by its key.
+  if (options.copartitioned !== true) plan = autoRepartition(plan, jobName, scaleOutInputs(plan, true).brokers);
+  const inputs = scaleOutInputs(plan, true);
   const log = runtime.log;
   const pool = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
   if (pool < MIN_THREADPOOL) {

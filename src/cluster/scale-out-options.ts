@@ -19,9 +19,11 @@ export interface ScaleOutOptions {
    */
   readonly stateDir: string;
   /**
-   * Declares that every key the job keys by lives in one partition of the input (the producer
-   * keyed the records by it), so that no repartitioning is needed. Required when the job keys its
-   * streams: Eddy cannot yet repartition through an internal topic.
+   * Declares that every key the job keys by lives in one partition of its input (the producer
+   * keyed the records by it, or `kafkaRepartition` put them there), so no repartitioning is
+   * needed. Default false: every keyBy then reads from an internal topic
+   * `<job>-<keyBy name>-repartition` keyed by its key (see docs/scale-out.md), which carries no
+   * event time (jobs with event-time windows are refused).
    */
   readonly copartitioned?: boolean;
   /** Leave the group gracefully on SIGTERM and SIGINT (default true). */

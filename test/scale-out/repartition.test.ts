@@ -17,13 +17,17 @@ const N = 6000;
 
 after(killAllInstances);
 
-test('repartition through an internal Kafka topic: keys spread over every input partition are counted in one place, across a rebalance', { timeout: 150_000 }, async () => {
+for (const mode of ['explicit', 'auto'] as const) {
+  const how = mode === 'explicit' ? 'kafkaRepartition before the keyBy' : 'a plain keyBy, repartitioned automatically';
+  test(`repartition through an internal Kafka topic (${how}): keys spread over every input partition are counted in one place, across a rebalance`, { timeout: 150_000 }, async () => {
   const input = uniqueName('rp-in');
   const output = uniqueName('rp-out');
-  const repartition = `${input}-repartition`; // created by an instance, with the input's partition count
+  // Created by an instance, with the input's partition count.
+  const group = uniqueName('rp-group'); // also the job's name
+  const repartition = mode === 'explicit' ? `${input}-repartition` : `${group}-key-by_1-repartition`; // <job>-<keyBy node name>-repartition
   await createTopic(input, PARTITIONS);
   await createTopic(output, 2);
-  const args = [brokers(), input, output, join(mkdtempSync(join(tmpdir(), 'eddy-repartition-')), 'state'), uniqueName('rp-group')];
+  const args = [brokers(), input, output, join(mkdtempSync(join(tmpdir(), 'eddy-repartition-')), 'state'), group, mode];
   // Record i goes to partition i % 4 whatever its key: every key is in every input partition.
   const batch = (from: number, to: number) => Array.from({ length: to - from }, (_, j): [number, string, unknown] => {
     const i = from + j;
@@ -59,3 +63,4 @@ test('repartition through an internal Kafka topic: keys spread over every input 
   }
   assert.ok(new Set(out.map((o) => o.pid)).size === 2, 'both instances produced output');
 });
+}

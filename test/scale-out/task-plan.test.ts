@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { StreamEnvironment, WatermarkStrategy, sinks, sources, type KeyedProcessFunction } from 'eddy';
+import { StreamEnvironment, TumblingEventTimeWindows, WatermarkStrategy, sinks, sources, type KeyedProcessFunction } from 'eddy';
 import { kafkaSinkOptions } from '../../src/connectors/kafka/kafka-sink.ts';
 import { kafkaSourceOptions } from '../../src/connectors/kafka/kafka-source.ts';
+import { autoRepartition } from '../../src/cluster/auto-repartition.ts';
 import { scaleOutInputs, taskPlan } from '../../src/cluster/task-plan.ts';
 
 interface Ev { k: string }
@@ -46,4 +47,26 @@ test('scale-out refuses what it cannot split: non-Kafka sources, sinks without p
   assert.throws(() => scaleOutInputs(job({ input: 'collection' }).plan, true), /source 'collection#0' is a collection source; only sources.kafka/);
   assert.throws(() => scaleOutInputs(job({ output: 'jsonl' }).plan, true), /is a jsonl sink; each partition task needs its own exactly-once output/);
   assert.throws(() => scaleOutInputs(job().plan, false), /keys the stream.*kafkaRepartition\(env, stream.*copartitioned: true/s);
+});
+
+test('automatic repartition: each keyBy reads an internal topic that the stream before it writes, keyed by the key; ids and inputs stay consistent', () => {
+  const { plan } = job();
+  const out = autoRepartition(plan, 'counts', brokers);
+  assert.deepEqual(out.nodes.map((n) => n.kind), ['source', 'sink', 'source', 'key-by', 'keyed-process', 'sink']);
+  out.nodes.forEach((n, i) => assert.equal(n.id, i));
+  const [src, write, read, keyBy] = out.nodes;
+  assert.deepEqual(write.inputs, [src.id]);
+  assert.deepEqual(keyBy.inputs, [read.id]);
+  assert.deepEqual(out.nodes[4].inputs, [keyBy.id]);
+  const topic = `counts-${keyBy.name}-repartition`.replace(/[^A-Za-z0-9._-]/g, '_');
+  assert.equal(write.kind === 'sink' && kafkaSinkOptions(write.sink)?.topic, topic);
+  assert.deepEqual(read.kind === 'source' && kafkaSourceOptions(read.source)?.topics, [topic]);
+  const sinkKey = write.kind === 'sink' ? kafkaSinkOptions(write.sink)!.key! : () => null;
+  assert.equal(sinkKey({ k: 'a' }), 'a');
+  assert.deepEqual(scaleOutInputs(out, true).topics, ['in', 'side', topic]);
+  // Event time does not cross the internal topic: refused with the way out.
+  const env = StreamEnvironment.create();
+  env.fromSource(sources.kafka<Ev>({ brokers, topics: ['in'], groupId: 'g' }), WatermarkStrategy.forMonotonousTimestamps<Ev>(), 'in')
+    .keyBy((e) => e.k).window(TumblingEventTimeWindows.of(1000)).reduce((a) => a).sinkTo(sinks.kafka<Ev>({ brokers, topic: 'out' }));
+  assert.throws(() => autoRepartition(env.plan(), 'w', brokers), /uses event time.*kafkaRepartition/s);
 });
