@@ -267,3 +267,49 @@ test('a polling job reads rows inserted while it runs; stopped with a savepoint,
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a transaction that commits after a later one was read is passed by the position; settleMs waits for it', async () => {
+  const create = async () => {
+    const t = uniqueName('pgsettle');
+    tables.push(t);
+    await pool.query(`CREATE TABLE ${t} (k text PRIMARY KEY, v timestamptz NOT NULL)`);
+    return t;
+  };
+  /** Row 'a' gets its version when its transaction starts (now()); 'b', inserted 50 ms later, commits first. */
+  const race = async (t: string, r: SourceReader<{ k: string }>, clock: ManualClock, wait: number) => {
+    const slow = await pool.connect();
+    const read: string[] = [];
+    const poll = async () => {
+      clock.advance(1_000);
+      read.push(...(await drain(r)).values.map((x) => x.k));
+    };
+    try {
+      await slow.query('BEGIN');
+      await slow.query(`INSERT INTO ${t} VALUES ('a', now())`);
+      await new Promise((res) => setTimeout(res, 50));
+      await pool.query(`INSERT INTO ${t} VALUES ('b', now())`);
+      await poll();
+      await slow.query('COMMIT');
+      await poll();
+      await new Promise((res) => setTimeout(res, wait));
+      await poll();
+    } finally {
+      slow.release();
+    }
+    return read;
+  };
+  const plainClock = new ManualClock(0);
+  const t1 = await create();
+  const plain = reader<{ k: string }>({ url: databaseUrl(), table: t1, versionColumn: 'v', key: 'k', pollIntervalMs: 500 }, 10, plainClock);
+  await plain.open();
+  assert.deepEqual(await race(t1, plain, plainClock, 0), ['b'], "without settleMs, 'a' (committed after 'b' was read, with an older version) is missed");
+  await plain.close();
+
+  const settleClock = new ManualClock(0);
+  const t2 = await create();
+  const settled = reader<{ k: string }>({ url: databaseUrl(), table: t2, versionColumn: 'v', key: 'k', pollIntervalMs: 500, settleMs: 1_500 }, 10, settleClock);
+  await settled.open();
+  assert.deepEqual(await race(t2, settled, settleClock, 1_600), ['a', 'b'], 'with settleMs, both, in version order, once settled');
+  await settled.close();
+  assert.throws(() => sources.postgres({ url: 'x', table: 't', versionColumn: 'v', key: 'k', settleMs: 10 }), /settleMs goes with pollIntervalMs/);
+});

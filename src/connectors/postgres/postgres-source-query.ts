@@ -9,9 +9,9 @@ export interface PostgresSourceRelation {
 
 /** The statements a postgres source runs; `n` position columns (version, then key) in order. */
 export interface PostgresSourceStatements {
-  /** One page after a position: `$1..$n` is the last (version, key) read, `$n+1` the page size. */
+  /** One page after a position: `$1..$n` is the last (version, key) read, `$n+1` the page size (then settleMs, if any). */
   readonly pageAfter: string;
-  /** The first page (no position yet): `$1` is the page size. */
+  /** The first page (no position yet): `$1` is the page size (then settleMs, if any). */
   readonly firstPage: string;
   /** Same two, bounded by `(version, key) <= ($k..)`: the bound's parameters follow. */
   readonly pageAfterUpTo: string;
@@ -36,7 +36,7 @@ export const POSITION_PREFIX = '__eddy_pos_';
  * // SELECT q.*, q."updated_at"::text AS "__eddy_pos_0", q."sku"::text AS "__eddy_pos_1" FROM (SELECT * FROM "products") AS q
  * //  WHERE q."updated_at" IS NOT NULL AND q."sku" IS NOT NULL AND (q."updated_at", q."sku") > ($1, $2) ORDER BY q."updated_at", q."sku" LIMIT $3
  */
-export function postgresSourceStatements(rel: PostgresSourceRelation, version: string, key: readonly string[]): PostgresSourceStatements {
+export function postgresSourceStatements(rel: PostgresSourceRelation, version: string, key: readonly string[], settle = false): PostgresSourceStatements {
   const from = relationSql(rel);
   const cols = [version, ...key].map((c) => `q.${quoteIdent(c)}`);
   const n = cols.length;
@@ -44,12 +44,14 @@ export function postgresSourceStatements(rel: PostgresSourceRelation, version: s
   // A NULL version or key has no place in the order (and would stop the pages): such rows are not read.
   const notNull = cols.map((c) => `${c} IS NOT NULL`).join(' AND ');
   const select = `SELECT q.*, ${positionText} FROM (${from}) AS q WHERE ${notNull}`;
+  // Polling with settleMs: only versions at least that old by the server's clock (the last parameter).
+  const settled = (param: number) => (settle ? ` AND ${cols[0]} <= now() - $${param}::double precision * interval '1 millisecond'` : '');
   const tuple = `(${cols.join(', ')})`;
   const params = (first: number) => `(${cols.map((_, i) => `$${first + i}`).join(', ')})`;
   const order = `ORDER BY ${cols.join(', ')}`;
   return {
-    pageAfter: `${select} AND ${tuple} > ${params(1)} ${order} LIMIT $${n + 1}`,
-    firstPage: `${select} ${order} LIMIT $1`,
+    pageAfter: `${select} AND ${tuple} > ${params(1)}${settled(n + 2)} ${order} LIMIT $${n + 1}`,
+    firstPage: `${select}${settled(2)} ${order} LIMIT $1`,
     pageAfterUpTo: `${select} AND ${tuple} > ${params(1)} AND ${tuple} <= ${params(n + 2)} ${order} LIMIT $${n + 1}`,
     firstPageUpTo: `${select} AND ${tuple} <= ${params(2)} ${order} LIMIT $1`,
     last: `SELECT ${positionText} FROM (${from}) AS q WHERE ${notNull} ORDER BY ${cols.map((c) => `${c} DESC`).join(', ')} LIMIT 1`,

@@ -29,6 +29,13 @@ export interface PostgresSourceOptions<T> extends PostgresConnection {
    * Without it the source is bounded: it reads the rows that exist when it opens, then ends.
    */
   readonly pollIntervalMs?: number;
+  /**
+   * With `pollIntervalMs` and a timestamp version column: read a row only once its version is at
+   * least this old by the server's clock (`now()`), so that a transaction that set its version
+   * (`updated_at = now()`, the transaction's start) and commits within that time is not passed by
+   * the position. Costs this much latency. Default: none.
+   */
+  readonly settleMs?: number;
 }
 
 /** A checkpointed position: the last (version, key) read, as text, and the bounded source's end. */
@@ -64,12 +71,14 @@ export function postgresSource<T = Record<string, unknown>>(options: PostgresSou
   const poll = options.pollIntervalMs;
   if (poll !== undefined && !(poll >= 0)) throw new Error(`sources.postgres: pollIntervalMs must be >= 0, got ${poll}`);
   if (options.url === undefined && options.pool === undefined) throw new Error('sources.postgres: give { url } (e.g. process.env.DATABASE_URL) or { pool }');
-  const statements = postgresSourceStatements(options, options.versionColumn, key);
+  const settle = options.settleMs;
+  if (settle !== undefined && (poll === undefined || !(settle >= 0))) throw new Error(`sources.postgres: settleMs goes with pollIntervalMs and must be >= 0, got ${settle}`);
+  const statements = postgresSourceStatements(options, options.versionColumn, key, settle !== undefined);
   const name = options.table ?? 'query';
   return {
     kind: 'postgres',
     bounded: poll === undefined,
-    describe: () => `postgres(${name} by ${[options.versionColumn, ...key].join(', ')}${poll === undefined ? ', bounded' : `, polling every ${poll} ms`})`,
+    describe: () => `postgres(${name} by ${[options.versionColumn, ...key].join(', ')}${poll === undefined ? ', bounded' : `, polling every ${poll} ms`}${settle === undefined ? '' : `, rows settled for ${settle} ms`})`,
     createReader: (ctx) => new PostgresReader<T>(options, statements, key, name, batchRows, ctx),
   };
 }
@@ -147,6 +156,7 @@ class PostgresReader<T> implements SourceReader<T> {
     } else {
       text = this.after === null ? sql.firstPage : sql.pageAfter;
       values = this.after === null ? [n] : [...this.after, n];
+      if (this.options.settleMs !== undefined) values.push(this.options.settleMs);
     }
     const r = await this.query(text, values);
     this.fields = r.fields.map((f) => f.name);
