@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
   type AllWindowedStream, type DataStream, CountEvictor, CountTrigger, EventTimeSessionWindows, OutputTag,
-  SlidingEventTimeWindows, StreamEnvironment, TumblingEventTimeWindows, WatermarkStrategy, sinks,
+  SlidingEventTimeWindows, StreamEnvironment, TumblingEventTimeWindows, TumblingProcessingTimeWindows, WatermarkStrategy, sinks,
 } from 'eddy';
 import { StreamTestDriver } from 'eddy/testing';
 import { AlignedWindowOperator } from '../../src/runtime/operators/aligned-window-operator.ts';
@@ -148,6 +148,21 @@ test('windowAll: a checkpoint round trip (snapshot mid-window, restore in a fres
   assert.deepEqual([...before, ...out.values], whole.out.values);
   // Windows [-5, 5), [0, 10), [5, 15), [10, 20).
   assert.deepEqual(whole.out.values.map((r) => r.value), [12, 10, 2, 4]);
+});
+
+test('windowAll on processing time: windows by the driver clock', () => {
+  const env = StreamEnvironment.create();
+  const sums = env.fromCollection<Sale>([], WatermarkStrategy.noWatermarks(), 'sales').windowAll(TumblingProcessingTimeWindows.of(100)).sum((s) => s.amount);
+  sums.sinkTo(sinks.collect());
+  const driver = StreamTestDriver.create(env);
+  const out = driver.output(sums);
+  const input = driver.input<Sale>('sales');
+  input.pushAll(SALES.slice(0, 2));
+  driver.advanceProcessingTime(150); // the clock passes 99: [0, 100) fires
+  input.pushAll(SALES.slice(2));
+  assert.deepEqual(out.values, [{ start: 0, end: 100, value: 12 }]);
+  driver.advanceProcessingTime(100);
+  assert.deepEqual(out.values, [{ start: 0, end: 100, value: 12 }, { start: 100, end: 200, value: 2 }]);
 });
 
 test('windowAll: name() and uid() label the window operator', () => {
