@@ -1,6 +1,7 @@
 import type { DeadLetter } from '../api/dead-letter.ts';
 import type { ReadStatus, SourceBatch, SourceReader } from '../connectors/source.ts';
 import type { LineFeeder } from './line-feeder.ts';
+import type { KafkaFeeder } from './kafka-feeder.ts';
 
 /**
  * A source reader fed by hand: the test driver queues records, then reads them out at once.
@@ -11,6 +12,8 @@ export class ManualReader<T> implements SourceReader<T> {
   readonly deadLetters: DeadLetter[] = [];
   /** pushLines' parsers, one per file name (line numbers and header carry on between calls). */
   readonly feeders = new Map<string, LineFeeder<T>>();
+  /** pushKafka's deserializer (next offsets per partition carry on between calls). */
+  kafka: KafkaFeeder<T> | null = null;
   ended = false;
 
   async open(): Promise<void> {}

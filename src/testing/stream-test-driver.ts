@@ -14,6 +14,9 @@ import { WatermarkStrategy } from '../time/watermark-strategy.ts';
 import { decodeState, encodeState } from '../checkpoint/snapshot-codec.ts';
 import { ManualReader } from './manual-reader.ts';
 import { LineFeeder } from './line-feeder.ts';
+import { KafkaFeeder, type RawKafkaMessage } from './kafka-feeder.ts';
+import { kafkaSourceOptions } from '../connectors/kafka/kafka-source.ts';
+import type { Source } from '../connectors/source.ts';
 import type { LineFormat } from '../connectors/file/line-format.ts';
 
 /**
@@ -139,8 +142,8 @@ export class StreamTestDriver {
       throw new Error(`no source named '${sourceName}'; sources: ${[...this.readers.keys()].join(', ')}`);
     }
     const source = this.env.plan().nodes.find((n) => n.kind === 'source' && n.name === sourceName);
-    const format = source?.kind === 'source' ? source.source.lineFormat ?? null : null;
-    return new TestInput<T>(this, reader as ManualReader<T>, task as SourceTask<T>, format as LineFormat<T> | null);
+    const src = source?.kind === 'source' ? source.source : null;
+    return new TestInput<T>(this, reader as ManualReader<T>, task as SourceTask<T>, (src?.lineFormat ?? null) as LineFormat<T> | null, src as Source<T> | null);
   }
 
   /** Moves the watermark of one source (or, without a name, of every source) to `time`. */
@@ -260,6 +263,7 @@ export class TestInput<T> {
     private readonly reader: ManualReader<T>,
     private readonly task: SourceTask<T>,
     private readonly format: LineFormat<T> | null = null,
+    private readonly source: Source<T> | null = null,
   ) {}
 
   /** Pushes one record; without a timestamp the source's timestamp assigner gives it one. */
@@ -292,6 +296,31 @@ export class TestInput<T> {
     let feeder = this.reader.feeders.get(file);
     if (feeder === undefined) this.reader.feeders.set(file, (feeder = new LineFeeder(this.format, name, file)));
     feeder.feed(typeof lines === 'string' ? lines.split('\n') : lines, this.reader.queue, this.reader.deadLetters);
+    return this.deliverQueued();
+  }
+
+  /**
+   * Pushes raw Kafka messages through a `sources.kafka` source's own `value`/`key` deserializers
+   * and `record` function: a message that fails goes to DEAD_LETTERS at `topic/partition@offset`
+   * (or fails the job under badInput 'fail'). Offsets count on per partition from 0 unless given.
+   * The source's timestamp assigner stamps the records (`timestamp` reaches `record` only).
+   *
+   * @example
+   * driver.input<Payment>('payments').pushKafka([{ value: '{"card":"c1","amount":12}' }, { value: '{oops' }]);
+   * dead.values[0].position; // 'payments.auth/0@1'
+   */
+  pushKafka(messages: readonly RawKafkaMessage[]): this {
+    if (this.reader.ended) throw new Error('this input has ended');
+    const options = this.source === null ? null : kafkaSourceOptions(this.source as Source<unknown>);
+    if (options === null) {
+      throw new Error(`pushKafka: source '${this.task.node.name}' is not a sources.kafka source; use pushLines for file sources and push() for records`);
+    }
+    this.reader.kafka ??= new KafkaFeeder<T>(options as never, this.task.node.name);
+    this.reader.kafka.feed(messages, this.reader.queue, this.reader.deadLetters);
+    return this.deliverQueued();
+  }
+
+  private deliverQueued(): this {
     this.reader.read(this.task.batch);
     this.task.deliver();
     this.driver.afterInput();
