@@ -157,7 +157,10 @@ export class JobRunner {
             status = ready[s]!;
             ready[s] = undefined;
             inflight[s] = null;
+            task.readSettled();
           } else {
+            // Reads that may complete later: remember where the reader stood (see readStarted).
+            const before = this.deterministic ? undefined : task.reader.position();
             const r = task.reader.read(task.batch);
             if (typeof r !== 'string') {
               if (this.deterministic) {
@@ -165,6 +168,7 @@ export class JobRunner {
                 // so that a replay of the same files interleaves (and so is late) the same way.
                 status = await r;
               } else {
+                task.readStarted(before);
                 inflight[s] = r.then((x) => void (ready[s] = x), (e) => void (failure ??= e));
                 continue;
               }
@@ -219,6 +223,7 @@ export class JobRunner {
           if (failure !== null) throw failure;
           if (ready[s] === 'data' || ready[s] === 'end') tasks[s].deliver();
           if (ready[s] === 'end') tasks[s].finish();
+          tasks[s].readSettled();
           inflight[s] = null;
           ready[s] = undefined;
         }

@@ -19,6 +19,8 @@ export class SourceTask<T> {
   private readonly splitWms: number[] = [];
   private readonly lastActive: number[] = [];
   private readonly splitIdle: boolean[] = [];
+  private readPending = false;
+  private positionBeforeRead: unknown = undefined;
   private loggedDeadLetters = 0;
 
   constructor(
@@ -125,9 +127,26 @@ export class SourceTask<T> {
     this.node.advanceTo(Number.POSITIVE_INFINITY);
   }
 
+  /**
+   * A read is in flight: a checkpoint taken now must record the position from before it, since
+   * the reader may move its position before the read completes (a fetch that lands in one
+   * callback and finishes in another), and nothing of that read has been delivered yet.
+   */
+  readStarted(positionBefore: unknown): void {
+    this.readPending = true;
+    this.positionBeforeRead = positionBefore;
+  }
+
+  /** The read in flight has completed and its batch is being delivered (or it had none). */
+  readSettled(): void {
+    this.readPending = false;
+    this.positionBeforeRead = undefined;
+  }
+
   /** Position and watermarks, for checkpoints (taken between batches). */
   snapshotState(): { position: unknown; splitWatermarks: number[]; finished: boolean } {
-    return { position: this.reader.position(), splitWatermarks: [...this.splitWms], finished: this.finished };
+    const position = this.readPending ? this.positionBeforeRead : this.reader.position();
+    return { position, splitWatermarks: [...this.splitWms], finished: this.finished };
   }
 
   /** Rewinds to a checkpointed position; call before the first read. */
