@@ -52,6 +52,13 @@ export interface AllWindowedStream<T> {
   process<R>(fn: (window: TimeWindow, elements: readonly T[], out: Collector<R>) => void): DataStream<R>;
 }
 
+/** @internal Says which call got a bad count window size or slide (before the trigger would, in its own terms). */
+export function checkCountWindow(call: string, size: number, slide: number | undefined): void {
+  for (const [name, v] of [['size', size], ['slide', slide]] as const) {
+    if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new Error(`${call}(size, slide?): ${name} must be an integer >= 1, got ${v}`);
+  }
+}
+
 /** The constant key every record of a windowAll gets: the keyed window operators do the work. */
 export const ALL_KEY = 0;
 /** @internal the key function of windowAll. */

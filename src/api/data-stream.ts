@@ -10,7 +10,7 @@ import type { ProcessFunction } from './process-function.ts';
 import { BroadcastStreamImpl, type BroadcastStream } from './broadcast-stream.ts';
 import { type Table, TableImpl } from './table.ts';
 import { tableJoin, type TableJoin, type TemporalJoin } from './temporal-join.ts';
-import { AllWindowedStreamImpl, allKey, type AllWindowedStream } from './all-windowed-stream.ts';
+import { AllWindowedStreamImpl, allKey, checkCountWindow, type AllWindowedStream } from './all-windowed-stream.ts';
 import type { WindowAssigner } from '../window/window-assigner.ts';
 
 /**
@@ -98,6 +98,7 @@ export class DataStreamImpl<T> implements DataStream<T> {
     return new AllWindowedStreamImpl<T>(this.allKeyed().window(assigner));
   }
   countWindowAll(size: number, slide?: number): AllWindowedStream<T> {
+    checkCountWindow('countWindowAll', size, slide);
     return new AllWindowedStreamImpl<T>(this.allKeyed().countWindow(size, slide));
   }
   private allKeyed(): KeyedStream<number, T> {

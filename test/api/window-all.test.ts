@@ -96,6 +96,13 @@ test('countWindowAll: tumbling every n records of the stream, sliding every `sli
   assert.deepEqual(s.out.values, ['5', '5,7', '5,7,-2', '7,-2,4']);
 });
 
+test('countWindowAll: a bad size or slide is an error naming the call', () => {
+  const env = StreamEnvironment.create();
+  const s = env.fromCollection([1]);
+  assert.throws(() => s.countWindowAll(0), /countWindowAll\(size, slide\?\): size must be an integer >= 1, got 0/);
+  assert.throws(() => s.countWindowAll(3, 1.5), /countWindowAll\(size, slide\?\): slide must be an integer >= 1, got 1.5/);
+});
+
 test('windowAll: trigger and evictor as on a keyed window', () => {
   const t = job((w) => w.trigger(CountTrigger.of(2)).evictor(CountEvictor.of(1)).process<number>((_w, els, out) => out.collect(els[0].amount)));
   t.input.pushAll(SALES);
