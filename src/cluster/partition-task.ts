@@ -4,6 +4,7 @@ import type { JobMetricsSnapshot } from '../metrics/operator-metrics.ts';
 import type { Plan } from '../plan/plan.ts';
 import { JobRunner } from '../runtime/job-runner.ts';
 import { JobRuntime, type RuntimeOptions } from '../runtime/job-runtime.ts';
+import type { TaskOwner } from './task-owner.ts';
 
 /** What a partition task needs besides its plan. */
 export interface PartitionTaskOptions {
@@ -13,6 +14,8 @@ export interface PartitionTaskOptions {
   readonly checkpoints: ResolvedCheckpointConfig;
   readonly restartDelayMs: number;
   readonly log: (line: string) => void;
+  /** Claimed when the task starts; checked before every (re)start. */
+  readonly owner: TaskOwner;
 }
 
 /**
@@ -36,12 +39,18 @@ export class PartitionTask {
   constructor(readonly partition: number, private readonly plan: Plan, private readonly options: PartitionTaskOptions) {}
 
   start(): void {
-    this.loop ??= this.runLoop();
+    if (this.loop !== null || this.stopping !== null) return;
+    this.options.owner.claim();
+    this.loop = this.runLoop();
   }
 
   private async runLoop(): Promise<void> {
     const o = this.options;
     while (this.stopping === null) {
+      if (!o.owner.owned) {
+        o.log(`job '${o.jobName}' partition ${this.partition}: another instance owns this task now; stopping it here`);
+        return;
+      }
       const runtime = new JobRuntime(this.plan, o.jobName, o.runtime);
       const runner = new JobRunner(runtime, () => setupCheckpoints(runtime, o.checkpoints, { from: 'latest' }, o.log));
       this.runtime = runtime;

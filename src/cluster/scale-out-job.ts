@@ -12,6 +12,7 @@ import { GroupMembership } from './group-membership.ts';
 import { PartitionTask } from './partition-task.ts';
 import type { ScaleOutOptions } from './scale-out-options.ts';
 import { scaleOutInputs, taskPlan } from './task-plan.ts';
+import { guardSinks, TaskOwner } from './task-owner.ts';
 
 /**
  * Below this many libuv pool threads, an instance warns: measured with two instances of 4 tasks
@@ -69,7 +70,10 @@ export function startScaleOut(plan: Plan, jobName: string, runtime: RuntimeOptio
     // The runtime reads the guarantee from its checkpoint config: sinks.kafka is transactional.
     // Each task's keyed state in a place of its own (an LMDB directory per operator and partition).
     const stateBackend = (ctx: StateBackendContext) => runtime.stateBackend({ ...ctx, operator: `${ctx.operator}-p${p}` });
-    return new PartitionTask(p, taskPlan(plan, p, jobName), { jobName, runtime: { ...runtime, checkpoints: cp, stateBackend }, checkpoints: cp, restartDelayMs: options.taskRestartDelayMs ?? 1000, log });
+    const owner = new TaskOwner(cp.dir);
+    return new PartitionTask(p, guardSinks(taskPlan(plan, p, jobName), owner), {
+      jobName, runtime: { ...runtime, checkpoints: cp, stateBackend }, checkpoints: cp, restartDelayMs: options.taskRestartDelayMs ?? 1000, log, owner,
+    });
   };
   let stopRequested = false;
   let membership: GroupMembership | null = null;
