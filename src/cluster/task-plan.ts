@@ -1,6 +1,7 @@
 import { kafkaSink, kafkaSinkOptions } from '../connectors/kafka/kafka-sink.ts';
 import { kafkaSource, kafkaSourceOptions } from '../connectors/kafka/kafka-source.ts';
-import type { PlanNode } from '../plan/node.ts';
+import { allKey } from '../api/all-windowed-stream.ts';
+import { isKeyed as readsKeys, type PlanNode } from '../plan/node.ts';
 import type { Plan } from '../plan/plan.ts';
 
 /** Sinks that are safe to share between the tasks of one instance (they hold no transaction). */
@@ -40,6 +41,13 @@ export function scaleOutInputs(plan: Plan, copartitioned: boolean): ScaleOutInpu
       if (kafkaSinkOptions(n.sink) === null && !SHARED_SINK_KINDS.has(n.sink.kind)) {
         throw new Error(`scale-out: sink '${n.name}' is a ${n.sink.kind} sink; each partition task needs its own exactly-once output, which sinks.kafka gives (console and collect sinks are allowed, without guarantee)`);
       }
+    } else if (n.kind === 'broadcast-process') {
+      throw new Error(
+        `scale-out: '${n.name}' uses broadcast state, which needs every task to read the whole broadcast stream; ` +
+          'a partition task reads one partition of each input, so it would see only part of the rules. Not supported in scale-out yet.',
+      );
+    } else if (n.kind === 'key-by' && n.key === allKey) {
+      throw new Error(`scale-out: '${n.name}' is a windowAll, which must see every record in one place; each instance would compute partial windows. Key the stream instead.`);
     } else if (!copartitioned && isKeyed(n)) {
       throw new Error(
         `scale-out: '${n.name}' keys the stream, and each key's records must be in one partition of its input for its state to live in ` +
@@ -52,8 +60,9 @@ export function scaleOutInputs(plan: Plan, copartitioned: boolean): ScaleOutInpu
   return { brokers, topic: topics[0], topics };
 }
 
+/** Nodes whose state is per key: a keyBy, and every operator that keys its input itself (joins, tables). */
 function isKeyed(n: PlanNode): boolean {
-  return n.kind === 'key-by' || 'leftKey' in n;
+  return n.kind === 'key-by' || readsKeys(n);
 }
 
 /**

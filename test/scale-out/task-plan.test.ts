@@ -70,3 +70,24 @@ test('automatic repartition: each keyBy reads an internal topic that the stream 
     .keyBy((e) => e.k).window(TumblingEventTimeWindows.of(1000)).reduce((a) => a).sinkTo(sinks.kafka<Ev>({ brokers, topic: 'out' }));
   assert.throws(() => autoRepartition(env.plan(), 'w', brokers), /uses event time.*kafkaRepartition/s);
 });
+
+test('scale-out refuses broadcast state, windowAll, and joins of keys not declared copartitioned', () => {
+  const kafkaIn = (env: StreamEnvironment, topic: string) =>
+    env.fromSource(sources.kafka<Ev>({ brokers, topics: [topic], groupId: 'g' }), WatermarkStrategy.noWatermarks<Ev>(), topic);
+  const out = () => sinks.kafka<unknown>({ brokers, topic: 'out', transactionalIdPrefix: 'out' });
+
+  const broadcast = StreamEnvironment.create();
+  kafkaIn(broadcast, 'in').keyBy((e) => e.k).connect(kafkaIn(broadcast, 'rules').broadcast())
+    .process({ processElement() {}, processBroadcastElement() {} }).sinkTo(out());
+  assert.throws(() => scaleOutInputs(broadcast.plan(), true), /broadcast state, which needs every task to read the whole broadcast stream/);
+
+  const all = StreamEnvironment.create();
+  kafkaIn(all, 'in').windowAll(TumblingEventTimeWindows.of(1_000)).count().sinkTo(out());
+  assert.throws(() => scaleOutInputs(all.plan(), true), /is a windowAll, which must see every record in one place/);
+
+  const temporal = StreamEnvironment.create();
+  const table = kafkaIn(temporal, 'rows').toTable((r) => r.k);
+  kafkaIn(temporal, 'in').temporalJoin(table, (e) => e.k).inner((e) => e).sinkTo(out());
+  assert.throws(() => scaleOutInputs(temporal.plan(), false), /keys the stream/);
+  assert.doesNotThrow(() => scaleOutInputs(temporal.plan(), true));
+});
