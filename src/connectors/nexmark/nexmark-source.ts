@@ -12,8 +12,14 @@ import type { NexmarkEvent } from './model.ts';
  * const options: NexmarkSourceOptions = { events: 1_000_000, firstEventRate: 100_000, outOfOrderGroupSize: 50, splits: 2 };
  */
 export interface NexmarkSourceOptions extends Partial<NexmarkOptions> {
-  /** How many events in all (events 0 .. events - 1); unbounded when omitted. */
+  /** How many events in all (events firstEvent .. firstEvent + events - 1); unbounded when omitted. */
   readonly events?: number;
+  /**
+   * Number of the first event (default 0): the stream starts part-way through the generator's,
+   * so event n of this source is the generator's event firstEvent + n. Checkpoint positions count
+   * from it, so a restored job must keep the same firstEvent.
+   */
+  readonly firstEvent?: number;
   /** Events per second of processing time over all splits; as fast as possible when omitted. */
   readonly rate?: number;
   /** Event n goes to split n % splits, each with its own watermark. Default 1. */
@@ -34,7 +40,10 @@ export interface NexmarkSourceOptions extends Partial<NexmarkOptions> {
  * events.filter((e) => e.type === NexmarkEventType.bid).sinkTo(sinks.collect());
  */
 export function nexmarkSource(options: NexmarkSourceOptions = {}): Source<NexmarkEvent> {
-  const { events, rate, splits = 1, ...generatorOptions } = options;
+  const { events, rate, splits = 1, firstEvent = 0, ...generatorOptions } = options;
+  if (!Number.isSafeInteger(firstEvent) || firstEvent < 0) {
+    throw new Error(`sources.nexmark: "firstEvent" must be an integer >= 0; got ${firstEvent}.`);
+  }
   if (events !== undefined && (!Number.isSafeInteger(events) || events < 0)) {
     throw new Error(`sources.nexmark: "events" must be an integer >= 0 (or omitted for an unbounded stream); got ${events}.`);
   }
@@ -47,12 +56,12 @@ export function nexmarkSource(options: NexmarkSourceOptions = {}): Source<Nexmar
     count: events,
     ratePerSecond: rate,
     splits,
-    generate: (n) => nexmarkEvent(config, n),
+    generate: firstEvent === 0 ? (n) => nexmarkEvent(config, n) : (n) => nexmarkEvent(config, firstEvent + n),
   });
   return {
     kind: 'nexmark',
     bounded: events !== undefined,
-    describe: () => `nexmark(${events ?? 'unbounded'} events${rate ? ` at ${rate}/s` : ''}, ${config.firstEventRate} events/s of event time, `
+    describe: () => `nexmark(${events ?? 'unbounded'} events${firstEvent ? ` from event ${firstEvent}` : ''}${rate ? ` at ${rate}/s` : ''}, ${config.firstEventRate} events/s of event time, `
       + `out-of-order groups of ${config.outOfOrderGroupSize}, ${splits} splits)`,
     createReader: (ctx) => new NexmarkReader(numbers.createReader(ctx)),
   };
