@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup-system.sh
 
 started=()
-# A server that was already listening (another shell's) is used but not stopped.
+# A server already listening on the port (another checkout's, say) is used as it is, and not stopped.
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 stop() {
   for s in "${started[@]+"${started[@]}"}"; do bash "scripts/$s/down.sh" >&2 || true; done
@@ -18,14 +18,24 @@ stop() {
 trap stop EXIT
 
 if [[ -z "${KAFKA_BROKERS:-}" ]]; then
-  listening "${KAFKA_PORT:-19092}" || started+=(kafka)
-  line="$(bash scripts/kafka/up.sh)"
-  export "${line?}"
+  if listening "${KAFKA_PORT:-19092}"; then
+    echo "[services] using the Kafka broker already listening on 127.0.0.1:${KAFKA_PORT:-19092}" >&2
+    export KAFKA_BROKERS="127.0.0.1:${KAFKA_PORT:-19092}"
+  else
+    started+=(kafka)
+    line="$(bash scripts/kafka/up.sh)"
+    export "${line?}"
+  fi
 fi
 if [[ -z "${DATABASE_URL:-}" ]]; then
-  listening "${PGPORT_EDDY:-15432}" || started+=(postgres)
-  line="$(bash scripts/postgres/up.sh)"
-  export "${line?}"
+  if listening "${PGPORT_EDDY:-15432}"; then
+    echo "[services] using the PostgreSQL server already listening on 127.0.0.1:${PGPORT_EDDY:-15432}" >&2
+    export DATABASE_URL="postgres://eddy:eddy@127.0.0.1:${PGPORT_EDDY:-15432}/eddy"
+  else
+    started+=(postgres)
+    line="$(bash scripts/postgres/up.sh)"
+    export "${line?}"
+  fi
 fi
 echo "[services] KAFKA_BROKERS=$KAFKA_BROKERS DATABASE_URL=$DATABASE_URL" >&2
 "$@"
