@@ -27,6 +27,9 @@ export interface StateTable<V> {
  * What changed in a backend since the previous `changes()` (or since open/restore): per table,
  * the keys written with their latest value, and the keys deleted. Dropped tables are listed.
  * Values may be the live objects: serialize the result before any more records are processed.
+ *
+ * @example
+ * const delta = encodeState(backend.changes()); backend.resetChanges();
  */
 export interface StateChanges {
   /** `puts` is a Map or an array of [key, value] pairs (a Map encodes faster). */
@@ -34,7 +37,12 @@ export interface StateChanges {
   readonly dropped: readonly string[];
 }
 
-/** Size of one table, for metrics and `eddy inspect`. */
+/**
+ * Size of one table, for metrics and `eddy inspect`.
+ *
+ * @example
+ * for (const t of backend.stats()) console.log(t.name, t.keys, t.bytes);
+ */
 export interface TableStats {
   readonly name: string;
   readonly keys: number;
