@@ -37,7 +37,7 @@ export class Instance {
 
   constructor(readonly name: string, args: readonly string[], job = COUNT_JOB) {
     this.child = spawn(process.execPath, ['--conditions=eddy-source', '--import', 'tsx', job, ...args], {
-      cwd: ROOT, env: { ...process.env, NODE_OPTIONS: '', UV_THREADPOOL_SIZE: THREADPOOL }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: ROOT, env: { ...process.env, UV_THREADPOOL_SIZE: THREADPOOL }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     live.add(this.child);
     let partial = '';

@@ -90,6 +90,8 @@ test('rebalance: three instances join and leave (SIGTERM, SIGKILL + restart) dur
   const args = [b, input, output, stateDir, uniqueName('so-group')];
   const reader = new OutputReader(output);
   await reader.start();
+  // A failure below must not leave the reader's consumer holding the test process open.
+  after(() => reader.stop());
 
   const a = new Instance('A', args);
   await a.waitFor(() => a.log.assigned.length > 0, 30_000, 'partition assignment');
