@@ -23,8 +23,11 @@ if [ -d "$kafka" ]; then
     echo "building @confluentinc/kafka-javascript $kver for Node $version into $addon (native, a few minutes)" >&2
     rm -rf "$addon" && mkdir -p "$dir/addons" && cp -a "$kafka" "$addon"
     gyp="$(dirname "$(dirname "$(realpath "$(command -v npm)")")")/node_modules/node-gyp/bin/node-gyp.js"
-    (cd "$addon" && CKJS_LINKING=dynamic PATH="$(dirname "$bin"):$PATH" "$bin" "$gyp" rebuild \
+    # Under `npm test`, npm exports its config (an npmrc's nodedir among it) as npm_config_*,
+    # which node-gyp would prefer to --nodedir: drop it, so the build uses Node 24's headers.
+    (cd "$addon" && env -u npm_config_nodedir -u NPM_CONFIG_NODEDIR CKJS_LINKING=dynamic PATH="$(dirname "$bin"):$PATH" "$bin" "$gyp" rebuild \
       --nodedir="$(realpath "$(dirname "$bin")/..")" > build.log 2>&1) || { tail -30 "$addon/build.log" >&2; exit 1; }
+    "$bin" -e "require('./$addon')" || { echo "the Node $version build of the Kafka client does not load" >&2; exit 1; }
     touch "$addon/.built-$kver-$version"
   fi
   export NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--import=$PWD/scripts/node24-addons.mjs"
