@@ -50,7 +50,7 @@ test('exactly-once under SIGKILL: the output read with read_committed equals the
     // second run kills itself between a completed checkpoint and its Kafka commit, the others
     // after a seeded number of records (6 x at most 9,000 < the 80,000 to do). Then a few runs
     // killed after a wall-clock delay, which land or not depending on the machine's speed.
-    const selfKill = attempt < 12 && attempt % 2 === 1 ? 2 + Math.floor(rand() * 4) : 0;
+    const selfKill = attempt < 12 && attempt % 2 === 1 ? 1 + Math.floor(rand() * 2) : 0;
     const afterRecords = attempt < 12 && attempt % 2 === 0 ? 1_000 + Math.floor(rand() * 8_000) : 0;
     const killAfter = attempt >= 12 && attempt < 15 ? 300 + Math.floor(rand() * 900) : null;
     const r = await run([b, input, output, ckpt, String(selfKill), String(afterRecords)], killAfter);
