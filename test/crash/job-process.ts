@@ -1,10 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { killAllKillable, runKillable } from './killable-job.ts';
 
-/** The repository root: children run from here so that `--import tsx` and `eddy` resolve. */
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const JOB = fileURLToPath(new URL('./fixtures/crash-job.ts', import.meta.url));
 
 /** The sinks of the crash job, one directory of part files each under `out`. */
@@ -73,14 +71,9 @@ export function describePlan(p: KillPlan): string {
   }
 }
 
-const live = new Set<ChildProcess>();
-let closed = false;
-
 /** SIGKILLs every child still running and refuses to start more (for `after`: a timed-out test's code may still run). */
 export function killAllJobs(): void {
-  closed = true;
-  for (const c of live) c.kill('SIGKILL');
-  live.clear();
+  killAllKillable();
 }
 
 /**
@@ -91,7 +84,6 @@ export function killAllJobs(): void {
  * const exit = await runJob(args, { kind: 'fs', on: 'pending', skip: 2 }, 20_000);
  */
 export function runJob(args: JobArgs, plan: KillPlan, timeoutMs: number): Promise<JobExit> {
-  if (closed) return Promise.reject(new Error('the crash test is over: no more job runs'));
   const argv = [
     '--conditions=eddy-source', '--import', 'tsx', JOB, '--input', args.input, '--out', args.out, '--ckpt', args.ckpt,
     '--restore', args.restore, '--backend', args.backend, '--state', args.state, '--batch', String(args.batch),
@@ -99,59 +91,11 @@ export function runJob(args: JobArgs, plan: KillPlan, timeoutMs: number): Promis
   ];
   if (args.stableState === true) argv.push('--stable-state');
   if (plan.kind === 'freeze') argv.push('--freeze', plan.after !== undefined ? `${plan.at}@${plan.after}` : plan.n !== undefined ? `${plan.at}:${plan.n}` : plan.at);
-  const started = performance.now();
-  const child = spawn(process.execPath, argv, { cwd: ROOT, env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  live.add(child);
-  const pid = child.pid ?? -1;
-  let stdout = '';
-  let stderr = '';
-  let cause: string | null = null;
-  let timedOut = false;
-  const kill = (why: string) => {
-    if (cause !== null || child.exitCode !== null) return;
-    cause = why;
-    child.kill('SIGKILL');
-  };
-  child.stdout!.setEncoding('utf8').on('data', (s: string) => {
-    stdout += s;
-    const frozen = /^FROZEN .*$/m.exec(stdout);
-    if (frozen !== null) kill(frozen[0].slice('FROZEN '.length));
-  });
-  child.stderr!.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-  const timers: NodeJS.Timeout[] = [];
-  if (plan.kind === 'delay') timers.push(setTimeout(() => kill(`after ${plan.ms} ms`), plan.ms));
-  if (plan.kind === 'fs') {
-    const watch = fsWatcher(args, pid, plan.on, plan.skip);
-    timers.push(setInterval(() => {
-      const hit = watch();
-      if (hit !== null) kill(hit);
-    }, 1));
-  }
-  timers.push(setTimeout(() => {
-    timedOut = true;
-    kill('timeout');
-  }, timeoutMs));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      live.delete(child);
-      for (const t of timers) clearTimeout(t);
-      const ms = Math.round(performance.now() - started);
-      // The messages, not the stack frames: the last dozen lines that are not `    at ...`.
-      const tail = stderr.split('\n').filter((l) => !/^\s+at /.test(l)).slice(-12).join('\n');
-      if (timedOut) {
-        reject(new Error(`crash job (pid ${pid}, plan ${describePlan(plan)}) did not end within ${timeoutMs} ms; killed it. stderr:\n${tail}`));
-        return;
-      }
-      const doneLine = /^DONE (.*)$/m.exec(stdout);
-      const done = doneLine === null ? null : (JSON.parse(doneLine[1]) as JobExit['done']);
-      const killed = signal === 'SIGKILL' && cause !== null;
-      if (!killed && (code !== 0 || done === null)) {
-        reject(new Error(`crash job (pid ${pid}, plan ${describePlan(plan)}) failed: exit code ${code}, signal ${signal}. stderr:\n${tail}`));
-        return;
-      }
-      resolve({ pid, killed, cause: killed ? cause : null, done: killed ? null : done, ms, stderr });
-    });
+  return runKillable<NonNullable<JobExit['done']>>(argv, {
+    label: `crash job (plan ${describePlan(plan)})`,
+    timeoutMs,
+    delayMs: plan.kind === 'delay' ? plan.ms : undefined,
+    poll: plan.kind === 'fs' ? (pid) => fsWatcher(args, pid, plan.on, plan.skip) : undefined,
   });
 }
 

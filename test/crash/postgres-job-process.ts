@@ -1,7 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { killAllKillable, runKillable } from './killable-job.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const JOB = fileURLToPath(new URL('./fixtures/postgres-crash-job.ts', import.meta.url));
 
 /** Arguments of one run of the PostgreSQL crash job. */
@@ -29,12 +28,9 @@ export interface PgJobExit {
   readonly ms: number;
 }
 
-const live = new Set<ChildProcess>();
-
 /** SIGKILLs every run still going (for `after`). */
 export function killAllPgJobs(): void {
-  for (const c of live) c.kill('SIGKILL');
-  live.clear();
+  killAllKillable();
 }
 
 /** Describes a plan for the report. */
@@ -57,49 +53,9 @@ export function runPgJob(args: PgJobArgs, plan: PgKillPlan, timeoutMs: number): 
     '--restore', args.restore, '--batch', String(args.batch), '--interval', String(args.intervalMs),
   ];
   if (plan.kind === 'freeze') argv.push('--freeze', plan.after !== undefined ? `${plan.at}@${plan.after}` : plan.at);
-  const started = performance.now();
-  const child = spawn(process.execPath, argv, { cwd: ROOT, env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  live.add(child);
-  let stdout = '';
-  let stderr = '';
-  let cause: string | null = null;
-  let timedOut = false;
-  const kill = (why: string) => {
-    if (cause !== null || child.exitCode !== null) return;
-    cause = why;
-    child.kill('SIGKILL');
-  };
-  child.stdout!.setEncoding('utf8').on('data', (s: string) => {
-    stdout += s;
-    const frozen = /^FROZEN .*$/m.exec(stdout);
-    if (frozen !== null) kill(frozen[0].slice('FROZEN '.length));
-  });
-  child.stderr!.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-  const timers: NodeJS.Timeout[] = [];
-  if (plan.kind === 'delay') timers.push(setTimeout(() => kill(`after ${plan.ms} ms`), plan.ms));
-  timers.push(setTimeout(() => {
-    timedOut = true;
-    kill('timeout');
-  }, timeoutMs));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      live.delete(child);
-      for (const t of timers) clearTimeout(t);
-      const ms = Math.round(performance.now() - started);
-      const tail = stderr.split('\n').filter((l) => !/^\s+at /.test(l)).slice(-12).join('\n');
-      if (timedOut) {
-        reject(new Error(`postgres crash job (plan ${describePgPlan(plan)}) did not end within ${timeoutMs} ms. stderr:\n${tail}`));
-        return;
-      }
-      const doneLine = /^DONE (.*)$/m.exec(stdout);
-      const done = doneLine === null ? null : (JSON.parse(doneLine[1]) as PgJobExit['done']);
-      const killed = signal === 'SIGKILL' && cause !== null;
-      if (!killed && (code !== 0 || done === null)) {
-        reject(new Error(`postgres crash job (plan ${describePgPlan(plan)}) failed: exit code ${code}, signal ${signal}. stderr:\n${tail}`));
-        return;
-      }
-      resolve({ killed, cause: killed ? cause : null, done: killed ? null : done, ms });
-    });
+  return runKillable<NonNullable<PgJobExit['done']>>(argv, {
+    label: `postgres crash job (plan ${describePgPlan(plan)})`,
+    timeoutMs,
+    delayMs: plan.kind === 'delay' ? plan.ms : undefined,
   });
 }
