@@ -83,15 +83,21 @@ test('oracle: a run without kills writes every event once', async () => {
   const v = await visible(t);
   assert.deepEqual(v.ids, byteSort(expectedIds));
   expectedSums = v.sums;
+  oracleMs = exit.ms;
   assert.ok(expectedSums.length > 100);
   assert.deepEqual(await preparedGids(pool, `eddy:${t.events}:`), []);
 });
+
+/** How long a whole uninterrupted run took on this machine (the oracle run), for timed kills. */
+let oracleMs = 0;
 
 function trials(seed: number): PgKillPlan[][] {
   const rnd = prng(seed);
   const at = (point: string): PgKillPlan => ({ kind: 'freeze', at: point, after: 200 + Math.floor(rnd() * (PER_SOURCE - 600)) });
   const only = (point: string): PgKillPlan => ({ kind: 'freeze', at: point });
-  const delay = (): PgKillPlan => ({ kind: 'delay', ms: 500 + Math.floor(rnd() * 1_000) });
+  // Timed kills within a run as long as the oracle's, so that they land on a fast machine too
+  // (a fixed 500-1,500 ms outlived the whole run on a quiet one).
+  const delay = (): PgKillPlan => ({ kind: 'delay', ms: Math.floor(oracleMs * (0.4 + 0.4 * rnd())) });
   return [
     [at('after-precommit'), at('before-commit')],
     [at('before-commit'), only('mid-recover'), at('mid-commit')],
