@@ -22,24 +22,26 @@ const PREVIEW_CHARS = 200;
 
 /**
  * The last `capacity` samples, oldest first; older ones are overwritten (memory stays bounded).
+ * Entries are kept as given, so that a caller on the per-record path can store the raw value and
+ * build the preview (`previewValue`) only when the samples are read.
  *
  * @example
  * const ring = new SampleRing(50);
  * ring.add({ at: 0, operator: 'w', kind: 'late', time: 5, preview: '1', reason: 'late' });
  * ring.list().length; // 1
  */
-export class SampleRing {
-  private readonly items: RecordSample[] = [];
+export class SampleRing<T = RecordSample> {
+  private readonly items: T[] = [];
   private next = 0;
   constructor(readonly capacity: number) {}
 
-  add(sample: RecordSample): void {
+  add(sample: T): void {
     if (this.items.length < this.capacity) this.items.push(sample);
     else this.items[this.next] = sample;
     this.next = (this.next + 1) % this.capacity;
   }
 
-  list(): RecordSample[] {
+  list(): T[] {
     if (this.items.length < this.capacity) return [...this.items];
     return [...this.items.slice(this.next), ...this.items.slice(0, this.next)];
   }

@@ -11,6 +11,15 @@ import { OperatorError } from './operator-error.ts';
 /** Late records and dead letters kept per operator for the dashboard. */
 const SAMPLES_PER_OPERATOR = 20;
 
+/** A late record or dead letter as kept: the value itself, previewed only when read. */
+interface RawSample {
+  readonly at: number;
+  readonly kind: 'late' | 'dead-letter';
+  readonly time: number;
+  readonly value: unknown;
+  readonly reason: string;
+}
+
 /** Tells the scheduler that a node wants `onProcessingTime` at some time. */
 export interface ProcessingTimeScheduler {
   request(node: RuntimeNode, time: number): void;
@@ -32,8 +41,8 @@ export class RuntimeNode implements BatchTarget, Output<unknown>, OperatorContex
   ptDeadline = Number.POSITIVE_INFINITY;
   /** Set on sources (they stamp ingestion time) and sinks (they measure latency); null elsewhere. */
   latency: LatencyTracker | null = null;
-  /** The last late records and dead letters of this operator (created on the first one). */
-  private samples: SampleRing | null = null;
+  /** The last late records and dead letters of this operator (created on the first one), raw. */
+  private samples: SampleRing<RawSample> | null = null;
 
   constructor(
     readonly id: number,
@@ -191,7 +200,8 @@ export class RuntimeNode implements BatchTarget, Output<unknown>, OperatorContex
 
   /** The last late records and dead letters of this operator, oldest first. */
   recentSamples(): RecordSample[] {
-    return this.samples?.list() ?? [];
+    if (this.samples === null) return [];
+    return this.samples.list().map((r) => ({ at: r.at, operator: this.name, kind: r.kind, time: r.time, preview: previewValue(r.value), reason: r.reason }));
   }
 
   finish(): void {
@@ -236,8 +246,9 @@ export class RuntimeNode implements BatchTarget, Output<unknown>, OperatorContex
   }
 
   sample(kind: 'late' | 'dead-letter', value: unknown, time: number, reason: string): void {
-    this.samples ??= new SampleRing(SAMPLES_PER_OPERATOR);
-    this.samples.add({ at: this.clock.now(), operator: this.name, kind, time, preview: previewValue(value), reason });
+    // Called per late record: keep the value as it is; its preview is built when read.
+    this.samples ??= new SampleRing<RawSample>(SAMPLES_PER_OPERATOR);
+    this.samples.add({ at: this.clock.now(), kind, time, value, reason });
   }
 
   requestProcessingTime(time: number): void {
