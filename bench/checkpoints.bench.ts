@@ -10,7 +10,10 @@
 // while the job gets less of it), so it also reports the CPU time each checkpoint cost (the run's
 // CPU minus what its records cost at the same round's no-checkpoint rate) and the overhead that
 // projects to a job that has a core to itself: cost / (interval + cost).
-// Run: npm run bench:checkpoints [-- --seconds 21 --rounds 3 --restore-mb 1024 --only heap --restore-only]
+// Two workloads: "uniform" updates all keys at random (between two 10 s checkpoints every key
+// changes, so each checkpoint writes the whole state); "hot" writes every key once, then updates
+// only `--hot-keys` of them, so the checkpoints after the first are deltas of what changed.
+// Run: npm run bench:checkpoints [-- --seconds 21 --rounds 3 --restore-mb 1024 --only heap --workload hot --restore-only]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir, cpus, loadavg } from 'node:os';
@@ -31,6 +34,9 @@ const onlyAt = args.indexOf('--only');
 const ONLY = onlyAt >= 0 ? args[onlyAt + 1] : null;
 const KEYS = arg('keys', 1_000_000);
 const RESTORE_MB = arg('restore-mb', 1024);
+const HOT_KEYS = arg('hot-keys', 10_000);
+const workloadAt = args.indexOf('--workload');
+const WORKLOADS = workloadAt >= 0 ? [args[workloadAt + 1]] : ['uniform', 'hot'];
 
 const nullSink: Sink<unknown> = {
   kind: 'null', describe: () => 'null',
@@ -47,8 +53,11 @@ if (Lmdb !== undefined) {
 
 interface Ev { k: number; v: number }
 
-/** A running sum per key in ValueState: every record reads and writes state. */
-function sumJob(env: StreamEnvironment, count?: number, pad = 0) {
+/**
+ * A running sum per key in ValueState: every record reads and writes state. "uniform" spreads the
+ * records over all keys; "hot" writes each key once, then only the first HOT_KEYS keys.
+ */
+function sumJob(env: StreamEnvironment, workload: string, count?: number, pad = 0) {
   type Fn = KeyedProcessFunction<number, Ev, never> & { s: ValueState<{ sum: number; pad: string }> };
   const padding = 'x'.repeat(pad);
   const fn: Fn = {
@@ -59,18 +68,20 @@ function sumJob(env: StreamEnvironment, count?: number, pad = 0) {
       this.s.update({ sum: (cur?.sum ?? 0) + e.v, pad: cur?.pad ?? padding });
     },
   };
-  env.fromSource(sources.generator<Ev>({ count, generate: (i) => ({ k: (Math.imul(i, 2654435761) >>> 0) % KEYS, v: i & 7 }) }), WatermarkStrategy.noWatermarks(), 'events')
+  env.fromSource(sources.generator<Ev>({ count, generate: workload === 'hot'
+    ? (i) => ({ k: i < KEYS ? i : (Math.imul(i, 2654435761) >>> 0) % HOT_KEYS, v: i & 7 })
+    : (i) => ({ k: (Math.imul(i, 2654435761) >>> 0) % KEYS, v: i & 7 }) }), WatermarkStrategy.noWatermarks(), 'events')
     .keyBy((e) => e.k).process(fn).uid('sum').sinkTo(nullSink);
 }
 
-async function throughput(backend: string, intervalMs: number | null): Promise<{ rate: number; cpuRate: number; recordsIn: number; cpuSeconds: number; checkpoints: number; lastBytes: number; lastDurationMs: number; lastSyncMs: number }> {
+async function throughput(backend: string, workload: string, intervalMs: number | null): Promise<{ rate: number; cpuRate: number; recordsIn: number; cpuSeconds: number; checkpoints: number; lastBytes: number; lastDurationMs: number; lastSyncMs: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'eddy-cpbench-'));
   try {
     const env = StreamEnvironment.create({
       log: () => {}, stateBackend: backends[backend](dir),
       checkpoints: intervalMs === null ? null : { dir: join(dir, 'ckpt'), intervalMs, retain: 2 },
     });
-    sumJob(env);
+    sumJob(env, workload);
     const stop = startStopwatch();
     const cpu0 = process.cpuUsage();
     const job = env.executeAsync('sum');
@@ -118,8 +129,8 @@ async function restoreTime(backend: string): Promise<{ stateMb: number; keys: nu
 }
 
 /** Each configuration runs in a fresh process, so garbage and JIT state of one do not bias the next. */
-function child(mode: string, backend: string, interval: number | null): Record<string, number> {
-  const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1], '--child', mode, backend, String(interval), '--seconds', String(SECONDS), '--keys', String(KEYS), '--restore-mb', String(RESTORE_MB), '--rounds', String(ROUNDS)], {
+function child(mode: string, backend: string, interval: number | null, workload = 'uniform'): Record<string, number> {
+  const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1], '--child', mode, backend, String(interval), workload, '--hot-keys', String(HOT_KEYS), '--seconds', String(SECONDS), '--keys', String(KEYS), '--restore-mb', String(RESTORE_MB), '--rounds', String(ROUNDS)], {
     encoding: 'utf8', maxBuffer: 1 << 24,
   });
   const line = r.stdout.trim().split('\n').pop() ?? '';
@@ -129,27 +140,27 @@ function child(mode: string, backend: string, interval: number | null): Record<s
 
 const childAt = args.indexOf('--child');
 if (childAt >= 0) {
-  const [mode, backend, interval] = args.slice(childAt + 1, childAt + 4);
-  const result = mode === 'throughput' ? await throughput(backend, interval === 'null' ? null : Number(interval)) : await restoreTime(backend);
+  const [mode, backend, interval, workload] = args.slice(childAt + 1, childAt + 5);
+  const result = mode === 'throughput' ? await throughput(backend, workload, interval === 'null' ? null : Number(interval)) : await restoreTime(backend);
   console.log(JSON.stringify(result));
   process.exit(0);
 }
 
 const rows: string[] = [];
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
-const json: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, loadavg: loadavg(), seconds: SECONDS, rounds: ROUNDS, keys: KEYS, runs: [] as unknown[] };
-console.log(`checkpoint overhead: ${ROUNDS} interleaved rounds of ${SECONDS} s per configuration, ${KEYS} keys, running sum in ValueState`);
-rows.push('| backend | checkpoints | events/s (median) | overhead (wall) | events per CPU s (median) | overhead (CPU) | CPU per checkpoint (median) | projected overhead, own core | checkpoints done | last checkpoint | last pause | last size |', '|---|---|---|---|---|---|---|---|---|---|---|---|');
+const json: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, loadavg: loadavg(), seconds: SECONDS, rounds: ROUNDS, keys: KEYS, hotKeys: HOT_KEYS, runs: [] as unknown[] };
+console.log(`checkpoint overhead: ${ROUNDS} interleaved rounds of ${SECONDS} s per configuration, ${KEYS} keys (hot: ${HOT_KEYS} updated after the first pass), running sum in ValueState`);
+rows.push('| workload | backend | checkpoints | events/s (median) | overhead (wall) | events per CPU s (median) | overhead (CPU) | CPU per checkpoint (median) | projected overhead, own core | checkpoints done | last checkpoint | last pause | last size |', '|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 const selected = Object.keys(backends).filter((b) => ONLY === null || ONLY === b);
-for (const backend of args.includes('--restore-only') ? [] : selected) {
+for (const [workload, backend] of args.includes('--restore-only') ? [] : WORKLOADS.flatMap((w) => selected.map((b) => [w, b] as const))) {
   const intervals = [null, 10_000, 1_000] as const;
   const runs = new Map<number | null, Awaited<ReturnType<typeof throughput>>[]>(intervals.map((i) => [i, []]));
   for (let round = 0; round < ROUNDS; round++) {
     for (const interval of intervals) {
-      const r = child('throughput', backend, interval) as unknown as Awaited<ReturnType<typeof throughput>>;
+      const r = child('throughput', backend, interval, workload) as unknown as Awaited<ReturnType<typeof throughput>>;
       runs.get(interval)!.push(r);
-      (json.runs as unknown[]).push({ backend, round, intervalMs: interval, ...r });
-      console.log(`  round ${round + 1} ${backend} ${interval === null ? 'none' : `${interval / 1000} s`}: ${(r.rate / 1e6).toFixed(3)} M/s, ${(r.cpuRate / 1e6).toFixed(3)} M per CPU s, ${r.checkpoints} checkpoints`);
+      (json.runs as unknown[]).push({ workload, backend, round, intervalMs: interval, ...r });
+      console.log(`  round ${round + 1} ${workload} ${backend} ${interval === null ? 'none' : `${interval / 1000} s`}: ${(r.rate / 1e6).toFixed(3)} M/s, ${(r.cpuRate / 1e6).toFixed(3)} M per CPU s, ${r.checkpoints} checkpoints`);
     }
   }
   const base = runs.get(null)!;
@@ -163,9 +174,9 @@ for (const backend of args.includes('--restore-only') ? [] : selected) {
     const cost = perCheckpoint.length > 0 ? median(perCheckpoint) : Number.NaN;
     const projected = interval === null ? Number.NaN : (cost / (interval / 1000 + cost)) * 100;
     const pct = (xs: number[]) => (interval === null ? '-' : `${median(xs).toFixed(1)}%`);
-    rows.push(`| ${backend} | ${interval === null ? 'none' : `every ${interval / 1000} s`} | ${(median(rs.map((r) => r.rate)) / 1e6).toFixed(3)} M | ${pct(wallOver)} | ${(median(rs.map((r) => r.cpuRate)) / 1e6).toFixed(3)} M | ${pct(cpuOver)} | ${interval === null ? '-' : `${(cost * 1000).toFixed(0)} ms`} | ${interval === null ? '-' : `${projected.toFixed(1)}%`} | ${last.checkpoints} | ${last.lastDurationMs} ms | ${last.lastSyncMs} ms | ${(last.lastBytes / 1e6).toFixed(1)} MB |`);
+    rows.push(`| ${workload} | ${backend} | ${interval === null ? 'none' : `every ${interval / 1000} s`} | ${(median(rs.map((r) => r.rate)) / 1e6).toFixed(3)} M | ${pct(wallOver)} | ${(median(rs.map((r) => r.cpuRate)) / 1e6).toFixed(3)} M | ${pct(cpuOver)} | ${interval === null ? '-' : `${(cost * 1000).toFixed(0)} ms`} | ${interval === null ? '-' : `${projected.toFixed(1)}%`} | ${last.checkpoints} | ${last.lastDurationMs} ms | ${last.lastSyncMs} ms | ${last.lastBytes >= 1e6 ? `${(last.lastBytes / 1e6).toFixed(1)} MB` : `${(last.lastBytes / 1e3).toFixed(1)} kB`} |`);
     (json.runs as unknown[]).push({
-      backend, intervalMs: interval, medianRate: median(rs.map((r) => r.rate)), medianCpuRate: median(rs.map((r) => r.cpuRate)),
+      workload, backend, intervalMs: interval, medianRate: median(rs.map((r) => r.rate)), medianCpuRate: median(rs.map((r) => r.cpuRate)),
       medianWallOverheadPct: interval === null ? 0 : median(wallOver), medianCpuOverheadPct: interval === null ? 0 : median(cpuOver),
       cpuMsPerCheckpoint: interval === null ? 0 : cost * 1000, projectedOverheadPct: interval === null ? 0 : projected,
     });
@@ -184,4 +195,4 @@ for (const backend of selected) {
 }
 console.log(`\n${rows.join('\n')}`);
 mkdirSync('bench/results', { recursive: true });
-if (ONLY === null && !args.includes('--restore-only')) writeFileSync('bench/results/checkpoints.json', `${JSON.stringify(json, null, 1)}\n`);
+if (ONLY === null && workloadAt < 0 && !args.includes('--restore-only')) writeFileSync('bench/results/checkpoints.json', `${JSON.stringify(json, null, 1)}\n`);

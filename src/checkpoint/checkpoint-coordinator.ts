@@ -52,7 +52,8 @@ interface Cut {
  * manifest is durable, the sinks commit.
  *
  * Keyed state is incremental: each checkpoint writes what changed since the previous one, and a
- * full snapshot every `maxDeltaChain` checkpoints (or after a failure, when a delta is lost).
+ * full snapshot (or, for a backend that copies itself, a copy) every `maxDeltaChain` checkpoints,
+ * when most keys changed, or after a failure, when a delta is lost.
  *
  * @example
  * const coordinator = new CheckpointCoordinator(runtime, config, storage, log, startId);
@@ -168,20 +169,20 @@ export class CheckpointCoordinator {
       let stateBytes = 0;
       let copy: Promise<void> | null = null;
       let copyDir: string | null = null;
-      if (backend?.copyTo !== undefined) {
-        // The backend copies itself off the main thread; the cut only starts the copy.
-        keyedIsFull = true;
-        copyDir = join(dir, `op${operators.length}-keyed-lmdb`);
-        copy = backend.copyTo(copyDir);
-        copy.catch(() => {}); // awaited in persist; a failure there fails the checkpoint
-      } else if (backend !== undefined) {
+      if (backend !== undefined) {
         const chain = this.chains.get(sid);
         keyedIsFull = forceFull || chain === undefined || chain.length >= this.config.maxDeltaChain || backend.prefersFull?.() === true;
-        // Encoded now, at the cut: the encoding is the copy (snapshots reference live values).
-        if (keyedIsFull) {
+        if (keyedIsFull && backend.copyTo !== undefined) {
+          // The backend copies itself off the main thread; the cut only starts the copy.
+          copyDir = join(dir, `op${operators.length}-keyed-lmdb`);
+          copy = backend.copyTo(copyDir);
+          copy.catch(() => {}); // awaited in persist; a failure there fails the checkpoint
+        } else if (keyedIsFull) {
+          // Encoded now, at the cut: the encoding is the copy (snapshots reference live values).
           backend.resetChanges();
           keyed = encodeState(backend.snapshot());
         } else {
+          // What changed since the previous checkpoint, on top of a snapshot or of a copy.
           keyed = encodeState(backend.changes());
         }
       }

@@ -257,7 +257,7 @@ export class LmdbStateBackend implements KeyedStateBackend {
    * once, then LMDB copies its file on a worker thread (mdb_env_copy2, with O_DIRECT) while
    * processing goes on. Until the copy ends no write reaches LMDB: the cache holds them (dirty
    * entries are never evicted, so it may grow past its capacity by the keys written meanwhile).
-   * Change tracking stops: a backend checkpointed by copies never needs deltas.
+   * Change tracking starts afresh: the next checkpoints may be deltas (`changes()`) on top of it.
    *
    * @example
    * await backend.copyTo('ckpt/chk-000007/op1-keyed-lmdb');
@@ -266,9 +266,7 @@ export class LmdbStateBackend implements KeyedStateBackend {
     this.assertOpen();
     this.assertNotCopying('start a second copy');
     this.writeBack(false);
-    this.tracking = false;
-    this.dropped = [];
-    for (const t of this.tables.values()) t.changed = null;
+    this.startTracking();
     const copy = (async () => {
       try {
         rmSync(dir, { recursive: true, force: true });

@@ -90,8 +90,9 @@ export interface KeyedStateBackend {
   /**
    * Writes a consistent copy of the state as of this call into `dir` (created), for a checkpoint:
    * the synchronous part is only what must happen at the cut (LMDB: flushing its cache), the copy
-   * itself runs off the main thread while processing goes on. A backend that has it is
-   * checkpointed this way instead of by `snapshot()`/`changes()`. Optional.
+   * itself runs off the main thread while processing goes on. Change tracking starts afresh at
+   * the call. A backend that has it gets its full checkpoints this way instead of by
+   * `snapshot()`; the checkpoints between them are still `changes()`. Optional.
    */
   copyTo?(dir: string): Promise<void>;
   /** Replaces all state with a copy that `copyTo` wrote (of a backend of the same kind). Optional, with `copyTo`. */

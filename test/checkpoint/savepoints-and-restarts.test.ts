@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { StreamEnvironment, WatermarkStrategy, sources, sinks, type KeyedProcessFunction, type ValueState, type StateOptions } from 'eddy';
+import { LmdbStateBackend, StreamEnvironment, WatermarkStrategy, sources, sinks, type KeyedProcessFunction, type ValueState, type StateOptions } from 'eddy';
+import { CheckpointStorage } from '../../src/checkpoint/checkpoint-storage.ts';
+import { openCheckpoint } from '../../src/checkpoint/open-checkpoint.ts';
+import { readKeyedState } from '../../src/checkpoint/inspect.ts';
 
 interface Ev { k: string; n: number }
 const tmp = (p: string) => mkdtempSync(join(tmpdir(), p));
@@ -127,23 +130,43 @@ test('a corrupted newest checkpoint is detected and the previous one is used, wi
   assert.match(logs.join('\n'), /restoring job 'job' from checkpoint chk-/);
 });
 
-test('checkpoints are incremental: a delta costs what changed, not the whole state', async () => {
-  const root = tmp('eddy-incremental-');
-  // 50 000 keys first, then a trickle of updates to a few keys.
-  const env = StreamEnvironment.create({ batchSize: 1000, log: () => {}, checkpoints: { dir: join(root, 'ckpt'), intervalMs: 1, retain: 20, maxDeltaChain: 50 } });
-  const gen = (n: number): Ev => ({ k: n < 50_000 ? `key-${n}` : `hot-${n % 3}`, n });
-  type Fn = KeyedProcessFunction<string, Ev, number> & { c: ValueState<number> };
-  const fn: Fn = { c: undefined as never, open(ctx) { this.c = ctx.getState<number>('c'); }, processElement() { this.c.update((this.c.value() ?? 0) + 1); } };
-  env.fromSource(sources.generator({ count: 450_000, generate: gen }), WatermarkStrategy.noWatermarks(), 'events').keyBy((e) => e.k).process(fn).uid('c').sinkTo(sinks.collect());
-  const r = await env.execute();
-  const done = r.checkpoints.filter((c) => c.status === 'completed');
-  assert.ok(done.length >= 3, `${done.length} checkpoints`);
-  // A delta between two cuts in the update phase holds 3 keys; a full snapshot holds 50 003. (Which
-  // checkpoint that is depends on timing: a delta whose interval began in the growth phase is large.)
-  const biggest = Math.max(...done.map((c) => c.bytes));
-  const smallest = Math.min(...done.map((c) => c.bytes));
-  assert.ok(smallest < biggest / 20, `smallest checkpoint ${smallest} B vs the full one ${biggest} B (${done.map((c) => c.bytes).join(', ')})`);
-});
+for (const backend of ['heap', 'lmdb'] as const) {
+  test(`checkpoints are incremental (${backend}): a delta costs what changed, not the whole state, and the chain restores`, async () => {
+    const root = tmp('eddy-incremental-');
+    // 50 000 keys first, then a trickle of updates to a few keys.
+    const env = StreamEnvironment.create({
+      batchSize: 1000, log: () => {}, checkpoints: { dir: join(root, 'ckpt'), intervalMs: 1, retain: 20, maxDeltaChain: 50 },
+      stateBackend: backend === 'lmdb' ? LmdbStateBackend.inDirectory(join(root, 'state')) : undefined,
+    });
+    const COUNT = 450_000;
+    const gen = (n: number): Ev => ({ k: n < 50_000 ? `key-${n}` : `hot-${n % 3}`, n });
+    type Fn = KeyedProcessFunction<string, Ev, number> & { c: ValueState<number> };
+    const fn: Fn = { c: undefined as never, open(ctx) { this.c = ctx.getState<number>('c'); }, processElement() { this.c.update((this.c.value() ?? 0) + 1); } };
+    env.fromSource(sources.generator({ count: COUNT, generate: gen }), WatermarkStrategy.noWatermarks(), 'events').keyBy((e) => e.k).process(fn).uid('c').sinkTo(sinks.collect());
+    const r = await env.execute();
+    const done = r.checkpoints.filter((c) => c.status === 'completed');
+    assert.ok(done.length >= 3, `${done.length} checkpoints`);
+    // A delta between two cuts in the update phase holds 3 keys; a full snapshot (or LMDB copy)
+    // holds 50 003. (Which checkpoint that is depends on timing: a delta whose interval began in
+    // the growth phase is large.)
+    const biggest = Math.max(...done.map((c) => c.bytes));
+    const smallest = Math.min(...done.map((c) => c.bytes));
+    assert.ok(smallest < biggest / 20, `smallest checkpoint ${smallest} B vs the full one ${biggest} B (${done.map((c) => c.bytes).join(', ')})`);
+
+    // The newest checkpoint is a chain: one full state (an LMDB copy for LMDB), then deltas; read
+    // back as a restore does, it holds every record's count once.
+    const latest = (await new CheckpointStorage(join(root, 'ckpt')).latestValid(() => {}))!;
+    const keyed = latest.manifest.operators.find((o) => o.id === 'c')!.keyed;
+    assert.ok(keyed.length >= 2, `a full state and at least one delta: ${keyed.map((k) => k.path).join(', ')}`);
+    assert.equal(keyed[0].format === 'lmdb', backend === 'lmdb', keyed[0].path);
+    assert.ok(keyed.slice(1).every((k) => /keyed-delta\.bin$/.test(k.path)), keyed.map((k) => k.path).join(', '));
+    const state = await readKeyedState(await openCheckpoint(join(root, 'ckpt', latest.dir)), 'c');
+    let total = 0;
+    for (const [, v] of state.table<number>('c').entries()) total += v;
+    assert.equal(total, COUNT);
+    state.close();
+  });
+}
 
 test('a failed final checkpoint fails the job (its output is not committed), and a rerun commits it', async () => {
   const root = tmp('eddy-final-');
