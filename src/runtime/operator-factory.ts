@@ -58,7 +58,7 @@ export function createOperator(n: PlanNode, backends: (ctx: StateBackendContext)
       // Aligned windows keep records in keyed state; merging (session) windows need the window operator.
       return (n.assigner.kind === 'tumbling' || n.assigner.kind === 'sliding') && n.assigner.isEventTime
         ? new AlignedWindowJoinOperator(n, backend())
-        : new WindowJoinOperator(n);
+        : new WindowJoinOperator(n, onDiskBackend(backend));
     case 'interval-join':
       return new IntervalJoinOperator(n, backend());
     case 'regular-join':
@@ -72,16 +72,28 @@ export function createOperator(n: PlanNode, backends: (ctx: StateBackendContext)
     case 'broadcast-process':
       return new BroadcastProcessOperator(n.key, n.fn, backend());
     case 'window': {
+      const store = onDiskBackend(backend);
       if (usesAlignedWindows(n) && n.fn.type === 'aggregate') {
         return new AlignedWindowOperator({
           key: n.key, size: n.assigner.size, slide: n.assigner.slide, offset: n.assigner.offset,
-          allowedLateness: n.allowedLateness, lateTag: n.lateTag, agg: n.fn.agg, emit: n.fn.emit,
+          allowedLateness: n.allowedLateness, lateTag: n.lateTag, agg: n.fn.agg, emit: n.fn.emit, store,
         }) as Operator<unknown, unknown>;
       }
       return new WindowOperator({
         key: n.key, assigner: n.assigner, trigger: n.trigger ?? n.assigner.defaultTrigger(), evictor: n.evictor,
-        allowedLateness: n.allowedLateness, lateTag: n.lateTag, fn: n.fn,
+        allowedLateness: n.allowedLateness, lateTag: n.lateTag, fn: n.fn, store,
       });
     }
   }
+}
+
+/**
+ * The operator's backend when it keeps state on disk (LMDB), for window contents; null for the
+ * heap, where the window operators' own Maps are faster than backend tables.
+ */
+function onDiskBackend(backend: () => KeyedStateBackend): KeyedStateBackend | null {
+  const b = backend();
+  if (b.onDisk === true) return b;
+  b.close();
+  return null;
 }

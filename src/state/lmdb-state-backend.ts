@@ -88,6 +88,8 @@ export class LmdbStateBackend implements KeyedStateBackend {
     return (ctx) => new LmdbStateBackend({ ...options, path: join(dir, ctx.operator.replace(/[^A-Za-z0-9._-]/g, '_')) });
   }
 
+  /** State lives on disk: window operators keep their contents here too. */
+  readonly onDisk = true;
   private env!: RootDatabase;
   private meta!: Database<{ bytes: number }, string | number>;
   private readonly tables = new Map<string, LmdbTable<unknown>>();
@@ -105,6 +107,8 @@ export class LmdbStateBackend implements KeyedStateBackend {
   private copying: Promise<void> | null = null;
   /** close() was called during a copy: it completes when the copy ends. */
   private closeAfterCopy = false;
+  /** Tables dropped during a copy: gone for the job at once, removed from LMDB when the copy ends. */
+  private readonly pendingDrops = new Set<string>();
   private readonly maxDbs: number;
   /** What the tables see of their backend. */
   private host!: LmdbTableHost;
@@ -161,17 +165,32 @@ export class LmdbStateBackend implements KeyedStateBackend {
     return [...this.tables.keys()];
   }
 
+  /**
+   * Deletes a table and its data. During a checkpoint copy the table is gone for the job at once
+   * and leaves LMDB when the copy ends (nothing may commit before); its name cannot be used again
+   * until then.
+   */
   dropTable(name: string): void {
     const t = this.tables.get(name);
     if (t === undefined) return;
     this.assertOpen();
-    this.assertNotCopying('drop a table');
-    this.env.transactionSync(() => {
-      t.db.dropSync();
-      this.meta.removeSync(name);
-    }, NO_SYNC);
+    if (this.copying !== null) this.pendingDrops.add(name);
+    else this.dropDb(t.db, name);
     this.forget(t, 'was dropped');
     if (this.tracking) this.dropped.push(name);
+  }
+
+  private dropDb(db: Database<Buffer, Buffer>, name: string): void {
+    this.env.transactionSync(() => {
+      db.dropSync();
+      this.meta.removeSync(name);
+    }, NO_SYNC);
+  }
+
+  /** Drops in LMDB the tables dropped during a copy. */
+  private dropPending(): void {
+    for (const name of this.pendingDrops) this.dropDb(this.openDb(name), name);
+    this.pendingDrops.clear();
   }
 
   snapshot(): unknown {
@@ -281,6 +300,7 @@ export class LmdbStateBackend implements KeyedStateBackend {
         }
       } finally {
         this.copying = null;
+        if (!this.closed) this.dropPending();
         if (this.closeAfterCopy) this.close();
       }
     })();
@@ -405,6 +425,9 @@ export class LmdbStateBackend implements KeyedStateBackend {
 
   private createTable(name: string): LmdbTable<unknown> {
     this.assertOpen();
+    if (this.pendingDrops.has(name)) {
+      throw new Error(`LmdbStateBackend at ${this.path}: state table '${name}' was dropped during a checkpoint copy and cannot be created again before the copy ends`);
+    }
     const t = this.register(name, this.openDb(name), 0);
     this.env.transactionSync(() => this.meta.putSync(name, { bytes: 0 }), NO_SYNC);
     return t;

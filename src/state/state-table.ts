@@ -62,6 +62,11 @@ export interface TableStats {
  * const copy = new HeapStateBackend(); copy.restore(backend.snapshot());
  */
 export interface KeyedStateBackend {
+  /**
+   * True for a backend that keeps state outside the JavaScript heap (LMDB): window operators then
+   * keep their window contents in it too, instead of in their own Maps. Optional: false when absent.
+   */
+  readonly onDisk?: boolean;
   table<V>(name: string): StateTable<V>;
   tableNames(): string[];
   /** Removes a table and its contents. */

@@ -38,7 +38,7 @@ let dirs = 0;
 /** LMDB with a cache of 2 entries, so that most reads and writes go through the database. */
 const lmdb = () => new LmdbStateBackend({ path: join(root, `b${dirs++}`), cacheEntries: 2 });
 
-for (const name of ['interval full outer', 'window tumbling full outer', 'regular full outer with TTL']) {
+for (const name of ['interval full outer', 'window tumbling full outer', 'window session left outer', 'regular full outer with TTL']) {
   test(`LMDB state backend: ${name} gives what the heap backend gives, across a restore`, () => {
     fc.assert(fc.property(arbOps(200, true), fc.nat(), (ops, at) => {
       const heap = runJoin(joins[name], ops);

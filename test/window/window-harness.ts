@@ -7,10 +7,13 @@
  * fc.assert(fc.property(caseOf(tumbling, 'count'), checkCase));
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import {
   type AggregateFunction, type DataStream, type Trigger, type WindowAssigner, type WindowedStream,
-  ContinuousEventTimeTrigger, EventTimeSessionWindows, EventTimeTrigger, OutputTag, ProcessingTimeSessionWindows,
+  ContinuousEventTimeTrigger, EventTimeSessionWindows, LmdbStateBackend, EventTimeTrigger, OutputTag, ProcessingTimeSessionWindows,
   SlidingEventTimeWindows, SlidingProcessingTimeWindows, StreamEnvironment, TumblingEventTimeWindows,
   TumblingProcessingTimeWindows, WatermarkStrategy, sinks,
 } from 'eddy';
@@ -161,9 +164,34 @@ function canonical(records: { value: unknown; ts: number | null }[]): { value: u
   return keyed.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0)).map(([, r]) => r);
 }
 
-/** Runs a case through Eddy and the oracle; throws on the first step where they differ. */
+/** Live windows, panes or contents left in an on-disk backend (LMDB) after the last window. */
+function storedLeftovers(op: { backend?: { tableNames(): string[]; table(name: string): { size: number } } }): string[] {
+  const b = op.backend;
+  if (b === undefined) return [];
+  return b.tableNames().filter((n) => b.table(n).size > 0 || n.startsWith('pane:'));
+}
+
+/**
+ * Runs a case through Eddy and the oracle; throws on the first step where they differ.
+ */
 export function checkCase(c: Case): void {
-  const env = StreamEnvironment.create();
+  checkCaseOn(c, 'heap');
+}
+
+/** checkCase with the state backend given: 'lmdb' keeps the window contents in LMDB. */
+export function checkCaseOn(c: Case, backend: 'heap' | 'lmdb'): void {
+  const dir = backend === 'lmdb' ? mkdtempSync(join(tmpdir(), 'eddy-window-case-')) : null;
+  let driver: StreamTestDriver | null = null;
+  try {
+    driver = runCase(c, dir, (d) => (driver = d));
+  } finally {
+    if (driver !== null) (driver as unknown as { runtime: JobRuntime }).runtime.closeOperators();
+    if (dir !== null) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function runCase(c: Case, dir: string | null, started: (d: StreamTestDriver) => void): StreamTestDriver {
+  const env = StreamEnvironment.create(dir === null ? {} : { stateBackend: LmdbStateBackend.inDirectory(dir) });
   const late = new OutputTag<Rec>('late');
   const strategy = WatermarkStrategy.forBoundedOutOfOrderness<Rec>(c.outOfOrderness).withTimestampAssigner((r) => r.ts);
   const keyed = env.fromCollection<Rec>([], strategy, 'in').keyBy((r) => r.k);
@@ -180,6 +208,7 @@ export function checkCase(c: Case): void {
   if (c.lateOutput) stream.getSideOutput(late).sinkTo(sinks.collect());
 
   const driver = StreamTestDriver.create(env);
+  started(driver);
   const out = driver.output(stream);
   const lateOut = c.lateOutput ? driver.sideOutput(stream, late) : null;
   const input = driver.input<Rec>('in');
@@ -219,8 +248,13 @@ export function checkCase(c: Case): void {
   // Once time has passed every window and its lateness, nothing may be left behind.
   if (timed && c.ops.length > 0 && c.ops[c.ops.length - 1].op !== 'end') {
     if (op instanceof WindowOperator) assert.deepEqual(genericState(op), { windows: 0, leftovers: 0 }, `[${c.path}] state left after the last window`);
-    else assert.deepEqual(((op as AlignedWindowOperator<Rec, unknown, unknown>).snapshot() as { panes: unknown[] }).panes, [], `[${c.path}] panes left after the last window`);
+    else {
+      const snap = (op as AlignedWindowOperator<Rec, unknown, unknown>).snapshot() as { panes?: unknown[]; starts?: unknown[] };
+      assert.deepEqual(snap.panes ?? snap.starts, [], `[${c.path}] panes left after the last window`);
+    }
+    assert.deepEqual(storedLeftovers(op as never), [], `[${c.path}] tables left in the backend after the last window`);
   }
+  return driver;
 }
 
 // --- generators -----------------------------------------------------------------------------------

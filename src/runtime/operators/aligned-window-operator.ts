@@ -1,6 +1,7 @@
 import type { AggregateFunction } from '../../api/aggregate-function.ts';
 import type { OutputTag } from '../../api/output-tag.ts';
 import type { Key } from '../../state/key.ts';
+import type { KeyedStateBackend, StateTable } from '../../state/state-table.ts';
 import type { TimeWindow } from '../../window/time-window.ts';
 import { gcd, windowStart } from '../../window/time-window.ts';
 import type { Batch } from '../batch.ts';
@@ -17,7 +18,39 @@ export interface AlignedWindowSpec<T, ACC, O> {
   readonly lateTag: OutputTag<T> | null;
   readonly agg: AggregateFunction<T, ACC, unknown>;
   readonly emit: (key: Key, window: TimeWindow, result: any) => O;
+  /**
+   * An on-disk keyed state backend (LMDB) to keep the panes in, a table per pane, so that they are
+   * bounded by disk rather than memory and checkpointed incrementally with it; null keeps them in
+   * Maps (the fastest path, checkpointed whole with the operator).
+   */
+  readonly store?: KeyedStateBackend | null;
 }
+
+/** What the operator needs of a pane: a Map, or a backend table behind the same four calls. */
+interface Pane<ACC> extends Iterable<[Key, ACC]> {
+  get(key: Key): ACC | undefined;
+  set(key: Key, acc: ACC): unknown;
+  entries(): IterableIterator<[Key, ACC]>;
+}
+
+/** A pane kept in a backend table, named after its start. */
+class TablePane<ACC> implements Pane<ACC> {
+  constructor(readonly table: StateTable<ACC>) {}
+  get(key: Key): ACC | undefined {
+    return this.table.get(key);
+  }
+  set(key: Key, acc: ACC): void {
+    this.table.put(key, acc);
+  }
+  entries(): IterableIterator<[Key, ACC]> {
+    return this.table.entries();
+  }
+  [Symbol.iterator](): IterableIterator<[Key, ACC]> {
+    return this.table.entries();
+  }
+}
+
+const paneTable = (start: number) => `pane:${start}`;
 
 /**
  * Tumbling and sliding event-time windows with the default trigger, aggregated incrementally into
@@ -33,21 +66,39 @@ export class AlignedWindowOperator<T, ACC, O> implements Operator<T, O> {
   private out!: Output<O>;
   private ctx!: OperatorContext;
   private readonly pane: number;
-  private readonly panes = new Map<number, Map<Key, ACC>>();
+  private readonly panes = new Map<number, Pane<ACC>>();
   /** Pane starts in ascending order. */
   private starts: number[] = [];
   /** Every window with end <= firedUpTo has fired. */
   private firedUpTo = Number.NEGATIVE_INFINITY;
   private lastPaneStart = Number.NaN;
-  private lastPane: Map<Key, ACC> | null = null;
+  private lastPane: Pane<ACC> | null = null;
+  /** The backend that holds the panes: the checkpoint coordinator snapshots it as keyed state. */
+  readonly backend: KeyedStateBackend | undefined;
+  /** Panes restored into a job whose backend holds them: moved into it at open(). */
+  private restoredPanes: [number, [Key, ACC][]][] = [];
 
   constructor(private readonly spec: AlignedWindowSpec<T, ACC, O>) {
     this.pane = gcd(spec.size, spec.slide);
+    this.backend = spec.store ?? undefined;
   }
 
   open(ctx: OperatorContext, out: Output<O>): void {
     this.ctx = ctx;
     this.out = out;
+    const store = this.backend;
+    if (store === undefined) return;
+    // Table handles are taken now: the backend was restored (which replaces them) before open().
+    this.panes.clear();
+    this.lastPane = null;
+    this.lastPaneStart = Number.NaN;
+    for (const s of this.starts) this.panes.set(s, new TablePane(store.table<ACC>(paneTable(s))));
+    // A checkpoint taken with the panes in memory: they move into the backend.
+    for (const [s, entries] of this.restoredPanes) {
+      const pane = this.panes.get(s)!;
+      for (const [k, acc] of entries) pane.set(k, acc);
+    }
+    this.restoredPanes = [];
   }
 
   process(batch: Batch<T>): void {
@@ -111,18 +162,34 @@ export class AlignedWindowOperator<T, ACC, O> implements Operator<T, O> {
     this.purge(wm);
   }
 
+  /** Closes the backend holding the window contents, if any. */
+  close(): void {
+    this.backend?.close();
+  }
+
+  /** The panes with their accumulators, or only their starts when the backend holds them. */
   snapshot(): unknown {
+    if (this.backend !== undefined) return { firedUpTo: this.firedUpTo, starts: this.starts };
     return { firedUpTo: this.firedUpTo, panes: this.starts.map((s) => [s, [...this.panes.get(s)!.entries()]]) };
   }
 
   restore(state: unknown): void {
-    const s = state as { firedUpTo: number | null; panes: [number, [Key, ACC][]][] };
+    const s = state as { firedUpTo: number | null; panes?: [number, [Key, ACC][]][]; starts?: number[] };
     this.firedUpTo = s.firedUpTo ?? Number.NEGATIVE_INFINITY;
     this.panes.clear();
     this.starts = [];
-    for (const [start, entries] of s.panes) {
-      this.panes.set(start, new Map(entries));
-      this.starts.push(start);
+    this.restoredPanes = [];
+    if (s.panes === undefined) {
+      if (this.backend === undefined) {
+        throw new Error('this checkpoint keeps the window panes in an on-disk state backend (LMDB); restore it into a job with that backend');
+      }
+      this.starts = [...(s.starts ?? [])];
+    } else {
+      for (const [start, entries] of s.panes) {
+        this.starts.push(start);
+        if (this.backend === undefined) this.panes.set(start, new Map(entries));
+        else this.restoredPanes.push([start, entries]);
+      }
     }
     this.lastPane = null;
     this.lastPaneStart = Number.NaN;
@@ -139,8 +206,8 @@ export class AlignedWindowOperator<T, ACC, O> implements Operator<T, O> {
     }
   }
 
-  private newPane(ps: number): Map<Key, ACC> {
-    const pane = new Map<Key, ACC>();
+  private newPane(ps: number): Pane<ACC> {
+    const pane: Pane<ACC> = this.backend === undefined ? new Map<Key, ACC>() : new TablePane(this.backend.table<ACC>(paneTable(ps)));
     this.panes.set(ps, pane);
     const starts = this.starts;
     if (starts.length === 0 || starts[starts.length - 1] < ps) starts.push(ps);
@@ -223,6 +290,7 @@ export class AlignedWindowOperator<T, ACC, O> implements Operator<T, O> {
       const lastEnd = this.lastEnd(ps);
       if (lastEnd - 1 + allowedLateness > wm || lastEnd > this.firedUpTo) break;
       this.panes.delete(ps);
+      this.backend?.dropTable(paneTable(ps));
       if (ps === this.lastPaneStart) this.lastPane = null;
       drop++;
     }

@@ -2,6 +2,7 @@ import type { Collector } from '../../api/collector.ts';
 import { emitsUnmatched, type JoinContext, type JoinFn, type JoinType } from '../../api/join-type.ts';
 import { OutputTag } from '../../api/output-tag.ts';
 import type { Key } from '../../state/key.ts';
+import type { KeyedStateBackend } from '../../state/state-table.ts';
 import type { TimeWindow } from '../../window/time-window.ts';
 import type { WindowAssigner } from '../../window/window-assigner.ts';
 import type { Batch } from '../batch.ts';
@@ -51,8 +52,13 @@ export class WindowJoinOperator implements Operator<unknown, unknown>, JoinConte
   private lt = Number.NaN;
   private rt = Number.NaN;
 
-  constructor(private readonly spec: WindowJoinSpec) {
+  /** An on-disk backend holding the windows' records (the coordinator checkpoints it), if any. */
+  readonly backend: KeyedStateBackend | undefined;
+
+  /** @param store an on-disk keyed state backend (LMDB) for the windows' records; null keeps them in memory */
+  constructor(private readonly spec: WindowJoinSpec, store: KeyedStateBackend | null = null) {
     const { leftKey, rightKey } = spec;
+    this.backend = store ?? undefined;
     this.outer = [emitsUnmatched(spec.joinType, 0), emitsUnmatched(spec.joinType, 1)];
     this.inner = new WindowOperator<Tagged>({
       key: (t) => (t.s === 0 ? leftKey(t.v) : rightKey(t.v)),
@@ -60,6 +66,7 @@ export class WindowJoinOperator implements Operator<unknown, unknown>, JoinConte
       trigger: (spec.assigner as WindowAssigner<Tagged>).defaultTrigger(),
       evictor: null, allowedLateness: 0, lateTag: spec.leftLateTag === null && spec.rightLateTag === null ? null : LATE,
       fn: { type: 'process', fn: (_k: Key, w: TimeWindow, els: readonly Tagged[], out: Collector<unknown>) => this.fire(w, els, out) },
+      store,
     });
   }
 
@@ -103,6 +110,10 @@ export class WindowJoinOperator implements Operator<unknown, unknown>, JoinConte
 
   onProcessingTime(now: number): void {
     this.inner.onProcessingTime(now);
+  }
+
+  close(): void {
+    this.inner.close();
   }
 
   snapshot(): unknown {

@@ -2,6 +2,7 @@ import type { Collector } from '../../api/collector.ts';
 import type { OutputTag } from '../../api/output-tag.ts';
 import type { WindowFunctionSpec } from '../../plan/node.ts';
 import type { Key } from '../../state/key.ts';
+import type { KeyedStateBackend, StateTable } from '../../state/state-table.ts';
 import { TimerHeap } from '../../time/timer-heap.ts';
 import type { Evictor } from '../../window/evictor.ts';
 import { maxTimestamp, type TimeWindow } from '../../window/time-window.ts';
@@ -21,7 +22,15 @@ export interface WindowOperatorSpec<T> {
   readonly allowedLateness: number;
   readonly lateTag: OutputTag<T> | null;
   readonly fn: WindowFunctionSpec;
+  /**
+   * An on-disk keyed state backend (LMDB) to keep window contents in, so that they are bounded by
+   * disk rather than memory and checkpointed incrementally with it; null keeps them in memory.
+   */
+  readonly store?: KeyedStateBackend | null;
 }
+
+/** The backend table holding window contents (accumulator, or [elements, times]) by slot. */
+const CONTENTS = 'window-contents';
 
 interface Timer {
   readonly ws: WindowState;
@@ -53,14 +62,30 @@ export class WindowOperator<T> implements Operator<T, unknown>, TriggerContext, 
   private emitTime = 0;
   private wm = Number.NEGATIVE_INFINITY;
   private now = 0;
+  /** The contents table of an on-disk backend (taken in open(): a restore replaces the handles). */
+  private contents: StateTable<unknown> | null = null;
+  /** Next slot for a window's contents in `contents`. */
+  private nextSlot = 0;
+  /** The backend that holds the contents: the checkpoint coordinator snapshots it as keyed state. */
+  readonly backend: KeyedStateBackend | undefined;
 
   constructor(private readonly spec: WindowOperatorSpec<T>) {
     this.keepElements = spec.fn.type === 'process' || spec.evictor !== null;
+    this.backend = spec.store ?? undefined;
   }
 
   open(ctx: OperatorContext, out: Output<unknown>): void {
     this.ctx = ctx;
     this.out = out;
+    if (this.backend !== undefined) {
+      this.contents = this.backend.table(CONTENTS);
+      // Windows restored from a checkpoint taken with the contents in memory move to the backend.
+      for (const ws of this.liveWindows()) {
+        if (ws.slot >= 0) continue;
+        ws.slot = this.nextSlot++;
+        this.save(ws);
+      }
+    }
     this.requestPt(); // timers restored from a checkpoint
   }
 
@@ -123,20 +148,31 @@ export class WindowOperator<T> implements Operator<T, unknown>, TriggerContext, 
     if (now !== Number.POSITIVE_INFINITY) this.requestPt();
   }
 
-  /** Every live window with its contents and trigger state, and the timers in firing order. */
+  /** Closes the backend holding the window contents, if any. */
+  close(): void {
+    this.backend?.close();
+  }
+
+  /**
+   * Every live window with its contents (unless the backend holds them) and trigger state, and
+   * the timers in firing order.
+   */
   snapshot(): unknown {
-    const windows: WindowState[] = [];
-    for (const m of this.byKey.values()) for (const ws of m.values()) windows.push(ws);
-    for (const list of this.sessions.values()) windows.push(...list);
+    const windows = this.liveWindows();
     const index = new Map(windows.map((w, i) => [w, i]));
     const order = (heap: TimerHeap<Timer>) => heap.entries()
       .filter((e) => e.payload.ws.live && index.has(e.payload.ws))
       .map((e): [number, number] => [index.get(e.payload.ws)!, e.time]);
-    return { windows, et: order(this.etHeap), pt: order(this.ptHeap) };
+    return { windows, et: order(this.etHeap), pt: order(this.ptHeap), nextSlot: this.nextSlot };
   }
 
   restore(state: unknown): void {
-    const s = state as { windows: WindowState[]; et: [number, number][]; pt: [number, number][] };
+    const s = state as { windows: WindowState[]; et: [number, number][]; pt: [number, number][]; nextSlot?: number };
+    if (this.backend === undefined && s.windows.some((w) => (w.slot ?? -1) >= 0)) {
+      throw new Error('this checkpoint keeps the window contents in an on-disk state backend (LMDB); restore it into a job with that backend');
+    }
+    for (const w of s.windows) w.slot ??= -1; // checkpoints from before slots
+    this.nextSlot = s.nextSlot ?? 0;
     this.byKey.clear();
     this.sessions.clear();
     this.etHeap.clear();
@@ -160,6 +196,40 @@ export class WindowOperator<T> implements Operator<T, unknown>, TriggerContext, 
 
   // --- per-window state --------------------------------------------------------------------------
 
+  private liveWindows(): WindowState[] {
+    const windows: WindowState[] = [];
+    for (const m of this.byKey.values()) for (const ws of m.values()) windows.push(ws);
+    for (const list of this.sessions.values()) windows.push(...list);
+    return windows;
+  }
+
+  /** A new window state; with an on-disk backend, its contents get a slot there. */
+  private newWindow(k: Key, w: TimeWindow): WindowState {
+    const ws = windowState(k, w, this.keepElements && this.contents === null, this.contents === null ? -1 : this.nextSlot++);
+    return ws;
+  }
+
+  /** Brings a window's contents in from the backend (no-op when they live in memory). */
+  private load(ws: WindowState): void {
+    if (ws.slot < 0) return;
+    const c = this.contents!.get(ws.slot);
+    if (this.keepElements) {
+      const [elements, times] = (c as [unknown[], number[]] | undefined) ?? [[], []];
+      ws.elements = elements;
+      ws.times = times;
+    } else ws.acc = c;
+  }
+
+  /** Writes a loaded window's contents back to the backend and lets go of them. */
+  private save(ws: WindowState): void {
+    if (ws.slot < 0) return;
+    if (ws.hasContents) this.contents!.put(ws.slot, this.keepElements ? [ws.elements, ws.times] : ws.acc);
+    else this.contents!.delete(ws.slot);
+    ws.acc = undefined;
+    ws.elements = null;
+    ws.times = null;
+  }
+
   private stateFor(k: Key, w: TimeWindow): WindowState | null {
     if (this.isLate(w)) return null;
     let m = this.byKey.get(k);
@@ -169,7 +239,7 @@ export class WindowOperator<T> implements Operator<T, unknown>, TriggerContext, 
     }
     let ws = m.get(w.start);
     if (ws === undefined) {
-      ws = windowState(k, w, this.keepElements);
+      ws = this.newWindow(k, w);
       m.set(w.start, ws);
     }
     return ws;
@@ -192,7 +262,7 @@ export class WindowOperator<T> implements Operator<T, unknown>, TriggerContext, 
     }
     if (touching.length === 0) {
       if (this.isLate(w)) return null;
-      const ws = windowState(k, w, this.keepElements);
+      const ws = this.newWindow(k, w);
       list.push(ws);
       list.sort((a, b) => a.window.start - b.window.start);
       return ws;
@@ -228,6 +298,8 @@ export class WindowOperator<T> implements Operator<T, unknown>, TriggerContext, 
   }
 
   private absorb(into: WindowState, from: WindowState): void {
+    this.load(into);
+    this.load(from);
     if (this.keepElements) {
       into.elements!.push(...from.elements!);
       into.times!.push(...from.times!);
@@ -237,9 +309,13 @@ export class WindowOperator<T> implements Operator<T, unknown>, TriggerContext, 
     }
     into.hasContents ||= from.hasContents;
     into.maxTs = Math.max(into.maxTs, from.maxTs);
+    from.hasContents = false;
+    this.save(from);
+    this.save(into);
   }
 
   private add(ws: WindowState, v: T, ts: number): void {
+    this.load(ws);
     if (this.keepElements) {
       ws.elements!.push(v);
       ws.times!.push(ts);
@@ -249,6 +325,7 @@ export class WindowOperator<T> implements Operator<T, unknown>, TriggerContext, 
     }
     ws.hasContents = true;
     if (ts > ws.maxTs) ws.maxTs = ts;
+    this.save(ws);
   }
 
   private act(ws: WindowState, r: TriggerResult): void {
@@ -258,6 +335,15 @@ export class WindowOperator<T> implements Operator<T, unknown>, TriggerContext, 
 
   private fire(ws: WindowState): void {
     if (!ws.hasContents) return;
+    this.load(ws);
+    try {
+      this.fireLoaded(ws);
+    } finally {
+      this.save(ws); // an evictor may have changed the elements
+    }
+  }
+
+  private fireLoaded(ws: WindowState): void {
     const w = ws.window;
     this.emitTime = Number.isFinite(w.end) ? maxTimestamp(w) : ws.maxTs;
     const fn = this.spec.fn;
@@ -294,12 +380,14 @@ export class WindowOperator<T> implements Operator<T, unknown>, TriggerContext, 
       ws.times = [];
     }
     ws.hasContents = false;
+    this.save(ws);
   }
 
   private dispose(ws: WindowState): void {
     this.cur = ws;
     this.spec.trigger.clear(ws.window, this);
     ws.live = false;
+    if (ws.slot >= 0) this.contents!.delete(ws.slot);
     if (this.spec.assigner.isMerging) {
       const list = this.sessions.get(ws.key)!;
       list.splice(list.indexOf(ws), 1);

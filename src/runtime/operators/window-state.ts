@@ -2,11 +2,15 @@ import type { Key } from '../../state/key.ts';
 import type { TimeWindow } from '../../window/time-window.ts';
 
 /**
- * The contents of one (key, window) in the generic window operator: an accumulator, or the
- * elements themselves when the window function needs them all (process) or an evictor runs.
+ * One (key, window) of the generic window operator: its contents (an accumulator, or the elements
+ * themselves when the window function needs them all (process) or an evictor runs), trigger state
+ * and timers. With an on-disk state backend the contents live in it under `slot`, and are loaded
+ * into `acc`/`elements`/`times` only while the operator works on the window.
  */
 export interface WindowState {
   readonly key: Key;
+  /** Key of the contents in the backend's contents table; -1 when they live here. */
+  slot: number;
   window: TimeWindow;
   acc: unknown;
   elements: unknown[] | null;
@@ -23,9 +27,9 @@ export interface WindowState {
 }
 
 /** A fresh window state. */
-export function windowState(key: Key, window: TimeWindow, keepElements: boolean): WindowState {
+export function windowState(key: Key, window: TimeWindow, keepElements: boolean, slot = -1): WindowState {
   return {
-    key, window, acc: undefined, elements: keepElements ? [] : null, times: keepElements ? [] : null,
+    key, slot, window, acc: undefined, elements: keepElements ? [] : null, times: keepElements ? [] : null,
     hasContents: false, triggerState: undefined, etTimers: [], ptTimers: [], maxTs: Number.NEGATIVE_INFINITY, live: true,
   };
 }
