@@ -1,4 +1,5 @@
 import type { PlanNode } from '../plan/node.ts';
+import { gcd } from '../window/time-window.ts';
 import type { KeyedStateBackend, StateBackendContext } from '../state/state-table.ts';
 import type { Operator } from './operator.ts';
 import { AlignedWindowOperator } from './operators/aligned-window-operator.ts';
@@ -25,6 +26,20 @@ export function usesAlignedWindows(n: Extract<PlanNode, { kind: 'window' }>): bo
   const a = n.assigner;
   return (a.kind === 'tumbling' || a.kind === 'sliding') && a.isEventTime && n.evictor === null &&
     (n.trigger === null || n.trigger.isDefaultEventTime === true) && n.fn.type === 'aggregate';
+}
+
+/**
+ * Most panes an aligned window operator may keep open on an on-disk backend, where each pane is a
+ * table (LMDB's default limit is 256 tables per operator, keyed state included). Beyond it (long
+ * sliding windows with a small slide, a lateness many windows long) the generic operator runs,
+ * which keeps every window's contents in one table.
+ */
+const MAX_PANE_TABLES = 128;
+
+/** Panes a window and its allowed lateness span: about how many stay open at once. */
+function openPanes(n: Extract<PlanNode, { kind: 'window' }>): number {
+  const a = n.assigner as { size: number; slide: number };
+  return Math.ceil((a.size + n.allowedLateness) / gcd(a.size, a.slide)) + 1;
 }
 
 /**
@@ -73,7 +88,7 @@ export function createOperator(n: PlanNode, backends: (ctx: StateBackendContext)
       return new BroadcastProcessOperator(n.key, n.fn, backend());
     case 'window': {
       const store = onDiskBackend(backend);
-      if (usesAlignedWindows(n) && n.fn.type === 'aggregate') {
+      if (usesAlignedWindows(n) && n.fn.type === 'aggregate' && (store === null || openPanes(n) <= MAX_PANE_TABLES)) {
         return new AlignedWindowOperator({
           key: n.key, size: n.assigner.size, slide: n.assigner.slide, offset: n.assigner.offset,
           allowedLateness: n.allowedLateness, lateTag: n.lateTag, agg: n.fn.agg, emit: n.fn.emit, store,
