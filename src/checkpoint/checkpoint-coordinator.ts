@@ -93,6 +93,15 @@ export class CheckpointCoordinator {
     return this.inFlight !== null;
   }
 
+  /**
+   * Whether `maybeStart` would start something now (a savepoint was asked for, or a checkpoint is
+   * due): the step loop asks this every round, synchronously, and awaits only when it is true.
+   */
+  isDue(now: number): boolean {
+    if (this.inFlight !== null) return false;
+    return this.savepointRequests.length > 0 || (now >= this.nextDue && now >= this.lastEnd + this.config.minPauseMs);
+  }
+
   /** Starts a checkpoint (or a requested savepoint) if one is due; resolves once processing may go on. */
   async maybeStart(now: number): Promise<void> {
     this.check();

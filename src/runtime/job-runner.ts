@@ -193,7 +193,13 @@ export class JobRunner {
         rt.advanceProcessingTime(clock.now());
         if (this.betweenRounds.length > 0) this.runBetweenRounds();
         // Between rounds nothing is in flight: a consistent cut for a checkpoint.
-        if (this.checkpoints !== null && !this.cancelled) await this.checkpoints.coordinator.maybeStart(clock.now());
+        // (An await only when something is due: one per round would cost a microtask hop per batch.)
+        if (this.checkpoints !== null && !this.cancelled) {
+          const coordinator = this.checkpoints.coordinator;
+          coordinator.check();
+          const now = clock.now();
+          if (coordinator.isDue(now)) await coordinator.maybeStart(now);
+        }
         for (const w of rt.writers) {
           if (w.writer.backlog <= w.writer.capacity) continue;
           const t0 = clock.now();
