@@ -32,7 +32,14 @@ export async function restoreRuntime(rt: JobRuntime, storage: CheckpointStorage,
     }
     claimed.add(id);
     const op = node.op;
-    if (entry.local !== null && op?.restore !== undefined) op.restore(decodeState(await storage.readFile(entry.local)));
+    if (entry.local !== null && op?.restore !== undefined) {
+      const local = decodeState(await storage.readFile(entry.local));
+      try {
+        op.restore(local);
+      } catch (e) {
+        throw new Error(`cannot restore '${id}' (${entry.kind}) from ${entry.local.path}: ${(e as Error).message}`, { cause: e });
+      }
+    }
     if (entry.keyed.length > 0 && op?.backend !== undefined) await loadKeyedState(op.backend, storage, entry.keyed);
     node.restoreWatermarks(decodeTime(entry.watermark), entry.inputWatermarks.map(decodeTime));
   }

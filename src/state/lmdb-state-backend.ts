@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import type { Database, RootDatabase, TransactionFlags } from 'lmdb';
 import type { Key } from './key.ts';
 import { encodeStoredKey } from './lmdb-key-codec.ts';
+import { parseSnapshot } from './lmdb-snapshot.ts';
 import { LmdbTable, type LmdbTableHost, type ValueCodec } from './lmdb-table.ts';
 import type { KeyedStateBackend, StateBackendContext, StateChanges, StateTable, TableStats } from './state-table.ts';
 
@@ -488,20 +489,4 @@ export class LmdbStateBackend implements KeyedStateBackend {
   private assertOpen(): void {
     if (this.closed) throw new Error(`LmdbStateBackend at ${this.path} is closed`);
   }
-}
-
-/** Checks that a snapshot has the shape snapshot() gives: { [table]: [key, value][] } (or a Map per table, as the heap backend gives). */
-function parseSnapshot(snapshot: unknown): [string, readonly (readonly [Key, unknown])[]][] {
-  const bad = (why: string) => new Error(`LmdbStateBackend.restore: not a state snapshot (${why}); pass what snapshot() returned`);
-  if (typeof snapshot !== 'object' || snapshot === null || Array.isArray(snapshot)) throw bad('expected an object of tables');
-  const out: [string, readonly (readonly [Key, unknown])[]][] = [];
-  for (const [name, entries] of Object.entries(snapshot)) {
-    if (entries instanceof Map) {
-      out.push([name, [...(entries as Map<Key, unknown>)]]);
-      continue;
-    }
-    if (!Array.isArray(entries)) throw bad(`table '${name}' is not an array of [key, value]`);
-    out.push([name, entries as [Key, unknown][]]);
-  }
-  return out;
 }

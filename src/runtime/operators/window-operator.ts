@@ -205,8 +205,7 @@ export class WindowOperator<T> implements Operator<T, unknown>, TriggerContext, 
 
   /** A new window state; with an on-disk backend, its contents get a slot there. */
   private newWindow(k: Key, w: TimeWindow): WindowState {
-    const ws = windowState(k, w, this.keepElements && this.contents === null, this.contents === null ? -1 : this.nextSlot++);
-    return ws;
+    return windowState(k, w, this.keepElements && this.contents === null, this.contents === null ? -1 : this.nextSlot++);
   }
 
   /** Brings a window's contents in from the backend (no-op when they live in memory). */
