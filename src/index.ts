@@ -19,24 +19,24 @@ export type { BroadcastStream, BroadcastConnectedStream } from './api/broadcast-
 export {
   BroadcastStateDescriptor, type BroadcastState, type ReadOnlyBroadcastState, type BroadcastContext,
   type ReadOnlyBroadcastContext, type ReadOnlyBroadcastOnTimerContext, type KeyedBroadcastProcessFunction,
-} from './api/broadcast-process-function.ts';
+} from './functions/broadcast-process-function.ts';
 export type { WindowedStream } from './api/windowed-stream.ts';
 export type { AllWindowedStream, AllWindowResult } from './api/all-windowed-stream.ts';
 export type { JoinedStreams } from './api/join-streams.ts';
 export type { WindowJoin } from './api/join-window.ts';
 export type { RegularJoin } from './api/join-regular.ts';
 export type { IntervalJoin, IntervalJoined } from './api/interval-join.ts';
-export type { JoinContext, JoinType } from './api/join-type.ts';
-export { OutputTag } from './api/output-tag.ts';
-export { DEAD_LETTERS, type DeadLetter, type BadInputPolicy } from './api/dead-letter.ts';
-export type { Collector, SideCollector } from './api/collector.ts';
-export type { AggregateFunction, ReduceFunction } from './api/aggregate-function.ts';
+export type { JoinContext, JoinType } from './functions/join-type.ts';
+export { OutputTag } from './functions/output-tag.ts';
+export { DEAD_LETTERS, type DeadLetter, type BadInputPolicy } from './functions/dead-letter.ts';
+export type { Collector, SideCollector } from './functions/collector.ts';
+export type { AggregateFunction, ReduceFunction } from './functions/aggregate-function.ts';
 export { Aggregates } from './api/builtin-aggregates.ts';
 export type { WindowResult, KeyedValue } from './api/window-result.ts';
 export type {
   ProcessFunction, KeyedProcessFunction, ProcessContext, KeyedContext, OnTimerContext, TimerService,
   RuntimeContext, KeyedRuntimeContext,
-} from './api/process-function.ts';
+} from './functions/process-function.ts';
 export type { JobResult } from './runtime/job-runner.ts';
 export { OperatorError } from './runtime/operator-error.ts';
 export type { JobMetricsSnapshot, OperatorMetrics, CheckpointMetrics } from './metrics/operator-metrics.ts';
@@ -48,9 +48,9 @@ export type { WebOptions } from './ui/web-options.ts';
 export type { WebAddress } from './ui/web-address.ts';
 export type { StateQueryResult } from './ui/query-state.ts';
 export type { CheckpointConfig, DeliveryGuarantee } from './checkpoint/checkpoint-config.ts';
-export type { CheckpointRecord } from './checkpoint/checkpoint-coordinator.ts';
+export type { CheckpointRecord } from './metrics/checkpoint-record.ts';
 export type { RestoreRequest } from './checkpoint/restore-request.ts';
-export { type RestartStrategy, restartDelay } from './checkpoint/restart-strategy.ts';
+export { type RestartStrategy, restartDelay } from './job/restart-strategy.ts';
 export * from './time/index.ts';
 export * from './window/index.ts';
 export * from './state/index.ts';
@@ -72,8 +72,8 @@ export type { Deserializer, Serializer } from './connectors/kafka/serde.ts';
 export type { KafkaSplitMetrics } from './connectors/kafka/kafka-reader.ts';
 export { kafkaAdmin } from './connectors/kafka/kafka-client.ts';
 export type { ScaleOutOptions } from './cluster/scale-out-options.ts';
-export { kafkaRepartition, type KafkaRepartitionOptions } from './cluster/kafka-repartition.ts';
-export type { AsyncMapOptions } from './api/async-map-options.ts';
+export { kafkaRepartition, type KafkaRepartitionOptions } from './api/kafka-repartition.ts';
+export type { AsyncMapOptions } from './functions/async-map-options.ts';
 export { postgresLookup, type PostgresLookup, type PostgresLookupOptions, type PostgresRow, type LookupStats } from './connectors/postgres/postgres-lookup.ts';
 export type { PostgresConnection } from './connectors/postgres/postgres-connection.ts';
 export type { PostgresSinkOptions } from './connectors/postgres/postgres-sink-options.ts';

@@ -1,11 +1,11 @@
 import type { Evictor } from '../window/evictor.ts';
 import type { TimeWindow } from '../window/time-window.ts';
 import type { Trigger } from '../window/trigger.ts';
-import type { AggregateFunction, ReduceFunction } from './aggregate-function.ts';
+import type { AggregateFunction, ReduceFunction } from '../functions/aggregate-function.ts';
 import { Aggregates } from './builtin-aggregates.ts';
-import type { Collector } from './collector.ts';
+import type { Collector } from '../functions/collector.ts';
 import type { DataStream } from './data-stream.ts';
-import type { OutputTag } from './output-tag.ts';
+import type { OutputTag } from '../functions/output-tag.ts';
 import type { WindowedStream } from './windowed-stream.ts';
 
 /**
@@ -59,10 +59,6 @@ export function checkCountWindow(call: string, size: number, slide: number | und
   }
 }
 
-/** The constant key every record of a windowAll gets: the keyed window operators do the work. */
-export const ALL_KEY = 0;
-/** @internal the key function of windowAll. */
-export const allKey = (): number => ALL_KEY;
 
 // Per fired window, not per record.
 const toResult = (_k: number, w: TimeWindow, value: number): AllWindowResult<number> => ({ start: w.start, end: w.end, value });

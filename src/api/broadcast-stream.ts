@@ -1,5 +1,5 @@
-import type { Key } from '../state/key.ts';
-import type { KeyedBroadcastProcessFunction } from './broadcast-process-function.ts';
+import type { Key } from '../functions/key.ts';
+import type { KeyedBroadcastProcessFunction } from '../functions/broadcast-process-function.ts';
 import { type DataStream, DataStreamImpl } from './data-stream.ts';
 import type { GraphBuilder } from './graph-builder.ts';
 

@@ -1,4 +1,4 @@
-import type { AggregateFunction } from './aggregate-function.ts';
+import type { AggregateFunction } from '../functions/aggregate-function.ts';
 
 /**
  * The aggregations behind WindowedStream.count/sum/min/max/avg. Accumulators of count, sum, min

@@ -1,16 +1,17 @@
 import type { Sink } from '../connectors/sink.ts';
-import { type AsyncMapOptions, resolveAsyncMapOptions } from './async-map-options.ts';
-import type { Key } from '../state/key.ts';
+import { type AsyncMapOptions, resolveAsyncMapOptions } from '../functions/async-map-options.ts';
+import type { Key } from '../functions/key.ts';
 import type { WatermarkStrategy } from '../time/watermark-strategy.ts';
-import type { Collector } from './collector.ts';
+import type { Collector } from '../functions/collector.ts';
 import type { GraphBuilder } from './graph-builder.ts';
 import { KeyedStreamImpl, type KeyedStream } from './keyed-stream.ts';
-import type { OutputTag } from './output-tag.ts';
-import type { ProcessFunction } from './process-function.ts';
+import type { OutputTag } from '../functions/output-tag.ts';
+import type { ProcessFunction } from '../functions/process-function.ts';
 import { BroadcastStreamImpl, type BroadcastStream } from './broadcast-stream.ts';
 import { type Table, TableImpl } from './table.ts';
 import { tableJoin, type TableJoin, type TemporalJoin } from './temporal-join.ts';
-import { AllWindowedStreamImpl, allKey, checkCountWindow, type AllWindowedStream } from './all-windowed-stream.ts';
+import { AllWindowedStreamImpl, checkCountWindow, type AllWindowedStream } from './all-windowed-stream.ts';
+import { allKey } from '../plan/all-key.ts';
 import type { WindowAssigner } from '../window/window-assigner.ts';
 
 /**

@@ -1,9 +1,9 @@
-import type { Key } from '../state/key.ts';
-import type { Collector } from './collector.ts';
+import type { Key } from '../functions/key.ts';
+import type { Collector } from '../functions/collector.ts';
 import { type DataStream, DataStreamImpl } from './data-stream.ts';
 import { addJoin, applyFn, type JoinSides } from './join-sides.ts';
-import type { JoinContext, JoinFn, JoinType } from './join-type.ts';
-import type { OutputTag } from './output-tag.ts';
+import type { JoinContext, JoinFn, JoinType } from '../functions/join-type.ts';
+import type { OutputTag } from '../functions/output-tag.ts';
 
 /**
  * The first step of an interval join: give the bounds.

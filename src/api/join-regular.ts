@@ -1,8 +1,8 @@
-import type { Key } from '../state/key.ts';
-import type { Collector } from './collector.ts';
+import type { Key } from '../functions/key.ts';
+import type { Collector } from '../functions/collector.ts';
 import { type DataStream, DataStreamImpl } from './data-stream.ts';
 import { addJoin, applyFn, flatFn, type JoinSides } from './join-sides.ts';
-import type { JoinType } from './join-type.ts';
+import type { JoinType } from '../functions/join-type.ts';
 
 /**
  * A regular (unbounded) join: every record joins every record of the other side with the same key,

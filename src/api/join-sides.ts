@@ -1,6 +1,6 @@
-import type { Key } from '../state/key.ts';
+import type { Key } from '../functions/key.ts';
 import type { GraphBuilder } from './graph-builder.ts';
-import type { JoinFn, JoinType } from './join-type.ts';
+import type { JoinFn, JoinType } from '../functions/join-type.ts';
 
 /** The two keyed inputs of a join and its type: what every join builder carries (frozen). */
 export interface JoinSides {

@@ -1,4 +1,4 @@
-import type { Key } from '../state/key.ts';
+import type { Key } from '../functions/key.ts';
 import type { WindowAssigner } from '../window/window-assigner.ts';
 import { RegularJoinImpl, type RegularJoin } from './join-regular.ts';
 import type { JoinSides } from './join-sides.ts';

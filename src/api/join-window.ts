@@ -1,10 +1,10 @@
-import type { Key } from '../state/key.ts';
+import type { Key } from '../functions/key.ts';
 import type { WindowAssigner } from '../window/window-assigner.ts';
-import type { Collector } from './collector.ts';
+import type { Collector } from '../functions/collector.ts';
 import { type DataStream, DataStreamImpl } from './data-stream.ts';
 import { addJoin, applyFn, flatFn, type JoinSides } from './join-sides.ts';
-import type { JoinFn, JoinType } from './join-type.ts';
-import type { OutputTag } from './output-tag.ts';
+import type { JoinFn, JoinType } from '../functions/join-type.ts';
+import type { OutputTag } from '../functions/output-tag.ts';
 
 /**
  * A window join: the records of both sides that share a key and a window (tumbling, sliding or

@@ -1,4 +1,4 @@
-import type { AggregateFunction, ReduceFunction } from './aggregate-function.ts';
+import type { AggregateFunction, ReduceFunction } from '../functions/aggregate-function.ts';
 
 /**
  * A reduce function as an AggregateFunction whose accumulator is the running value (undefined

@@ -3,30 +3,26 @@ import type { Source } from '../connectors/source.ts';
 import type { JobMetricsSnapshot } from '../metrics/operator-metrics.ts';
 import { explain } from '../plan/explain.ts';
 import type { Plan } from '../plan/plan.ts';
-import { validatePlan } from '../plan/validate.ts';
-import { JobRunner, type JobResult } from '../runtime/job-runner.ts';
-import { JobRuntime, type RuntimeOptions } from '../runtime/job-runtime.ts';
+import type { JobResult } from '../runtime/job-runner.ts';
+import type { RuntimeOptions } from '../runtime/job-runtime.ts';
 import { HeapStateBackend } from '../state/heap-state-backend.ts';
 import type { KeyedStateBackend, StateBackendContext } from '../state/state-table.ts';
 import { type Clock, systemClock } from '../time/clock.ts';
 import { WatermarkStrategy } from '../time/watermark-strategy.ts';
-import { type CheckpointConfig, type ResolvedCheckpointConfig, resolveCheckpointConfig } from '../checkpoint/checkpoint-config.ts';
+import { type CheckpointConfig, resolveCheckpointConfig } from '../checkpoint/checkpoint-config.ts';
 import type { RestoreRequest } from '../checkpoint/restore-request.ts';
-import { setupCheckpoints } from '../checkpoint/setup-checkpoints.ts';
-import { restartDelay, type RestartStrategy } from '../checkpoint/restart-strategy.ts';
-import type { CheckpointRecord } from '../checkpoint/checkpoint-coordinator.ts';
-import { ControlSocket } from '../checkpoint/control-socket.ts';
-import type { RecordSample } from '../metrics/sample-ring.ts';
-import { queryKeyedState, type StateQueryResult } from '../ui/query-state.ts';
-import type { WebAddress } from '../ui/web-address.ts';
-import { resolveWebOptions, type ResolvedWebOptions, type WebOptions } from '../ui/web-options.ts';
-import { WebServer } from '../ui/web-server.ts';
-import { startScaleOut } from '../cluster/scale-out-job.ts';
+import type { RestartStrategy } from '../job/restart-strategy.ts';
+import { resolveWebOptions, type WebOptions } from '../ui/web-options.ts';
 import type { ScaleOutOptions } from '../cluster/scale-out-options.ts';
-import { cliHook } from './cli-hook.ts';
+import type { JobHandle } from '../job/job-handle.ts';
+import type { JobSettings } from '../job/job-settings.ts';
+import { launchJob } from '../job/launcher.ts';
+import { launchScaledOut } from '../cluster/scale-out-launcher.ts';
+import type { BadInputPolicy } from '../functions/dead-letter.ts';
 import { type DataStream, DataStreamImpl } from './data-stream.ts';
-import type { BadInputPolicy } from './dead-letter.ts';
 import { GraphBuilder } from './graph-builder.ts';
+
+export type { JobHandle } from '../job/job-handle.ts';
 
 /**
  * Settings of an environment; every one has a default.
@@ -61,33 +57,6 @@ export interface EnvironmentOptions {
 }
 
 /**
- * A running job: its result, its live metrics, and a way to stop it.
- *
- * @example
- * const job = env.executeAsync('clicks');
- * setTimeout(() => job.cancel(), 60_000);
- * await job.result;
- */
-export interface JobHandle {
-  readonly name: string;
-  readonly result: Promise<JobResult>;
-  metrics(): JobMetricsSnapshot;
-  cancel(): void;
-  /** Completed and failed checkpoints of the current attempt. */
-  checkpoints(): readonly CheckpointRecord[];
-  /** Writes a savepoint (full, self-contained) to `path` at the next batch boundary; resolves with its path. */
-  savepoint(path: string): Promise<string>;
-  /** Writes a savepoint, then stops the job. */
-  stopWithSavepoint(path: string): Promise<string>;
-  /** One key's current state in a keyed operator (by uid, or name), read between step-loop rounds. */
-  queryState(operator: string, key: string): Promise<StateQueryResult>;
-  /** The last late records and dead letters (a few per operator), oldest first. */
-  samples(): readonly RecordSample[];
-  /** Where the dashboard listens once it does (null without the `web` option); rejects if it could not listen. */
-  readonly web: Promise<WebAddress> | null;
-}
-
-/**
  * Where a job is built and run.
  *
  * @example
@@ -102,7 +71,7 @@ export class StreamEnvironment {
   private current: JobHandle | null = null;
   private sourceNames = new Set<string>();
 
-  private constructor(readonly options: Required<Omit<EnvironmentOptions, 'checkpoints' | 'web' | 'scaleOut'>> & { readonly checkpoints: ResolvedCheckpointConfig | null; readonly web: ResolvedWebOptions | null; readonly scaleOut: ScaleOutOptions | null }) {}
+  private constructor(readonly options: JobSettings & { readonly scaleOut: ScaleOutOptions | null }) {}
 
   static create(options: EnvironmentOptions = {}): StreamEnvironment {
     const batchSize = options.batchSize ?? 1024;
@@ -158,121 +127,14 @@ export class StreamEnvironment {
 
   /** Starts the job and returns at once with a handle to it. */
   executeAsync(jobName = 'job'): JobHandle {
-    const plan = this.plan();
-    const hook = cliHook();
-    if (hook?.mode === 'explain') {
-      hook.explained(jobName, explain(plan, jobName));
-      const metrics = { job: jobName, startedAt: 0, now: 0, recordsIn: 0, recordsOut: 0, lateDropped: 0, lateToSideOutput: 0, deadLetters: 0, watermark: Number.NEGATIVE_INFINITY, operators: [] };
-      const none = () => Promise.reject(new Error('explain mode: the job does not run'));
-      const handle: JobHandle = {
-        name: jobName, result: Promise.resolve({ job: jobName, status: 'cancelled', durationMs: 0, metrics, checkpoints: [], restarts: 0 }),
-        metrics: () => metrics, cancel: () => {}, checkpoints: () => [], savepoint: none, stopWithSavepoint: none,
-        queryState: none, samples: () => [], web: null,
-      };
-      return handle;
-    }
-    validatePlan(plan);
-    if (this.options.scaleOut !== null) {
-      const handle = scaleOutHandle(jobName, startScaleOut(plan, jobName, this.runtimeOptions(), this.options.checkpoints, this.options.scaleOut));
-      this.current = handle;
-      hook?.started(handle); // `eddy run` reports on it like any job
-      return handle;
-    }
-    const cp = this.options.checkpoints;
-    const strategy = this.options.restartStrategy;
-    if (strategy.kind !== 'none' && cp === null) throw new Error('restartStrategy needs checkpoints: a restart resumes from the latest checkpoint');
-    const log = this.options.log;
-    let runtime = new JobRuntime(plan, jobName, this.runtimeOptions());
-    // Set by attemptRun, which the block below calls before its first await.
-    let runner!: JobRunner;
-    let cancelled = false;
-    // `eddy savepoint` reaches a job with checkpoints through <checkpoint dir>/control.sock (set once the handle exists).
-    let control: ControlSocket | null = null;
-    const attemptRun = (request: RestoreRequest) => {
-      runner = new JobRunner(runtime, cp === null ? null : async () => {
-        const setup = await setupCheckpoints(runtime, cp, request, log);
-        await control?.listen(); // after the setup: a fresh start deletes the checkpoint directory
-        return setup;
-      });
-      if (cancelled) runner.cancel();
-      return runner.run();
-    };
-    const result = (async () => {
-      let request = hook?.restore ?? this.options.restore;
-      for (let attempt = 1; ; attempt++) {
-        try {
-          const r = await attemptRun(request);
-          return { ...r, restarts: attempt - 1 };
-        } catch (e) {
-          const delay = cancelled ? null : restartDelay(strategy, attempt);
-          if (delay === null) throw e;
-          log(`job '${jobName}' failed (attempt ${attempt}): ${e instanceof Error ? e.message : String(e)}; restarting from the latest checkpoint in ${delay} ms`);
-          await this.options.clock.sleep(delay);
-          runtime = new JobRuntime(plan, jobName, this.runtimeOptions());
-          request = { from: 'latest' };
-        }
-      }
-    })().finally(() => Promise.all([control?.close(), web?.close()])); // the result waits for the sockets to be gone
-    const webOptions = hook?.web ?? this.options.web;
-    let stopping = false;
-    let web: WebServer | null = null;
-    const handle: JobHandle = {
-      name: jobName,
-      result,
-      metrics: () => runtime.metrics(),
-      cancel: () => {
-        cancelled = true;
-        stopping = true;
-        runner.cancel();
-      },
-      checkpoints: () => runner.checkpointHistory(),
-      savepoint: (path) => runner.savepoint(path),
-      stopWithSavepoint: async (path) => {
-        cancelled = true; // no restart after this
-        stopping = true;
-        return runner.savepoint(path, true);
-      },
-      queryState: (operator, key) => {
-        const rt = runtime; // the attempt running now
-        return runner.atRoundBoundary(() => queryKeyedState(rt, operator, key));
-      },
-      samples: () => runtime.samples(),
-      web: null,
-    };
-    if (webOptions) {
-      web = new WebServer({
-        name: jobName, plan, savepointDir: cp === null ? null : `${cp.dir}/savepoints`,
-        status: () => (stopping ? 'stopping' : 'running'),
-        metrics: handle.metrics, checkpoints: handle.checkpoints, samples: handle.samples,
-        savepoint: handle.savepoint, stopWithSavepoint: handle.stopWithSavepoint, queryState: handle.queryState,
-      }, webOptions, this.options.clock, log);
-      const address = web.start().then((a) => {
-        log(`job '${jobName}': dashboard at ${a.url}`);
-        return a;
-      }, (e: unknown) => {
-        log(`job '${jobName}': no dashboard (the job runs on): cannot listen on ${webOptions.host}:${webOptions.port}: ${e instanceof Error ? e.message : String(e)}`);
-        throw e;
-      });
-      address.catch(() => {}); // failing to listen never fails the job; `handle.web` still rejects
-      (handle as { web: Promise<WebAddress> | null }).web = address;
-    }
-    if (cp !== null) control = new ControlSocket(cp.dir, handle, log);
+    const scaleOut = this.options.scaleOut;
+    const handle = scaleOut === null ? launchJob(this.plan(), jobName, this.options) : launchScaledOut(this.plan(), jobName, this.options, scaleOut);
     this.current = handle;
-    hook?.started(handle);
     return handle;
   }
 
   /** @internal the runtime settings, for the test driver. */
   runtimeOptions(): RuntimeOptions {
-    return { ...this.options, checkpoints: this.options.checkpoints };
+    return this.options;
   }
-}
-
-/** A scale-out instance as a JobHandle: `cancel` leaves the group gracefully; no savepoints or state queries. */
-function scaleOutHandle(name: string, run: ReturnType<typeof startScaleOut>): JobHandle {
-  const none = () => Promise.reject(new Error(`job '${name}' runs scaled out: savepoints and state queries are per partition task and not offered yet`));
-  return {
-    name, result: run.result, metrics: () => run.metrics(), cancel: () => run.stop(), checkpoints: () => [],
-    savepoint: none, stopWithSavepoint: none, queryState: none, samples: () => [], web: null,
-  };
 }

@@ -1,4 +1,4 @@
-import type { Key } from '../state/key.ts';
+import type { Key } from '../functions/key.ts';
 import { type DataStream, DataStreamImpl } from './data-stream.ts';
 import type { GraphBuilder } from './graph-builder.ts';
 

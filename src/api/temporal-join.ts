@@ -1,7 +1,7 @@
-import type { Key } from '../state/key.ts';
+import type { Key } from '../functions/key.ts';
 import { type DataStream, DataStreamImpl } from './data-stream.ts';
 import type { GraphBuilder } from './graph-builder.ts';
-import type { OutputTag } from './output-tag.ts';
+import type { OutputTag } from '../functions/output-tag.ts';
 import { type Table, TableImpl } from './table.ts';
 
 /**

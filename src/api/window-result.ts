@@ -1,4 +1,4 @@
-import type { Key } from '../state/key.ts';
+import type { Key } from '../functions/key.ts';
 
 /**
  * What count/sum/min/max/avg over a window emit: the key, the window bounds and the value.

@@ -1,14 +1,14 @@
-import type { Key } from '../state/key.ts';
+import type { Key } from '../functions/key.ts';
 import type { Evictor } from '../window/evictor.ts';
 import type { TimeWindow } from '../window/time-window.ts';
 import type { Trigger } from '../window/trigger.ts';
 import type { WindowAssigner } from '../window/window-assigner.ts';
-import type { AggregateFunction, ReduceFunction } from './aggregate-function.ts';
+import type { AggregateFunction, ReduceFunction } from '../functions/aggregate-function.ts';
 import { Aggregates } from './builtin-aggregates.ts';
-import type { Collector } from './collector.ts';
+import type { Collector } from '../functions/collector.ts';
 import { type DataStream, DataStreamImpl } from './data-stream.ts';
 import type { GraphBuilder } from './graph-builder.ts';
-import type { OutputTag } from './output-tag.ts';
+import type { OutputTag } from '../functions/output-tag.ts';
 import { reduceAggregate } from './reduce-aggregate.ts';
 import type { WindowResult } from './window-result.ts';
 import type { WindowFunctionSpec } from '../plan/node.ts';

@@ -7,25 +7,7 @@ import { checkpointDirName, CheckpointStorage } from './checkpoint-storage.ts';
 import { stateId } from './operator-id.ts';
 import { encodeState } from './snapshot-codec.ts';
 import { LMDB_DATA_FILE } from './keyed-files.ts';
-
-/**
- * One completed or failed checkpoint, for metrics and the UI.
- *
- * @example
- * for (const c of result.checkpoints) console.log(c.id, c.status, c.durationMs);
- */
-export interface CheckpointRecord {
-  readonly id: number;
-  readonly status: 'completed' | 'failed';
-  readonly startedAt: number;
-  readonly durationMs: number;
-  /** Time the job was paused for the synchronous part (snapshot + sink pre-commit). */
-  readonly syncMs: number;
-  readonly bytes: number;
-  readonly error?: string;
-  /** Keyed state per operator with a keyed backend, at the cut (from the backends' cheap `stats()`). */
-  readonly state?: readonly { readonly operator: string; readonly keys: number; readonly bytes: number }[];
-}
+import type { CheckpointRecord } from '../metrics/checkpoint-record.ts';
 
 interface Cut {
   readonly id: number;

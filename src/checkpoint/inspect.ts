@@ -1,4 +1,4 @@
-import type { Key } from '../state/key.ts';
+import type { Key } from '../functions/key.ts';
 import { HeapStateBackend } from '../state/heap-state-backend.ts';
 import { formatTime } from '../time/clock.ts';
 import { decodeTime, type Manifest } from './manifest.ts';

@@ -1,4 +1,4 @@
-import type { Key } from '../state/key.ts';
+import type { Key } from '../functions/key.ts';
 
 /** A state file of a checkpoint, relative to the checkpoint directory root, with its checksum. */
 export interface FileRef {

@@ -1,4 +1,4 @@
-import { installCliHook } from '../api/cli-hook.ts';
+import { installCliHook } from '../job/cli-hook.ts';
 import { describeError } from './describe-error.ts';
 
 /**

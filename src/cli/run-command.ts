@@ -1,5 +1,5 @@
-import { installCliHook } from '../api/cli-hook.ts';
-import type { JobHandle } from '../api/stream-environment.ts';
+import { installCliHook } from '../job/cli-hook.ts';
+import type { JobHandle } from '../job/job-handle.ts';
 import { openCheckpoint } from '../checkpoint/open-checkpoint.ts';
 import type { RestoreRequest } from '../checkpoint/restore-request.ts';
 import { type Clock, systemClock } from '../time/clock.ts';

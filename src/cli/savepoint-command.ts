@@ -1,5 +1,5 @@
 import { dirname, join, resolve } from 'node:path';
-import { JobUnreachableError, sendControlRequest } from '../checkpoint/control-client.ts';
+import { JobUnreachableError, sendControlRequest } from '../job/control-client.ts';
 import { type Clock, systemClock } from '../time/clock.ts';
 
 /**

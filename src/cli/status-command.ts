@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { JobUnreachableError, sendControlRequest } from '../checkpoint/control-client.ts';
-import type { ControlResponse } from '../checkpoint/control-socket.ts';
+import { JobUnreachableError, sendControlRequest } from '../job/control-client.ts';
+import type { ControlResponse } from '../job/control-socket.ts';
 import { formatTime } from '../time/clock.ts';
 import { formatCount, formatDuration } from './format.ts';
 

@@ -4,6 +4,7 @@ import type { JobMetricsSnapshot } from '../metrics/operator-metrics.ts';
 import type { Plan } from '../plan/plan.ts';
 import { JobRunner } from '../runtime/job-runner.ts';
 import { JobRuntime, type RuntimeOptions } from '../runtime/job-runtime.ts';
+import { describeError, restartLoop } from '../job/restart-loop.ts';
 import type { TaskOwner } from './task-owner.ts';
 
 /** What a partition task needs besides its plan. */
@@ -46,25 +47,28 @@ export class PartitionTask {
 
   private async runLoop(): Promise<void> {
     const o = this.options;
-    while (this.stopping === null) {
-      if (!o.owner.owned) {
-        o.log(`job '${o.jobName}' partition ${this.partition}: another instance owns this task now; stopping it here`);
-        return;
-      }
-      const runtime = new JobRuntime(this.plan, o.jobName, o.runtime);
-      const runner = new JobRunner(runtime, () => setupCheckpoints(runtime, o.checkpoints, { from: 'latest' }, o.log));
-      this.runtime = runtime;
-      this.runner = runner;
-      try {
-        const r = await runner.run();
-        if (r.status === 'finished') return; // a bounded input ended
-      } catch (e) {
+    const where = `job '${o.jobName}' partition ${this.partition}`;
+    await restartLoop({
+      run: async () => {
+        if (this.stopping !== null) return;
+        if (!o.owner.owned) {
+          o.log(`${where}: another instance owns this task now; stopping it here`);
+          return;
+        }
+        const runtime = new JobRuntime(this.plan, o.jobName, o.runtime);
+        const runner = new JobRunner(runtime, () => setupCheckpoints(runtime, o.checkpoints, { from: 'latest' }, o.log));
+        this.runtime = runtime;
+        this.runner = runner;
+        await runner.run(); // finished (a bounded input ended) or cancelled (stopped)
+      },
+      delayAfter: (_attempt, e) => {
         this.failures++;
-        o.log(`job '${o.jobName}' partition ${this.partition}: task failed (${e instanceof Error ? e.message : String(e)})` +
-          (this.stopping === null ? `; restarting from its newest checkpoint in ${o.restartDelayMs} ms` : ''));
-        if (this.stopping === null) await o.runtime.clock.sleep(o.restartDelayMs);
-      }
-    }
+        const restart = this.stopping === null;
+        o.log(`${where}: task failed (${describeError(e)})${restart ? `; restarting from its newest checkpoint in ${o.restartDelayMs} ms` : ''}`);
+        return restart ? o.restartDelayMs : null;
+      },
+      sleep: (ms) => o.runtime.clock.sleep(ms),
+    }).catch(() => {}); // a failure while stopping ends the task; it is logged above
   }
 
   /** Stops at a final checkpoint that commits the sinks; resolves once it is written. */

@@ -1,6 +1,6 @@
 import { kafkaSink, kafkaSinkOptions } from '../connectors/kafka/kafka-sink.ts';
 import { kafkaSource, kafkaSourceOptions } from '../connectors/kafka/kafka-source.ts';
-import { allKey } from '../api/all-windowed-stream.ts';
+import { allKey } from '../plan/all-key.ts';
 import { isKeyed as readsKeys, type PlanNode } from '../plan/node.ts';
 import type { Plan } from '../plan/plan.ts';
 

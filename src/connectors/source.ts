@@ -1,6 +1,5 @@
-import type { BadInputPolicy, DeadLetter } from '../api/dead-letter.ts';
+import type { BadInputPolicy, DeadLetter } from '../functions/dead-letter.ts';
 import type { Clock } from '../time/clock.ts';
-import type { LineFormat } from './file/line-format.ts';
 
 /**
  * A batch a source reader fills: records of one split, with the timestamps the source knows
@@ -88,6 +87,4 @@ export interface Source<T> {
   readonly bounded: boolean;
   describe(): string;
   createReader(ctx: SourceReaderContext): SourceReader<T>;
-  /** Sources that read text lines (jsonl, csv): how a line becomes a record, so that tests can push raw lines (TestInput.pushLines). */
-  readonly lineFormat?: LineFormat<T>;
 }

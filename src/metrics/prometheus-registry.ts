@@ -1,5 +1,5 @@
 import { Counter, Gauge, type Metric, Registry } from 'prom-client';
-import type { CheckpointRecord } from '../checkpoint/checkpoint-coordinator.ts';
+import type { CheckpointRecord } from './checkpoint-record.ts';
 import type { HistogramSnapshot } from './latency-histogram.ts';
 import type { JobMetricsSnapshot } from './operator-metrics.ts';
 

@@ -1,7 +1,8 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { ReadStatus } from '../connectors/source.ts';
 import type { JobMetricsSnapshot } from '../metrics/operator-metrics.ts';
-import type { CheckpointCoordinator, CheckpointRecord } from '../checkpoint/checkpoint-coordinator.ts';
+import type { CheckpointCoordinator } from '../checkpoint/checkpoint-coordinator.ts';
+import type { CheckpointRecord } from '../metrics/checkpoint-record.ts';
 import type { JobRuntime } from './job-runtime.ts';
 
 /** Checkpointing for a run: the coordinator, and what to restore before the first record. */

@@ -1,4 +1,4 @@
-import type { BadInputPolicy } from '../api/dead-letter.ts';
+import type { BadInputPolicy } from '../functions/dead-letter.ts';
 import type { Sink, SinkWriter } from '../connectors/sink.ts';
 import type { SourceReader } from '../connectors/source.ts';
 import type { CheckpointMetrics, JobMetricsSnapshot } from '../metrics/operator-metrics.ts';

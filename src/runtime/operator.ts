@@ -1,4 +1,4 @@
-import type { OutputTag } from '../api/output-tag.ts';
+import type { OutputTag } from '../functions/output-tag.ts';
 import type { OperatorMetrics } from '../metrics/operator-metrics.ts';
 import type { Clock } from '../time/clock.ts';
 import type { KeyedStateBackend } from '../state/state-table.ts';

@@ -1,4 +1,4 @@
-import type { OutputTag } from '../api/output-tag.ts';
+import type { OutputTag } from '../functions/output-tag.ts';
 import { beginBusy, endBusy } from '../metrics/busy-time.ts';
 import type { LatencyTracker } from '../metrics/latency-tracker.ts';
 import { OperatorMetrics } from '../metrics/operator-metrics.ts';

@@ -1,4 +1,4 @@
-import { type BadInputPolicy, DEAD_LETTERS, type DeadLetter } from '../api/dead-letter.ts';
+import { type BadInputPolicy, DEAD_LETTERS, type DeadLetter } from '../functions/dead-letter.ts';
 import type { SourceBatch, SourceReader } from '../connectors/source.ts';
 import { nextBusyRound } from '../metrics/busy-time.ts';
 import type { SourceMetrics, SplitMetrics } from '../metrics/operator-metrics.ts';

@@ -1,4 +1,4 @@
-import type { Key } from './key.ts';
+import type { Key } from '../functions/key.ts';
 import type { KeyedStateBackend, StateChanges, StateTable, TableStats } from './state-table.ts';
 
 /** Fewest changed keys that can make a table give up tracking (see `HeapTable.overflowed`). */

@@ -1,4 +1,4 @@
-import type { Key } from './key.ts';
+import type { Key } from '../functions/key.ts';
 
 /**
  * The key the runtime is processing right now. Keyed operators set it before calling user code;

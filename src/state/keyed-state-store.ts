@@ -1,10 +1,10 @@
-import type { AggregateFunction, ReduceFunction } from '../api/aggregate-function.ts';
+import type { AggregateFunction, ReduceFunction } from '../functions/aggregate-function.ts';
 import type { Clock } from '../time/clock.ts';
 import type { KeyContext } from './key-context.ts';
 import type { KeyedStateBackend, StateTable } from './state-table.ts';
 import type {
   AggregatingState, ListState, MapState, ReducingState, StateOptions, ValueState,
-} from './state-types.ts';
+} from '../functions/state-types.ts';
 import { TtlTable } from './ttl-table.ts';
 
 /** Table holding the schema version of each state of an operator. */

@@ -1,4 +1,4 @@
-import type { Key } from './key.ts';
+import type { Key } from '../functions/key.ts';
 
 // The first byte of a stored key names its JavaScript type, so 1, '1', 1n and true are four keys,
 // as they are in a Map. Order in LMDB does not matter to state tables; only identity does.

@@ -1,4 +1,4 @@
-import type { Key } from './key.ts';
+import type { Key } from '../functions/key.ts';
 
 /**
  * Checks that a snapshot has the shape snapshot() gives: { [table]: [key, value][] } (or a Map per

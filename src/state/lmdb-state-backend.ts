@@ -3,7 +3,7 @@ import { open as openFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import type { Database, RootDatabase, TransactionFlags } from 'lmdb';
-import type { Key } from './key.ts';
+import type { Key } from '../functions/key.ts';
 import { encodeStoredKey } from './lmdb-key-codec.ts';
 import { parseSnapshot } from './lmdb-snapshot.ts';
 import { LmdbTable, type LmdbTableHost, type ValueCodec } from './lmdb-table.ts';

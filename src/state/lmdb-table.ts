@@ -1,5 +1,5 @@
 import type { Database } from 'lmdb';
-import type { Key } from './key.ts';
+import type { Key } from '../functions/key.ts';
 import { decodeKey, encodeKey, encodeStoredKey, showKey } from './lmdb-key-codec.ts';
 import type { StateTable } from './state-table.ts';
 

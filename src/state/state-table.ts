@@ -1,4 +1,4 @@
-import type { Key } from './key.ts';
+import type { Key } from '../functions/key.ts';
 
 /**
  * The narrow interface a state backend implements: one table of values per named state, indexed

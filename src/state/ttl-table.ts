@@ -1,6 +1,6 @@
 import type { Clock } from '../time/clock.ts';
-import type { Key } from './key.ts';
-import type { StateTtlConfig } from './state-types.ts';
+import type { Key } from '../functions/key.ts';
+import type { StateTtlConfig } from '../functions/state-types.ts';
 import type { StateTable } from './state-table.ts';
 
 interface Stamped<V> {

@@ -1,4 +1,4 @@
-import type { DeadLetter } from '../api/dead-letter.ts';
+import type { DeadLetter } from '../functions/dead-letter.ts';
 import type { KafkaRecord, KafkaSourceOptions } from '../connectors/kafka/kafka-source.ts';
 import { deserializerFn } from '../connectors/kafka/serde.ts';
 

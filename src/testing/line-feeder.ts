@@ -1,4 +1,4 @@
-import type { DeadLetter } from '../api/dead-letter.ts';
+import type { DeadLetter } from '../functions/dead-letter.ts';
 import type { LineFormat } from '../connectors/file/line-format.ts';
 
 /**

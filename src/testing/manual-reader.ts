@@ -1,4 +1,4 @@
-import type { DeadLetter } from '../api/dead-letter.ts';
+import type { DeadLetter } from '../functions/dead-letter.ts';
 import type { ReadStatus, SourceBatch, SourceReader } from '../connectors/source.ts';
 import type { LineFeeder } from './line-feeder.ts';
 import type { KafkaFeeder } from './kafka-feeder.ts';

@@ -1,5 +1,5 @@
 import type { DataStream, DataStreamSink } from '../api/data-stream.ts';
-import type { OutputTag } from '../api/output-tag.ts';
+import type { OutputTag } from '../functions/output-tag.ts';
 import type { StreamEnvironment } from '../api/stream-environment.ts';
 import type { SinkWriter } from '../connectors/sink.ts';
 import type { JobMetricsSnapshot } from '../metrics/operator-metrics.ts';
@@ -17,7 +17,7 @@ import { LineFeeder } from './line-feeder.ts';
 import { KafkaFeeder, type RawKafkaMessage } from './kafka-feeder.ts';
 import { kafkaSourceOptions } from '../connectors/kafka/kafka-source.ts';
 import type { Source } from '../connectors/source.ts';
-import type { LineFormat } from '../connectors/file/line-format.ts';
+import { lineFormatOf, type LineFormat } from '../connectors/file/line-format.ts';
 
 /**
  * Records a stream produced while the driver ran, with their timestamps.
@@ -143,7 +143,7 @@ export class StreamTestDriver {
     }
     const source = this.env.plan().nodes.find((n) => n.kind === 'source' && n.name === sourceName);
     const src = source?.kind === 'source' ? source.source : null;
-    return new TestInput<T>(this, reader as ManualReader<T>, task as SourceTask<T>, (src?.lineFormat ?? null) as LineFormat<T> | null, src as Source<T> | null);
+    return new TestInput<T>(this, reader as ManualReader<T>, task as SourceTask<T>, (src === null || src === undefined ? null : lineFormatOf(src)) as LineFormat<T> | null, src as Source<T> | null);
   }
 
   /** Moves the watermark of one source (or, without a name, of every source) to `time`. */

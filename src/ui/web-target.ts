@@ -1,4 +1,4 @@
-import type { CheckpointRecord } from '../checkpoint/checkpoint-coordinator.ts';
+import type { CheckpointRecord } from '../metrics/checkpoint-record.ts';
 import type { JobMetricsSnapshot } from '../metrics/operator-metrics.ts';
 import type { RecordSample } from '../metrics/sample-ring.ts';
 import type { Plan } from '../plan/plan.ts';

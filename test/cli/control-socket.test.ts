@@ -4,9 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import type { CheckpointRecord } from '../../src/checkpoint/checkpoint-coordinator.ts';
-import { JobUnreachableError, sendControlRequest } from '../../src/checkpoint/control-client.ts';
-import { ControlSocket, type ControlTarget, controlSocketPath, socketAddress } from '../../src/checkpoint/control-socket.ts';
+import type { CheckpointRecord } from '../../src/metrics/checkpoint-record.ts';
+import { JobUnreachableError, sendControlRequest } from '../../src/job/control-client.ts';
+import { ControlSocket, type ControlTarget, controlSocketPath, socketAddress } from '../../src/job/control-socket.ts';
 import type { JobMetricsSnapshot } from '../../src/metrics/operator-metrics.ts';
 import { tempDir } from './run-eddy.ts';
 

@@ -6,7 +6,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sendControlRequest } from '../../src/checkpoint/control-client.ts';
+import { sendControlRequest } from '../../src/job/control-client.ts';
 import { type Started, runEddy, startEddy, tempDir } from './run-eddy.ts';
 
 const JOB = 'test/cli/fixtures/counting-job.ts';

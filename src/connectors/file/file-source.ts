@@ -1,7 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { ReadStatus, Source, SourceBatch, SourceReader, SourceReaderContext } from '../source.ts';
-import type { LineFormat } from './line-format.ts';
+import type { ReadStatus, SourceBatch, SourceReader, SourceReaderContext } from '../source.ts';
+import type { LineFormat, LineSource } from './line-format.ts';
 import { LineReader } from './line-reader.ts';
 
 /** Where a file source is: file index, byte offset, line number and (for CSV) the header. */
@@ -26,7 +26,7 @@ export interface FileSourceOptions {
  * @example
  * fileSource('logs/', { kind: 'jsonl', hasHeader: false, parse: JSON.parse });
  */
-export function fileSource<T>(path: string, format: LineFormat<T>, options: FileSourceOptions = {}): Source<T> {
+export function fileSource<T>(path: string, format: LineFormat<T>, options: FileSourceOptions = {}): LineSource<T> {
   return {
     kind: format.kind,
     bounded: true,

@@ -1,6 +1,6 @@
 import type { ReadStatus, SourceBatch, SourceReader, SourceReaderContext } from '../source.ts';
 import { KafkaConsumerHandle, type KafkaMessage } from './kafka-client.ts';
-import type { KafkaRecord, KafkaSourceOptions } from './kafka-source.ts';
+import type { KafkaRecord, KafkaSourceOptions } from './kafka-source-options.ts';
 import { deserializerFn } from './serde.ts';
 
 /** Offsets Eddy checkpoints: the next offset to read, by `topic:partition`. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { pack, unpack } from 'msgpackr';
 import type { SinkContext, SinkWriter } from '../sink.ts';
 import { KafkaConsumerHandle, KafkaProducerHandle } from './kafka-client.ts';
-import type { KafkaSinkOptions } from './kafka-sink.ts';
+import type { KafkaSinkOptions } from './kafka-sink-options.ts';
 import { baseProducerProps, RecordEncoder, toBuffer } from './record-encoder.ts';
 
 /** Records handed to librdkafka between waits for delivery, within one transaction. */

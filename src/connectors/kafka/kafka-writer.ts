@@ -1,6 +1,6 @@
 import type { SinkContext, SinkWriter } from '../sink.ts';
 import { KafkaProducerHandle } from './kafka-client.ts';
-import type { KafkaSinkOptions } from './kafka-sink.ts';
+import type { KafkaSinkOptions } from './kafka-sink-options.ts';
 import { baseProducerProps, RecordEncoder, toBuffer } from './record-encoder.ts';
 
 /**

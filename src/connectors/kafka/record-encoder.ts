@@ -1,4 +1,4 @@
-import type { KafkaSinkOptions } from './kafka-sink.ts';
+import type { KafkaSinkOptions } from './kafka-sink-options.ts';
 import { serializerFn } from './serde.ts';
 
 /**

@@ -1,6 +1,6 @@
-import type { AggregateFunction } from '../../api/aggregate-function.ts';
-import type { OutputTag } from '../../api/output-tag.ts';
-import type { Key } from '../../state/key.ts';
+import type { AggregateFunction } from '../../functions/aggregate-function.ts';
+import type { OutputTag } from '../../functions/output-tag.ts';
+import type { Key } from '../../functions/key.ts';
 import type { KeyedStateBackend, StateTable } from '../../state/state-table.ts';
 import type { TimeWindow } from '../../window/time-window.ts';
 import { gcd, windowStart } from '../../window/time-window.ts';

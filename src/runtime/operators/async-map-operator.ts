@@ -1,5 +1,5 @@
-import type { ResolvedAsyncMapOptions } from '../../api/async-map-options.ts';
-import { DEAD_LETTERS } from '../../api/dead-letter.ts';
+import type { ResolvedAsyncMapOptions } from '../../functions/async-map-options.ts';
+import { DEAD_LETTERS } from '../../functions/dead-letter.ts';
 import type { Batch } from '../batch.ts';
 import type { Operator, OperatorContext, Output } from '../operator.ts';
 import type { AsyncWork } from './async-work.ts';

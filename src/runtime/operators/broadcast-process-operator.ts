@@ -1,10 +1,10 @@
 import type {
   BroadcastContext, BroadcastStateDescriptor, KeyedBroadcastProcessFunction, ReadOnlyBroadcastOnTimerContext,
-} from '../../api/broadcast-process-function.ts';
-import type { Collector } from '../../api/collector.ts';
-import type { OutputTag } from '../../api/output-tag.ts';
-import type { KeyedProcessFunction, OnTimerContext, TimerService } from '../../api/process-function.ts';
-import type { Key } from '../../state/key.ts';
+} from '../../functions/broadcast-process-function.ts';
+import type { Collector } from '../../functions/collector.ts';
+import type { OutputTag } from '../../functions/output-tag.ts';
+import type { KeyedProcessFunction, OnTimerContext, TimerService } from '../../functions/process-function.ts';
+import type { Key } from '../../functions/key.ts';
 import type { KeyedStateBackend } from '../../state/state-table.ts';
 import type { Batch } from '../batch.ts';
 import type { Operator, OperatorContext, Output } from '../operator.ts';

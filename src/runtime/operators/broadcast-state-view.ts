@@ -1,4 +1,4 @@
-import type { BroadcastState, ReadOnlyBroadcastState } from '../../api/broadcast-process-function.ts';
+import type { BroadcastState, ReadOnlyBroadcastState } from '../../functions/broadcast-process-function.ts';
 
 /**
  * The keyed side's view of one broadcast state map: reads only (it has no mutating methods at all).

@@ -1,4 +1,4 @@
-import type { Collector } from '../../api/collector.ts';
+import type { Collector } from '../../functions/collector.ts';
 import type { Batch } from '../batch.ts';
 import type { Operator, OperatorContext, Output } from '../operator.ts';
 

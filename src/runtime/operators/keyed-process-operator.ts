@@ -1,9 +1,9 @@
-import type { Collector } from '../../api/collector.ts';
-import type { OutputTag } from '../../api/output-tag.ts';
+import type { Collector } from '../../functions/collector.ts';
+import type { OutputTag } from '../../functions/output-tag.ts';
 import type {
   KeyedProcessFunction, KeyedRuntimeContext, OnTimerContext, TimerService,
-} from '../../api/process-function.ts';
-import type { Key } from '../../state/key.ts';
+} from '../../functions/process-function.ts';
+import type { Key } from '../../functions/key.ts';
 import { KeyContext } from '../../state/key-context.ts';
 import { KeyedStateStore } from '../../state/keyed-state-store.ts';
 import type { KeyedStateBackend } from '../../state/state-table.ts';

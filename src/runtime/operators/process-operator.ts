@@ -1,6 +1,6 @@
-import type { Collector } from '../../api/collector.ts';
-import type { OutputTag } from '../../api/output-tag.ts';
-import type { ProcessContext, ProcessFunction } from '../../api/process-function.ts';
+import type { Collector } from '../../functions/collector.ts';
+import type { OutputTag } from '../../functions/output-tag.ts';
+import type { ProcessContext, ProcessFunction } from '../../functions/process-function.ts';
 import type { Batch } from '../batch.ts';
 import type { Operator, OperatorContext, Output } from '../operator.ts';
 

@@ -1,6 +1,6 @@
-import { emitsUnmatched, type JoinContext, type JoinFn, type JoinType } from '../../api/join-type.ts';
-import type { OutputTag } from '../../api/output-tag.ts';
-import type { Key } from '../../state/key.ts';
+import { emitsUnmatched, type JoinContext, type JoinFn, type JoinType } from '../../functions/join-type.ts';
+import type { OutputTag } from '../../functions/output-tag.ts';
+import type { Key } from '../../functions/key.ts';
 import type { KeyedStateBackend } from '../../state/state-table.ts';
 import { KeyedTimers } from '../../time/keyed-timers.ts';
 import type { Batch } from '../batch.ts';

@@ -1,5 +1,5 @@
-import type { AggregateFunction } from '../../api/aggregate-function.ts';
-import type { Key } from '../../state/key.ts';
+import type { AggregateFunction } from '../../functions/aggregate-function.ts';
+import type { Key } from '../../functions/key.ts';
 import type { KeyedStateBackend, StateTable } from '../../state/state-table.ts';
 import type { Batch } from '../batch.ts';
 import type { Operator, OperatorContext, Output } from '../operator.ts';

@@ -1,5 +1,5 @@
-import type { OutputTag } from '../../api/output-tag.ts';
-import type { Key } from '../../state/key.ts';
+import type { OutputTag } from '../../functions/output-tag.ts';
+import type { Key } from '../../functions/key.ts';
 import type { KeyedStateBackend, StateTable } from '../../state/state-table.ts';
 import { TimerHeap } from '../../time/timer-heap.ts';
 import type { Batch } from '../batch.ts';

@@ -1,7 +1,7 @@
-import type { Collector } from '../../api/collector.ts';
-import { emitsUnmatched, type JoinContext, type JoinFn, type JoinType } from '../../api/join-type.ts';
-import { OutputTag } from '../../api/output-tag.ts';
-import type { Key } from '../../state/key.ts';
+import type { Collector } from '../../functions/collector.ts';
+import { emitsUnmatched, type JoinContext, type JoinFn, type JoinType } from '../../functions/join-type.ts';
+import { OutputTag } from '../../functions/output-tag.ts';
+import type { Key } from '../../functions/key.ts';
 import type { KeyedStateBackend } from '../../state/state-table.ts';
 import type { TimeWindow } from '../../window/time-window.ts';
 import type { WindowAssigner } from '../../window/window-assigner.ts';

@@ -1,7 +1,7 @@
-import type { Collector } from '../../api/collector.ts';
-import type { OutputTag } from '../../api/output-tag.ts';
+import type { Collector } from '../../functions/collector.ts';
+import type { OutputTag } from '../../functions/output-tag.ts';
 import type { WindowFunctionSpec } from '../../plan/node.ts';
-import type { Key } from '../../state/key.ts';
+import type { Key } from '../../functions/key.ts';
 import type { KeyedStateBackend, StateTable } from '../../state/state-table.ts';
 import { TimerHeap } from '../../time/timer-heap.ts';
 import type { Evictor } from '../../window/evictor.ts';

@@ -1,4 +1,4 @@
-import type { Key } from '../../state/key.ts';
+import type { Key } from '../../functions/key.ts';
 import type { TimeWindow } from '../../window/time-window.ts';
 
 /**

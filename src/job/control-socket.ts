@@ -2,7 +2,7 @@ import { chmod, mkdir, rm, stat } from 'node:fs/promises';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { join, relative, resolve } from 'node:path';
 import type { JobMetricsSnapshot } from '../metrics/operator-metrics.ts';
-import type { CheckpointRecord } from './checkpoint-coordinator.ts';
+import type { CheckpointRecord } from '../metrics/checkpoint-record.ts';
 
 /** The control socket's file name inside a job's checkpoint directory. */
 const SOCKET_FILE = 'control.sock';

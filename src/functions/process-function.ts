@@ -1,10 +1,10 @@
-import type { Key } from '../state/key.ts';
+import type { Key } from './key.ts';
 import type { AggregateFunction, ReduceFunction } from './aggregate-function.ts';
 import type { Collector } from './collector.ts';
 import type { OutputTag } from './output-tag.ts';
 import type {
   AggregatingState, ListState, MapState, ReducingState, StateOptions, ValueState,
-} from '../state/state-types.ts';
+} from './state-types.ts';
 
 /**
  * What every process function can ask about the record in hand.

@@ -1,4 +1,4 @@
-import type { Key } from '../state/key.ts';
+import type { Key } from './key.ts';
 import type { Collector } from './collector.ts';
 import type { KeyedContext, KeyedRuntimeContext, OnTimerContext, ProcessContext } from './process-function.ts';
 

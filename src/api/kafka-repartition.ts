@@ -1,5 +1,5 @@
-import type { DataStream } from '../api/data-stream.ts';
-import type { StreamEnvironment } from '../api/stream-environment.ts';
+import type { DataStream } from './data-stream.ts';
+import type { StreamEnvironment } from './stream-environment.ts';
 import { kafkaSink } from '../connectors/kafka/kafka-sink.ts';
 import { kafkaSource } from '../connectors/kafka/kafka-source.ts';
 import { WatermarkStrategy } from '../time/watermark-strategy.ts';

@@ -1,6 +1,6 @@
 import type { RestoreRequest } from '../checkpoint/restore-request.ts';
 import type { ResolvedWebOptions } from '../ui/web-options.ts';
-import type { JobHandle } from './stream-environment.ts';
+import type { JobHandle } from './job-handle.ts';
 
 /**
  * How the `eddy` CLI learns about jobs that a job file starts: the CLI installs a hook on a
