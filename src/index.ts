@@ -76,6 +76,7 @@ export { kafkaRepartition, type KafkaRepartitionOptions } from './api/kafka-repa
 export type { AsyncMapOptions } from './functions/async-map-options.ts';
 export { postgresLookup, type PostgresLookup, type PostgresLookupOptions, type PostgresRow, type LookupStats } from './connectors/postgres/postgres-lookup.ts';
 export type { PostgresConnection } from './connectors/postgres/postgres-connection.ts';
+export type { PostgresPool } from './connectors/postgres/postgres-pool.ts';
 export type { PostgresSinkOptions } from './connectors/postgres/postgres-sink-options.ts';
 export type { PostgresExactlyOnceOptions } from './connectors/postgres/postgres-exactly-once-sink.ts';
 export type { PostgresSourceOptions } from './connectors/postgres/postgres-source.ts';

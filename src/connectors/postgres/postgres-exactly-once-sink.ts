@@ -1,7 +1,7 @@
-import type pg from 'pg';
 import type { Sink, SinkContext, SinkWriter } from '../sink.ts';
 import { type OwnedPool, openPool } from './postgres-connection.ts';
 import { checkpointOf, gidFor, gidPrefix, quoteGid } from './postgres-gid.ts';
+import type { PostgresClient } from './postgres-pool.ts';
 import { PostgresRows } from './postgres-rows.ts';
 import { checkSinkOptions, type PostgresSinkOptions } from './postgres-sink-options.ts';
 import { columnTypes, insertStatement } from './postgres-table.ts';
@@ -64,8 +64,8 @@ type Token = string[];
 /** The two-phase-commit writer: one connection holds the open transaction, another commits. */
 class PostgresTransactionalWriter<T> implements SinkWriter<T> {
   private owned: OwnedPool | null = null;
-  private data: pg.PoolClient | null = null;
-  private control: pg.PoolClient | null = null;
+  private data: PostgresClient | null = null;
+  private control: PostgresClient | null = null;
   private inTransaction = false;
   private sql = '';
   private uncommitted: string[] = [];
@@ -134,8 +134,8 @@ class PostgresTransactionalWriter<T> implements SinkWriter<T> {
   async recover(token: unknown): Promise<void> {
     const keep = new Set(token === null ? [] : (token as Token));
     for (const gid of keep) await this.commitPrepared(gid);
-    const { rows } = await this.control!.query<{ gid: string }>('SELECT gid FROM pg_prepared_xacts WHERE database = current_database()');
-    for (const { gid } of rows) {
+    const { rows } = await this.control!.query('SELECT gid FROM pg_prepared_xacts WHERE database = current_database()');
+    for (const { gid } of rows as { gid: string }[]) {
       if (keep.has(gid) || checkpointOf(this.prefix, gid) === null) continue;
       await this.control!.query(`ROLLBACK PREPARED ${quoteGid(gid)}`);
     }

@@ -99,7 +99,7 @@ export function postgresLookup<T, R = PostgresRow | null>(options: PostgresLooku
     for (let i = 0; i < keys.length; i += max) {
       const part = keys.slice(i, i + max);
       stats.queries++;
-      pool().query<PostgresRow>(b.query, [part.map((k) => k.key)]).then(({ rows }) => {
+      pool().query(b.query, [part.map((k) => k.key)]).then(({ rows }) => {
         const byKey = new Map<string, PostgresRow>();
         for (const row of rows) {
           const id = String(row[b.keyColumn]);
@@ -120,7 +120,7 @@ export function postgresLookup<T, R = PostgresRow | null>(options: PostgresLooku
       });
     }
     stats.queries++;
-    return pool().query<PostgresRow>(options.query, [key]).then(({ rows }) => rows[0] ?? null);
+    return pool().query(options.query, [key]).then(({ rows }) => rows[0] ?? null);
   };
 
   const lookup = async (value: T): Promise<R> => {

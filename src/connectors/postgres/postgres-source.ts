@@ -1,6 +1,6 @@
-import type pg from 'pg';
 import type { ReadStatus, Source, SourceBatch, SourceReader, SourceReaderContext } from '../source.ts';
 import { openPool, type OwnedPool, type PostgresConnection } from './postgres-connection.ts';
+import type { PostgresResult } from './postgres-pool.ts';
 import { postgresSourceStatements, type PostgresSourceStatements } from './postgres-source-query.ts';
 
 /**
@@ -210,7 +210,7 @@ class PostgresReader<T> implements SourceReader<T> {
     return `${this.name}(${this.key.map((k, i) => `${k}=${pos[i + 1]}`).join(', ')}; ${this.options.versionColumn}=${pos[0]})`;
   }
 
-  private async query(text: string, values: unknown[]): Promise<pg.QueryArrayResult> {
+  private async query(text: string, values: unknown[]): Promise<PostgresResult<unknown[]>> {
     try {
       return await this.owned!.pool.query({ text, values, rowMode: 'array' });
     } catch (e) {

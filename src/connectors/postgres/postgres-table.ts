@@ -1,5 +1,5 @@
-import type pg from 'pg';
 import { quoteIdent } from './postgres-connection.ts';
+import type { PostgresQueryable } from './postgres-pool.ts';
 
 /** A column the connector writes, with its SQL type as PostgreSQL prints it. */
 export interface ColumnType {
@@ -14,15 +14,15 @@ export interface ColumnType {
  * @example
  * const types = await columnTypes(pool, 'orders', ['id', 'total'], 'sinks.postgres');
  */
-export async function columnTypes(db: pg.Pool | pg.ClientBase, table: string, columns: readonly string[], who: string): Promise<ColumnType[]> {
+export async function columnTypes(db: PostgresQueryable, table: string, columns: readonly string[], who: string): Promise<ColumnType[]> {
   let rows: { name: string; type: string; category: string }[];
   try {
-    ({ rows } = await db.query<{ name: string; type: string; category: string }>(
+    rows = (await db.query(
       `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, t.typcategory AS category
          FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
         WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped`,
       [quoteIdent(table, true)],
-    ));
+    )).rows as typeof rows;
   } catch (e) {
     throw new Error(`${who}: cannot read the columns of table '${table}': ${(e as Error).message}`);
   }

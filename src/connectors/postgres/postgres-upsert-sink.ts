@@ -1,6 +1,6 @@
-import type pg from 'pg';
 import type { Sink, SinkWriter } from '../sink.ts';
 import { type OwnedPool, openPool } from './postgres-connection.ts';
+import type { PostgresQueryable } from './postgres-pool.ts';
 import { PostgresRows } from './postgres-rows.ts';
 import { checkSinkOptions, type PostgresSinkOptions } from './postgres-sink-options.ts';
 import { columnTypes, insertStatement } from './postgres-table.ts';
@@ -73,7 +73,7 @@ export class PostgresAutocommitWriter<T> implements SinkWriter<T> {
 }
 
 /** Runs a batch statement, naming the sink and the table if it fails. */
-export async function run(db: pg.Pool | pg.ClientBase, sql: string, params: unknown[][], who: string, table: string): Promise<void> {
+export async function run(db: PostgresQueryable, sql: string, params: unknown[][], who: string, table: string): Promise<void> {
   try {
     await db.query(sql, params);
   } catch (e) {
