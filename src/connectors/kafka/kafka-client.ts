@@ -1,9 +1,9 @@
 import { createRequire } from 'node:module';
 
 /**
- * The one file that touches `@confluentinc/kafka-javascript` (librdkafka). It is an optional
+ * The one file that touches `@confluentinc/kafka-javascript` (librdkafka). It is an optional peer
  * dependency with a native build, so it is loaded lazily, on the first Kafka connection: Eddy
- * without Kafka loads without it. Everything else in Eddy talks to the narrow handles below.
+ * without Kafka loads (and installs) without it. Everything else in Eddy talks to the narrow handles below.
  */
 
 /** A message as the consumer returns it. */
@@ -86,13 +86,35 @@ export function loadKafka(): RdKafkaModule {
   try {
     loaded = createRequire(import.meta.url)(PACKAGE) as RdKafkaModule;
   } catch (e) {
-    throw new Error(
-      `Kafka connector: cannot load ${PACKAGE} (${(e as Error).message.split('\n')[0]}). It is an optional native dependency: ` +
-        `install the Debian packages libssl-dev zlib1g-dev libzstd-dev libsasl2-dev liblz4-dev, then run ` +
-        `CKJS_LINKING=dynamic npm install ${PACKAGE}@1.10.1`,
-    );
+    throw new Error(kafkaClientProblem(e as Error), { cause: e });
   }
   return loaded;
+}
+
+/**
+ * Why the Kafka client did not load, and what to do: install it (it is an optional peer
+ * dependency, and a native addon whose build needs more than npm where no prebuilt binary fits),
+ * or rebuild it for this Node.
+ */
+function kafkaClientProblem(e: Error): string {
+  const first = e.message.split('\n')[0];
+  const missing = (e as { code?: string }).code === 'MODULE_NOT_FOUND' && first.includes(`'${PACKAGE}'`);
+  if (!missing) {
+    return `Kafka connector: ${PACKAGE} is installed but does not load (${first}). Its native addon is built per platform and ` +
+      `Node version: after changing either, run npm rebuild ${PACKAGE} (the build needs what "npm install ${PACKAGE}" needs, see eddy's README).`;
+  }
+  return [
+    `Kafka connector: the Kafka client ${PACKAGE} is not installed. It is an optional peer dependency of eddy (librdkafka, a native`,
+    `addon), so that jobs without Kafka do not build or download it. Install it in your project:`,
+    `  npm install ${PACKAGE}@^1.10.0`,
+    `On Linux x64 and arm64 (glibc or musl), macOS arm64 and Windows x64 this downloads a prebuilt binary from GitHub.`,
+    `Where GitHub is not reachable or no prebuilt binary fits, it compiles librdkafka from source: that needs python3, make`,
+    `and a C++20 compiler, and, with CKJS_LINKING=dynamic set during the install, the development files of OpenSSL, zlib,`,
+    `zstd, lz4 and Cyrus SASL: Debian/Ubuntu libssl-dev zlib1g-dev libzstd-dev liblz4-dev libsasl2-dev; Fedora/RHEL`,
+    `openssl-devel zlib-devel libzstd-devel lz4-devel cyrus-sasl-devel; Alpine bash build-base python3 openssl-dev zlib-dev`,
+    `zstd-dev lz4-dev cyrus-sasl-dev; elsewhere their equivalents. To link a librdkafka you installed yourself instead,`,
+    `set CKJS_LINKING=dynamic BUILD_LIBRDKAFKA=0.`,
+  ].join('\n');
 }
 
 function done<T>(what: string, resolve: (v: T) => void, reject: (e: Error) => void): (err: Error | null, v?: T) => void {
