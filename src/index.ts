@@ -1,3 +1,6 @@
+/// <reference types="node" preserve="true" />
+// (Eddy's declarations use Node's types, e.g. Buffer for Kafka bytes: kept in the .d.ts so that a
+// project whose tsconfig lists no "types" still finds them.)
 /**
  * Eddy: a stream processor for TypeScript on Node.js, with Flink's event-time model.
  *
