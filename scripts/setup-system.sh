@@ -3,9 +3,11 @@
 #   - Debian packages: the -dev libraries @confluentinc/kafka-javascript links against when it is
 #     built from source (its prebuilt binary comes from GitHub, which is not reachable), and
 #     Debian's chromium for the dashboard's browser tests. PostgreSQL is installed by
-#     scripts/postgres/up.sh, Kafka's jars by scripts/kafka/up.sh (Maven Central).
-#   - the Kafka client's native addon: rebuilt with CKJS_LINKING=dynamic when `npm ci` could not
-#     build it (it is an optional dependency, so a machine without the libraries still installs).
+#     scripts/postgres/up.sh, Kafka's jars by scripts/kafka/up.sh (Maven Central). The Kafka
+#     client is a dev dependency, so `npm ci` builds it and fails without these: run --apt-only
+#     first (as .ci/run does).
+#   - the Kafka client's native addon: rebuilt with CKJS_LINKING=dynamic when it does not load
+#     (built without CKJS_LINKING, say, or left out by an install that omitted it).
 #
 #   scripts/setup-system.sh            # apt packages, then the Kafka addon if missing
 #   scripts/setup-system.sh --apt-only # before `npm ci` (as .ci/run does)
@@ -34,7 +36,7 @@ if [[ -d node_modules ]] && ! node -e "require('@confluentinc/kafka-javascript')
   if [[ -f "$kafka/package.json" ]]; then
     CKJS_LINKING=dynamic npm rebuild @confluentinc/kafka-javascript >&2
   else
-    # npm ci dropped the optional package when its build failed (no CKJS_LINKING, no libraries).
+    # Not installed (an install with --omit=dev or --omit=peer, say).
     version="$(node -p "require('./package-lock.json').packages['$kafka'].version")"
     CKJS_LINKING=dynamic npm install --no-save --no-audit --no-fund "@confluentinc/kafka-javascript@$version" >&2
   fi
