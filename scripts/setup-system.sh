@@ -4,8 +4,8 @@
 #     built from source (its prebuilt binary comes from GitHub, which is not reachable), and
 #     Debian's chromium for the dashboard's browser tests. PostgreSQL is installed by
 #     scripts/postgres/up.sh, Kafka's jars by scripts/kafka/up.sh (Maven Central). The Kafka
-#     client is a dev dependency, so `npm ci` builds it and fails without these: run --apt-only
-#     first (as .ci/run does).
+#     client is an optional dependency: `npm ci` leaves it out when it cannot build it, and the
+#     second step below builds it then.
 #   - the Kafka client's native addon: rebuilt with CKJS_LINKING=dynamic when it does not load
 #     (built without CKJS_LINKING, say, or left out by an install that omitted it).
 #
@@ -36,7 +36,7 @@ if [[ -d node_modules ]] && ! node -e "require('@confluentinc/kafka-javascript')
   if [[ -f "$kafka/package.json" ]]; then
     CKJS_LINKING=dynamic npm rebuild @confluentinc/kafka-javascript >&2
   else
-    # Not installed (an install with --omit=dev or --omit=peer, say).
+    # npm ci left the optional package out when its build failed (no CKJS_LINKING, no libraries).
     version="$(node -p "require('./package-lock.json').packages['$kafka'].version")"
     CKJS_LINKING=dynamic npm install --no-save --no-audit --no-fund "@confluentinc/kafka-javascript@$version" >&2
   fi
