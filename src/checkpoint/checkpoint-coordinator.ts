@@ -8,6 +8,8 @@ import { stateId } from './operator-id.ts';
 import { encodeState } from './snapshot-codec.ts';
 import { LMDB_DATA_FILE } from './keyed-files.ts';
 import type { CheckpointRecord } from '../metrics/checkpoint-record.ts';
+import type { CheckpointMetrics } from '../metrics/operator-metrics.ts';
+import type { CheckpointHook } from '../runtime/checkpoint-hook.ts';
 
 interface Cut {
   readonly id: number;
@@ -26,7 +28,7 @@ interface Cut {
 }
 
 /**
- * Takes checkpoints of a running job. The step loop calls `maybeStart` between rounds of source
+ * Takes checkpoints of a running job. The step loop calls `start` between rounds of source
  * batches: at that moment no record is in flight anywhere in the graph (every operator has
  * processed every batch handed to it), so barriers are in effect injected at every source at once
  * and aligned at every multi-input operator without waiting. The cut is snapshotted
@@ -40,7 +42,7 @@ interface Cut {
  * @example
  * const coordinator = new CheckpointCoordinator(runtime, config, storage, log, startId);
  */
-export class CheckpointCoordinator {
+export class CheckpointCoordinator implements CheckpointHook {
   readonly history: CheckpointRecord[] = [];
   private nextId: number;
   private nextDue: number;
@@ -50,9 +52,7 @@ export class CheckpointCoordinator {
   /** Keyed-state file chain per operator id, as of the last completed checkpoint. */
   private chains = new Map<string, FileRef[]>();
   private lastEnd = Number.NEGATIVE_INFINITY;
-  private savepointRequests: { path: string; stop: boolean; resolve: (path: string) => void; reject: (e: Error) => void }[] = [];
-  /** Called at the cut of a stop-with-savepoint, so that no record moves after it. */
-  onStop: (() => void) | null = null;
+  private savepointRequests: { path: string; stop: (() => void) | null; resolve: (path: string) => void; reject: (e: Error) => void }[] = [];
 
   constructor(
     private readonly runtime: JobRuntime,
@@ -71,12 +71,16 @@ export class CheckpointCoordinator {
     if (this.fatal !== null) throw this.fatal;
   }
 
+  get metrics(): CheckpointMetrics {
+    return this.runtime.checkpointMetrics!;
+  }
+
   get pending(): boolean {
     return this.inFlight !== null;
   }
 
   /**
-   * Whether `maybeStart` would start something now (a savepoint was asked for, or a checkpoint is
+   * Whether `start` would start something now (a savepoint was asked for, or a checkpoint is
    * due): the step loop asks this every round, synchronously, and awaits only when it is true.
    */
   isDue(now: number): boolean {
@@ -85,13 +89,13 @@ export class CheckpointCoordinator {
   }
 
   /** Starts a checkpoint (or a requested savepoint) if one is due; resolves once processing may go on. */
-  async maybeStart(now: number): Promise<void> {
+  async start(now: number): Promise<void> {
     this.check();
     if (this.inFlight !== null) return;
     const sp = this.savepointRequests.shift();
     if (sp !== undefined) {
-      await this.start(now, sp.path);
-      if (sp.stop) this.onStop?.();
+      await this.begin(now, sp.path);
+      sp.stop?.();
       const id = this.nextId - 1;
       void this.inFlight!.then(() => {
         const rec = this.history.find((h) => h.id === id);
@@ -101,18 +105,18 @@ export class CheckpointCoordinator {
       return;
     }
     if (now < this.nextDue || now < this.lastEnd + this.config.minPauseMs) return;
-    await this.start(now);
+    await this.begin(now);
   }
 
-  /** Asks for a savepoint at the next batch boundary; with `stop`, the job ends right at it. */
-  requestSavepoint(path: string, stop = false): Promise<string> {
+  /** Asks for a savepoint at the next batch boundary; `stop` (if given) is called at its cut, to end the job right there. */
+  requestSavepoint(path: string, stop: (() => void) | null = null): Promise<string> {
     return new Promise((res, rej) => this.savepointRequests.push({ path, stop, resolve: res, reject: rej }));
   }
 
-  /** Starts a checkpoint now (for savepoints and tests); resolves when it has completed. */
-  async triggerAndWait(): Promise<CheckpointRecord> {
+  /** Takes a checkpoint now (the last of a run); resolves when it has completed or failed. */
+  async final(): Promise<CheckpointRecord> {
     if (this.inFlight !== null) await this.inFlight;
-    await this.start(this.runtime.nodes[0].clock.now());
+    await this.begin(this.runtime.nodes[0].clock.now());
     await this.inFlight;
     return this.history[this.history.length - 1];
   }
@@ -122,7 +126,7 @@ export class CheckpointCoordinator {
     if (this.inFlight !== null) await this.inFlight;
   }
 
-  private async start(now: number, savepointPath: string | null = null): Promise<void> {
+  private async begin(now: number, savepointPath: string | null = null): Promise<void> {
     const clock = this.runtime.nodes[0].clock;
     const id = this.nextId++;
     if (savepointPath === null) this.nextDue = now + this.config.intervalMs;

@@ -53,5 +53,5 @@ export async function setupCheckpoints(rt: JobRuntime, config: ResolvedCheckpoin
     }
   }
   const coordinator = new CheckpointCoordinator(rt, config, storage, log, await storage.highestId());
-  return { coordinator, restore, positionLog };
+  return { hook: coordinator, restore, positionLog };
 }

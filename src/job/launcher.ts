@@ -83,7 +83,7 @@ export function launchJob(plan: Plan, jobName: string, settings: JobSettings): J
     },
     queryState: (operator, key) => {
       const rt = runtime; // the attempt running now
-      return runner.atRoundBoundary(() => queryKeyedState(rt, operator, key));
+      return rt.atRoundBoundary(() => queryKeyedState(rt, operator, key));
     },
     samples: () => runtime.samples(),
     web: null,

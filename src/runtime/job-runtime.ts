@@ -1,6 +1,6 @@
 import type { BadInputPolicy } from '../functions/dead-letter.ts';
 import type { Sink, SinkWriter } from '../connectors/sink.ts';
-import type { SourceReader } from '../connectors/source.ts';
+import type { ReadStatus, SourceReader } from '../connectors/source.ts';
 import type { CheckpointMetrics, JobMetricsSnapshot } from '../metrics/operator-metrics.ts';
 import { LatencyTracker } from '../metrics/latency-tracker.ts';
 import { stopwatchMs } from '../time/stopwatch.ts';
@@ -16,6 +16,8 @@ import { OperatorError } from './operator-error.ts';
 import { SinkOperator } from './operators/sink-operator.ts';
 import { type ProcessingTimeScheduler, RuntimeNode } from './runtime-node.ts';
 import { SourceTask } from './source-task.ts';
+import type { CheckpointHook } from './checkpoint-hook.ts';
+import type { StepReport } from './step-report.ts';
 
 /**
  * Keyed-state sizes are read at most once a second, and less often when reading them is slow
@@ -42,9 +44,10 @@ export interface RuntimeOptions {
 }
 
 /**
- * The running graph, driven synchronously: deliver a source batch, advance processing time,
- * finish a source. The production runner and the StreamTestDriver both drive this same object;
- * only the runner awaits I/O.
+ * The running graph, driven synchronously, one round at a time by `step()`: the production loop
+ * (JobRunner) awaits I/O around it, and the StreamTestDriver calls the same `step()` after each
+ * push or advance. Nothing here awaits: reads that complete later are remembered and delivered in
+ * a later round.
  */
 export class JobRuntime implements ProcessingTimeScheduler {
   readonly nodes: RuntimeNode[] = [];
@@ -52,11 +55,16 @@ export class JobRuntime implements ProcessingTimeScheduler {
   /** For each source task, the id of its plan node. */
   readonly sourceNodeIds: number[] = [];
   readonly writers: { node: RuntimeNode; writer: SinkWriter<unknown> }[] = [];
+  readonly clock: Clock;
   /** Nodes whose operator does its own I/O (asyncMap), in plan (topological) order. */
   private readonly asyncNodes: RuntimeNode[] = [];
   private nextPt = Number.POSITIVE_INFINITY;
+  /** Checkpointing, attached by the production loop once it is set up; null without. */
+  checkpoints: CheckpointHook | null = null;
   /** Set by the checkpoint coordinator and the restore; null without checkpoints. */
   checkpointMetrics: CheckpointMetrics | null = null;
+  /** Called before each batch is handed on (at-most-once: the sources' positions are logged there). */
+  beforeDelivery: (() => void) | null = null;
   readonly startedAt: number;
   /** Processing latency, measured at the sinks. */
   readonly latency = new LatencyTracker();
@@ -65,7 +73,27 @@ export class JobRuntime implements ProcessingTimeScheduler {
   /** When keyed-state sizes were last read (a heap backend's byte estimate walks its state). */
   private stateStatsDue = Number.NEGATIVE_INFINITY;
 
+  // --- the round in progress (see `step`) -------------------------------------------------------
+  /** When every source is bounded, reads are taken in strict turn (see StepReport.turn). */
+  private readonly deterministic: boolean;
+  /** Per source: a read that completes later, and what it said once it has. */
+  private readonly inflight: (Promise<void> | null)[];
+  private readonly ready: (ReadStatus | undefined)[];
+  /** The first read that failed (it fails the run at the end of the round). */
+  private failure: unknown = null;
+  /** The source whose turn a bounded job's round waits on; -1 between rounds. */
+  private resumeAt = -1;
+  private sawActive = false;
+  private backpressured = false;
+  private readonly report: StepReport = {
+    turn: null, done: false, worked: false, now: 0, checkpointDue: false, sinksOverCapacity: false, nextDeadline: Number.NaN, progress: [],
+  };
+  /** Work to run between two rounds (queryable state), when no batch is in flight. */
+  private readonly betweenRounds: (() => void)[] = [];
+  private closed = false;
+
   constructor(readonly plan: Plan, readonly jobName: string, private readonly options: RuntimeOptions) {
+    this.clock = options.clock;
     this.startedAt = options.clock.now();
     const { batchSize, clock } = options;
     for (const n of plan.nodes) {
@@ -96,6 +124,150 @@ export class JobRuntime implements ProcessingTimeScheduler {
       const below = n.kind === 'sink' ? [n.id] : this.sinksBelow[i];
       for (const input of n.inputs) for (const s of below) if (!this.sinksBelow[input].includes(s)) this.sinksBelow[input].push(s);
     }
+    this.deterministic = plan.nodes.every((n) => n.kind !== 'source' || n.source.bounded);
+    this.inflight = this.sources.map(() => null);
+    this.ready = this.sources.map(() => undefined);
+  }
+
+  /** Where the run's log lines go. */
+  get log(): (line: string) => void {
+    return this.options.log;
+  }
+
+  /**
+   * One round of the loop: hands on the batch each source has ready (reading it now, or taking
+   * the result of a read that completed since), drains async operators, advances processing
+   * time, and runs the work waiting for a round boundary. Synchronous; the report says what the
+   * caller must do next (await a turn, take a checkpoint, flush sinks, wait, or finish).
+   */
+  step(): StepReport {
+    const r = this.report;
+    const tasks = this.sources;
+    let s = this.resumeAt;
+    if (s < 0) {
+      s = 0;
+      r.worked = false;
+      this.sawActive = false;
+      // An asyncMap at capacity: no source reads this round (its completions end the wait).
+      this.backpressured = this.asyncFull;
+    } else {
+      // Back from a bounded job's turn: its read failed, or the round goes on from it.
+      this.resumeAt = -1;
+      r.turn = null;
+      if (this.failure !== null) throw this.failure;
+    }
+    for (; s < tasks.length; s++) {
+      const task = tasks[s];
+      if (task.finished) continue;
+      this.sawActive = true;
+      if (this.backpressured) continue;
+      let status: ReadStatus;
+      if (this.inflight[s] !== null) {
+        if (this.ready[s] === undefined) continue;
+        status = this.ready[s]!;
+        this.ready[s] = undefined;
+        this.inflight[s] = null;
+        task.readSettled();
+      } else {
+        // Reads that may complete later: remember where the reader stood (see readStarted).
+        const before = this.deterministic ? undefined : task.reader.position();
+        const read = task.reader.read(task.batch);
+        if (typeof read !== 'string') {
+          const i = s;
+          const settled = read.then((x) => void (this.ready[i] = x), (e: unknown) => void (this.failure ??= e));
+          this.inflight[s] = settled;
+          if (this.deterministic) {
+            this.resumeAt = s;
+            r.turn = settled;
+            return r;
+          }
+          task.readStarted(before);
+          continue;
+        }
+        status = read;
+      }
+      if (status === 'idle') continue;
+      if (this.beforeDelivery !== null) this.beforeDelivery();
+      task.deliver();
+      if (status === 'end') task.finish();
+      r.worked = true;
+    }
+    if (this.drainAsync()) r.worked = true;
+    if (this.failure !== null) throw this.failure;
+    r.done = !this.sawActive && !this.asyncBusy;
+    if (r.done) {
+      r.checkpointDue = false;
+      r.sinksOverCapacity = false;
+      return r;
+    }
+    this.advanceProcessingTime(this.clock.now());
+    if (this.betweenRounds.length > 0) this.runBetweenRounds();
+    // Between rounds nothing is in flight: a consistent cut for a checkpoint.
+    const now = this.clock.now();
+    r.now = now;
+    r.checkpointDue = this.checkpoints !== null && this.checkpoints.isDue(now);
+    r.sinksOverCapacity = false;
+    for (const w of this.writers) if (w.writer.backlog > w.writer.capacity) r.sinksOverCapacity = true;
+    if (r.worked) {
+      r.nextDeadline = Number.NaN;
+      if (r.progress.length > 0) r.progress = [];
+    } else {
+      r.nextDeadline = this.nextDeadline();
+      const progress: Promise<void>[] = this.backpressured ? [] : this.inflight.filter((p): p is Promise<void> => p !== null);
+      const async = this.whenAsyncProgress();
+      if (async !== null) progress.push(async);
+      r.progress = progress;
+    }
+    return r;
+  }
+
+  /** Reads under way (the production loop waits for them before it closes the readers). */
+  readsInFlight(): Promise<void>[] {
+    return this.inflight.filter((p): p is Promise<void> => p !== null);
+  }
+
+  /**
+   * Hands on the batches of reads that have completed but were not delivered yet, without
+   * reading more: a stop-with-checkpoint does this after awaiting `readsInFlight`, since those
+   * reads have already moved their readers' positions past the records they fetched.
+   */
+  deliverCompletedReads(): void {
+    if (this.failure !== null) throw this.failure;
+    for (let s = 0; s < this.sources.length; s++) {
+      const status = this.ready[s];
+      if (this.inflight[s] === null || status === undefined) continue;
+      const task = this.sources[s];
+      if (status === 'data' || status === 'end') task.deliver();
+      if (status === 'end') task.finish();
+      task.readSettled();
+      this.inflight[s] = null;
+      this.ready[s] = undefined;
+    }
+  }
+
+  /**
+   * Runs `read` at the next round boundary, when every batch handed to an operator has been
+   * processed (a consistent view of state), and resolves with its result. Rejects if the graph
+   * closes first.
+   *
+   * @example
+   * const count = await graph.atRoundBoundary(() => backend.table<number>('count').get('k'));
+   */
+  atRoundBoundary<T>(read: () => T): Promise<T> {
+    if (this.closed) return Promise.reject(new Error(`job '${this.jobName}' is not running`));
+    return new Promise<T>((resolve, reject) => {
+      this.betweenRounds.push(() => {
+        try {
+          resolve(read());
+        } catch (e) {
+          reject(e instanceof Error ? e : new Error(String(e)));
+        }
+      });
+    });
+  }
+
+  private runBetweenRounds(): void {
+    while (this.betweenRounds.length > 0) this.betweenRounds.shift()!();
   }
 
   /** The last late records and dead letters of every operator, oldest first. */
@@ -183,8 +355,13 @@ export class JobRuntime implements ProcessingTimeScheduler {
     return waits.length === 0 ? null : Promise.race(waits);
   }
 
-  /** Releases operators (and their state backends); after the final checkpoint. */
+  /**
+   * Releases operators (and their state backends); after the final checkpoint. Work still waiting
+   * for a round boundary runs first: it sees the state as the job left it.
+   */
   closeOperators(): void {
+    this.closed = true;
+    this.runBetweenRounds();
     for (const n of this.nodes) n.op?.close?.();
   }
 

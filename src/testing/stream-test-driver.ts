@@ -102,6 +102,8 @@ export class StreamTestDriver {
     });
     if (options.restoreFrom !== undefined) this.restore(options.restoreFrom);
     this.runtime.open();
+    // Restored records still queued in a reader go on at once, as they would after a restart.
+    this.afterInput();
   }
 
   /** A checkpoint of the driver's job as it stands now. */
@@ -153,13 +155,11 @@ export class StreamTestDriver {
   }
 
   /**
-   * Moves processing time forward by `ms`: fires processing-time timers and idleness, and
-   * (asyncMap) timeouts and retries, and hands on async results that have already come back.
+   * Moves processing time forward by `ms`: hands on async results that have already come back,
+   * and fires processing-time timers and idleness, and (asyncMap) timeouts and retries.
    */
   advanceProcessingTime(ms: number): void {
     this.clock.advance(ms);
-    this.runtime.advanceProcessingTime(this.clock.now());
-    this.runtime.drainAsync();
     this.afterInput();
   }
 
@@ -173,10 +173,9 @@ export class StreamTestDriver {
    * driver.input<number>('ids').push(1); fake.answer(0); await driver.settle(); out.values; // [lookup(1)]
    */
   async settle(): Promise<void> {
-    this.runtime.drainAsync();
-    do await yieldToEventLoop();
-    while (this.runtime.drainAsync());
     this.afterInput();
+    do await yieldToEventLoop();
+    while (this.afterInput());
   }
 
   /**
@@ -190,14 +189,13 @@ export class StreamTestDriver {
   async settleAll(maxTurns = 100_000): Promise<void> {
     const rt = this.runtime;
     for (let turn = 0; ; turn++) {
-      rt.drainAsync();
+      this.afterInput();
       if (rt.asyncOutstanding === 0) break;
       if (turn >= maxTurns) {
         throw new Error(`settleAll: ${rt.asyncOutstanding} asyncMap request(s) still in flight after ${maxTurns} event-loop turns; if they wait on the manual clock, call advanceProcessingTime`);
       }
       await Promise.race([rt.whenAsyncProgress(), yieldToEventLoop()]);
     }
-    this.afterInput();
   }
 
   /** Current processing time. */
@@ -240,14 +238,36 @@ export class StreamTestDriver {
     return this.runtime.metrics();
   }
 
-  /** @internal after an input pushes or ends. */
-  afterInput(): void {
-    // Records still held by an asyncMap must come out before the operators finish.
-    if (!this.closed && this.runtime.finished && !this.runtime.asyncBusy) {
-      this.closed = true;
-      this.runtime.finishOperators();
-      this.runtime.closeOperators();
+  /**
+   * @internal after an input pushed, set a watermark or ended, or time moved: steps the graph
+   * (the runtime's own round: read, drain async results, fire processing time) until it rests,
+   * setting queued watermarks as the records before them have gone through. Finishes the job once
+   * every input has ended and no asyncMap holds records. Returns whether anything moved.
+   */
+  afterInput(): boolean {
+    let moved = false;
+    while (!this.closed) {
+      const r = this.runtime.step();
+      let again = r.worked;
+      moved ||= r.worked;
+      for (const [name, reader] of this.readers) {
+        const wm = reader.takeWatermark();
+        if (wm === null) continue;
+        this.task(name).forceWatermark(0, wm);
+        again = true;
+      }
+      if (r.done) {
+        this.closed = true;
+        this.runtime.finishOperators();
+        this.runtime.closeOperators();
+      }
+      if (!again) break;
     }
+    return moved;
+  }
+
+  private task(sourceName: string): SourceTask<unknown> {
+    return this.runtime.sources.find((s) => s.node.name === sourceName)!;
   }
 }
 
@@ -269,9 +289,7 @@ export class TestInput<T> {
   /** Pushes one record; without a timestamp the source's timestamp assigner gives it one. */
   push(value: T, timestamp?: number): this {
     if (this.reader.ended) throw new Error('this input has ended');
-    this.reader.queue.push({ value, time: timestamp ?? Number.NaN });
-    this.reader.read(this.task.batch);
-    this.task.deliver();
+    this.reader.push(value, timestamp ?? Number.NaN);
     this.driver.afterInput();
     return this;
   }
@@ -294,7 +312,7 @@ export class TestInput<T> {
     }
     const file = options.file ?? name;
     let feeder = this.reader.feeders.get(file);
-    if (feeder === undefined) this.reader.feeders.set(file, (feeder = new LineFeeder(this.format, name, file)));
+    if (feeder === undefined) this.reader.feeders.set(file, (feeder = new LineFeeder(this.format, name, file, this.reader.restoredLines.get(file))));
     feeder.feed(typeof lines === 'string' ? lines.split('\n') : lines, this.reader.queue, this.reader.deadLetters);
     return this.deliverQueued();
   }
@@ -315,14 +333,12 @@ export class TestInput<T> {
     if (options === null) {
       throw new Error(`pushKafka: source '${this.task.node.name}' is not a sources.kafka source; use pushLines for file sources and push() for records`);
     }
-    this.reader.kafka ??= new KafkaFeeder<T>(options as never, this.task.node.name);
+    this.reader.kafka ??= new KafkaFeeder<T>(options as never, this.task.node.name, this.reader.restoredKafka);
     this.reader.kafka.feed(messages, this.reader.queue, this.reader.deadLetters);
     return this.deliverQueued();
   }
 
   private deliverQueued(): this {
-    this.reader.read(this.task.batch);
-    this.task.deliver();
     this.driver.afterInput();
     return this;
   }
@@ -332,16 +348,17 @@ export class TestInput<T> {
     return this;
   }
 
+  /** Sets this input's watermark to `time` once the records pushed before have gone through. */
   advanceWatermark(time: number): this {
-    this.task.forceWatermark(0, time);
+    this.reader.queue.push({ watermark: time });
+    this.driver.afterInput();
     return this;
   }
 
-  /** No more records: this input's watermark goes to +Infinity. */
+  /** No more records: this input's watermark goes to +Infinity (after the records pushed before). */
   end(): void {
     if (this.reader.ended) return;
     this.reader.ended = true;
-    this.task.finish();
     this.driver.afterInput();
   }
 }
