@@ -76,13 +76,15 @@ export class StreamEnvironment {
   static create(options: EnvironmentOptions = {}): StreamEnvironment {
     const batchSize = options.batchSize ?? 1024;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batchSize must be an integer >= 1, got ${batchSize}`);
+    const checkpoints = options.checkpoints ? resolveCheckpointConfig(options.checkpoints) : null;
     return new StreamEnvironment({
       clock: options.clock ?? systemClock,
       batchSize,
       stateBackend: options.stateBackend ?? (() => new HeapStateBackend()),
       badInput: options.badInput ?? 'dead-letter',
       log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
-      checkpoints: options.checkpoints ? resolveCheckpointConfig(options.checkpoints) : null,
+      checkpoints,
+      guarantee: checkpoints?.guarantee ?? 'none',
       restore: options.restore ?? { from: 'latest' },
       restartStrategy: options.restartStrategy ?? { kind: 'none' },
       web: options.web ? resolveWebOptions(options.web) : null,

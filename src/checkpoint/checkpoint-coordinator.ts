@@ -52,6 +52,8 @@ export class CheckpointCoordinator implements CheckpointHook {
   /** Keyed-state file chain per operator id, as of the last completed checkpoint. */
   private chains = new Map<string, FileRef[]>();
   private lastEnd = Number.NEGATIVE_INFINITY;
+  /** The job's checkpoint metrics: this coordinator is their one owner. */
+  private figures: CheckpointMetrics = { completed: 0, failed: 0, lastDurationMs: 0, lastBytes: 0, lastSyncMs: 0, alignmentMs: 0, restoreMs: 0 };
   private savepointRequests: { path: string; stop: (() => void) | null; resolve: (path: string) => void; reject: (e: Error) => void }[] = [];
 
   constructor(
@@ -62,7 +64,6 @@ export class CheckpointCoordinator implements CheckpointHook {
     startId: number,
   ) {
     this.nextId = startId + 1;
-    runtime.checkpointMetrics ??= { completed: 0, failed: 0, lastDurationMs: 0, lastBytes: 0, lastSyncMs: 0, alignmentMs: 0, restoreMs: 0 };
     this.nextDue = runtime.nodes[0].clock.now() + config.intervalMs;
   }
 
@@ -72,7 +73,12 @@ export class CheckpointCoordinator implements CheckpointHook {
   }
 
   get metrics(): CheckpointMetrics {
-    return this.runtime.checkpointMetrics!;
+    return this.figures;
+  }
+
+  /** The run began by restoring state, which took `ms`. */
+  restored(ms: number): void {
+    this.figures = { ...this.figures, restoreMs: ms };
   }
 
   get pending(): boolean {
@@ -255,16 +261,16 @@ export class CheckpointCoordinator implements CheckpointHook {
       const durationMs = clock.now() - cut.startedAt;
       const state = cut.operators.filter((o) => o.keyed !== null || o.copy !== null).map((o) => ({ operator: o.entry.id, keys: o.entry.keyCount, bytes: o.entry.stateBytes }));
       this.history.push({ id: cut.id, status: 'completed', startedAt: cut.startedAt, durationMs, syncMs: cut.syncMs, bytes, state });
-      const m = this.runtime.checkpointMetrics!;
-      this.runtime.checkpointMetrics = { ...m, completed: m.completed + 1, lastDurationMs: durationMs, lastBytes: bytes, lastSyncMs: cut.syncMs };
+      const m = this.figures;
+      this.figures = { ...m, completed: m.completed + 1, lastDurationMs: durationMs, lastBytes: bytes, lastSyncMs: cut.syncMs };
     } catch (e) {
       // The deltas taken for this checkpoint are gone: the next one must write full state.
       this.chains.clear();
       this.failures++;
       const message = e instanceof Error ? e.message : String(e);
       this.history.push({ id: cut.id, status: 'failed', startedAt: cut.startedAt, durationMs: clock.now() - cut.startedAt, syncMs: cut.syncMs, bytes, error: message });
-      const m = this.runtime.checkpointMetrics!;
-      this.runtime.checkpointMetrics = { ...m, failed: m.failed + 1 };
+      const m = this.figures;
+      this.figures = { ...m, failed: m.failed + 1 };
       this.log(`checkpoint ${cut.id} failed (${this.failures} in a row, ${this.config.tolerableFailures} tolerated): ${message}`);
       if (this.failures > this.config.tolerableFailures) {
         this.fatal = new Error(`job failed: ${this.failures} checkpoints failed in a row (tolerated: ${this.config.tolerableFailures}); last: ${message}`);

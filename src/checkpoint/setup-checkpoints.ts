@@ -53,5 +53,14 @@ export async function setupCheckpoints(rt: JobRuntime, config: ResolvedCheckpoin
     }
   }
   const coordinator = new CheckpointCoordinator(rt, config, storage, log, await storage.highestId());
+  const restoring = restore;
+  if (restoring !== null) {
+    restore = async () => {
+      const started = rt.clock.now();
+      const tokens = await restoring();
+      coordinator.restored(rt.clock.now() - started);
+      return tokens;
+    };
+  }
   return { hook: coordinator, restore, positionLog };
 }

@@ -67,12 +67,12 @@ export function startScaleOut(plan: Plan, jobName: string, runtime: RuntimeOptio
   const taskDir = (p: number) => join(options.stateDir, jobName, `${inputs.topic}-${p}`);
   const newTask = (p: number) => {
     const cp = { ...base, dir: taskDir(p) };
-    // The runtime reads the guarantee from its checkpoint config: sinks.kafka is transactional.
+    // The task's sinks are built for the checkpoints' guarantee: sinks.kafka is transactional.
     // Each task's keyed state in a place of its own (an LMDB directory per operator and partition).
     const stateBackend = (ctx: StateBackendContext) => runtime.stateBackend({ ...ctx, operator: `${ctx.operator}-p${p}` });
     const owner = new TaskOwner(cp.dir);
     return new PartitionTask(p, guardSinks(taskPlan(plan, p, jobName), owner), {
-      jobName, runtime: { ...runtime, checkpoints: cp, stateBackend }, checkpoints: cp, restartDelayMs: options.taskRestartDelayMs ?? 1000, log, owner,
+      jobName, runtime: { ...runtime, guarantee: cp.guarantee, stateBackend }, checkpoints: cp, restartDelayMs: options.taskRestartDelayMs ?? 1000, log, owner,
     });
   };
   let stopRequested = false;

@@ -104,9 +104,7 @@ export class JobRunner {
     // Keyed state starts empty unless a checkpoint restores it: a state directory reused from an
     // earlier (perhaps killed) run holds state no checkpoint vouches for.
     for (const n of rt.nodes) n.op?.backend?.restore({});
-    const restoreStarted = rt.clock.now();
     const tokens = (await this.checkpoints?.restore?.()) ?? null;
-    if (this.checkpoints?.restore && rt.checkpointMetrics !== null) rt.checkpointMetrics = { ...rt.checkpointMetrics, restoreMs: rt.clock.now() - restoreStarted };
     await Promise.all(rt.writers.map((w) => w.writer.open()));
     if (this.checkpoints !== null) {
       // Publish what the restored checkpoint promised, discard what it did not (or, on a fresh

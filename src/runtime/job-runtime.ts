@@ -1,11 +1,10 @@
 import type { BadInputPolicy } from '../functions/dead-letter.ts';
-import type { Sink, SinkWriter } from '../connectors/sink.ts';
+import type { Sink, SinkContext, SinkWriter } from '../connectors/sink.ts';
 import type { ReadStatus, SourceReader } from '../connectors/source.ts';
-import type { CheckpointMetrics, JobMetricsSnapshot } from '../metrics/operator-metrics.ts';
+import type { JobMetricsSnapshot } from '../metrics/operator-metrics.ts';
 import { LatencyTracker } from '../metrics/latency-tracker.ts';
 import { stopwatchMs } from '../time/stopwatch.ts';
 import type { RecordSample } from '../metrics/sample-ring.ts';
-import { writerGuarantee, type ResolvedCheckpointConfig } from '../checkpoint/checkpoint-config.ts';
 import type { SinkNode, SourceNode } from '../plan/node.ts';
 import type { WatermarkStrategy } from '../time/watermark-strategy.ts';
 import type { Plan } from '../plan/plan.ts';
@@ -33,8 +32,11 @@ export interface RuntimeOptions {
   readonly stateBackend: (ctx: StateBackendContext) => KeyedStateBackend;
   readonly badInput: BadInputPolicy;
   readonly log: (line: string) => void;
-  /** Checkpointing, if the job has it. */
-  readonly checkpoints?: ResolvedCheckpointConfig | null;
+  /**
+   * The job's delivery guarantee, which sink writers are built for ('none', the default, without
+   * checkpoints).
+   */
+  readonly guarantee?: SinkContext['guarantee'];
   /** Lets the test driver replace source readers with inputs it feeds by hand. */
   readonly readerFor?: (node: SourceNode) => SourceReader<unknown>;
   /** Lets the test driver replace sink writers with in-memory captures. */
@@ -61,8 +63,6 @@ export class JobRuntime implements ProcessingTimeScheduler {
   private nextPt = Number.POSITIVE_INFINITY;
   /** Checkpointing, attached by the production loop once it is set up; null without. */
   checkpoints: CheckpointHook | null = null;
-  /** Set by the checkpoint coordinator and the restore; null without checkpoints. */
-  checkpointMetrics: CheckpointMetrics | null = null;
   /** Called before each batch is handed on (at-most-once: the sources' positions are logged there). */
   beforeDelivery: (() => void) | null = null;
   readonly startedAt: number;
@@ -98,7 +98,7 @@ export class JobRuntime implements ProcessingTimeScheduler {
     const { batchSize, clock } = options;
     for (const n of plan.nodes) {
       const op = n.kind === 'sink'
-        ? new SinkOperator(options.writerFor?.(n) ?? (n.sink as Sink<unknown>).createWriter({ operatorName: n.name, guarantee: writerGuarantee(n.sink as Sink<unknown>, options.checkpoints?.guarantee) }))
+        ? new SinkOperator(options.writerFor?.(n) ?? (n.sink as Sink<unknown>).createWriter({ operatorName: n.name, guarantee: writerGuarantee(n.sink as Sink<unknown>, options.guarantee ?? 'none') }))
         : createOperator(n, options.stateBackend);
       const node = new RuntimeNode(n.id, n.kind, n.name, op, n.inputs.length, batchSize, clock, this);
       this.nodes.push(node);
@@ -393,7 +393,7 @@ export class JobRuntime implements ProcessingTimeScheduler {
     return {
       job: this.jobName, startedAt: this.startedAt, now, recordsIn, recordsOut,
       lateDropped, lateToSideOutput, deadLetters, watermark, operators,
-      checkpoints: this.checkpointMetrics,
+      checkpoints: this.checkpoints?.metrics ?? null,
       sources: this.sources.map((s) => s.splitMetrics()),
       latency: this.latency.snapshot(),
     };
@@ -421,4 +421,13 @@ export class JobRuntime implements ProcessingTimeScheduler {
     }
     this.stateStatsDue = now + Math.max(STATE_STATS_MIN_EVERY_MS, (stopwatchMs() - t0) / STATE_STATS_MAX_SHARE);
   }
+}
+
+/**
+ * What a sink's writer is asked for: the job's guarantee, except that an idempotent sink in an
+ * exactly-once job writes at once ('at-least-once'): a replay rewrites the same keys, so the
+ * result is that of exactly-once without waiting for checkpoints.
+ */
+function writerGuarantee(sink: Sink<unknown>, guarantee: SinkContext['guarantee']): SinkContext['guarantee'] {
+  return guarantee === 'exactly-once' && sink.idempotent === true ? 'at-least-once' : guarantee;
 }

@@ -44,7 +44,7 @@ test('stopWithCheckpoint: the final checkpoint\'s source position covers exactly
     env.fromSource(asyncCounter(), WatermarkStrategy.noWatermarks<number>(), 'counter').map((x) => x).sinkTo(out);
     const dir = join(mkdtempSync(join(tmpdir(), 'eddy-stop-ckpt-')), 'ckpt');
     const config = resolveCheckpointConfig({ dir, intervalMs: 1_000_000 });
-    const runtime = new JobRuntime(env.plan(), 'stop', { ...env.runtimeOptions(), checkpoints: config });
+    const runtime = new JobRuntime(env.plan(), 'stop', { ...env.runtimeOptions(), guarantee: config.guarantee });
     const runner = new JobRunner(runtime, () => setupCheckpoints(runtime, config, { from: 'latest' }, () => {}));
     const done = runner.run();
     await new Promise((r) => setTimeout(r, 5 + run * 3));
