@@ -1,6 +1,7 @@
 import type { OperatorEntry, SinkEntry, SourceEntry } from './manifest.ts';
 import { encodeTime, type FileRef } from './manifest.ts';
 import type { JobRuntime } from '../runtime/job-runtime.ts';
+import { commitSinks, cutGraph, notifyCheckpointComplete, sealSinks, type SinkCut, type SourceCut } from '../runtime/graph-cut.ts';
 import type { ResolvedCheckpointConfig } from './checkpoint-config.ts';
 import { basename, dirname, join, resolve } from 'node:path';
 import { checkpointDirName, CheckpointStorage } from './checkpoint-storage.ts';
@@ -25,15 +26,18 @@ interface Cut {
   }[];
   readonly sources: SourceEntry[];
   readonly sinks: SinkEntry[];
+  /** The same sources and sinks by plan node, for the notifications and commits once it is stored. */
+  readonly sourceCuts: readonly SourceCut[];
+  readonly sinkCuts: readonly SinkCut[];
 }
 
 /**
  * Takes checkpoints of a running job. The step loop calls `start` between rounds of source
  * batches: at that moment no record is in flight anywhere in the graph (every operator has
  * processed every batch handed to it), so barriers are in effect injected at every source at once
- * and aligned at every multi-input operator without waiting. The cut is snapshotted
- * synchronously, sinks pre-commit, then the files are written while processing goes on; when the
- * manifest is durable, the sinks commit.
+ * and aligned at every multi-input operator without waiting. The cut (runtime/graph-cut.ts) is
+ * taken and encoded synchronously, sinks pre-commit, then the files are written while processing
+ * goes on; when the manifest is durable, the sinks commit.
  *
  * Keyed state is incremental: each checkpoint writes what changed since the previous one, and a
  * full snapshot (or, for a backend that copies itself, a copy) every `maxDeltaChain` checkpoints,
@@ -57,14 +61,14 @@ export class CheckpointCoordinator implements CheckpointHook {
   private savepointRequests: { path: string; stop: (() => void) | null; resolve: (path: string) => void; reject: (e: Error) => void }[] = [];
 
   constructor(
-    private readonly runtime: JobRuntime,
+    private readonly graph: JobRuntime,
     private readonly config: ResolvedCheckpointConfig,
     private readonly storage: CheckpointStorage,
     private readonly log: (line: string) => void,
     startId: number,
   ) {
     this.nextId = startId + 1;
-    this.nextDue = runtime.nodes[0].clock.now() + config.intervalMs;
+    this.nextDue = graph.clock.now() + config.intervalMs;
   }
 
   /** Throws if checkpoints have failed more often in a row than tolerated. */
@@ -122,7 +126,7 @@ export class CheckpointCoordinator implements CheckpointHook {
   /** Takes a checkpoint now (the last of a run); resolves when it has completed or failed. */
   async final(): Promise<CheckpointRecord> {
     if (this.inFlight !== null) await this.inFlight;
-    await this.begin(this.runtime.nodes[0].clock.now());
+    await this.begin(this.graph.clock.now());
     await this.inFlight;
     return this.history[this.history.length - 1];
   }
@@ -133,7 +137,7 @@ export class CheckpointCoordinator implements CheckpointHook {
   }
 
   private async begin(now: number, savepointPath: string | null = null): Promise<void> {
-    const clock = this.runtime.nodes[0].clock;
+    const clock = this.graph.clock;
     const id = this.nextId++;
     if (savepointPath === null) this.nextDue = now + this.config.intervalMs;
     const target = savepointPath === null
@@ -141,84 +145,51 @@ export class CheckpointCoordinator implements CheckpointHook {
       : { storage: new CheckpointStorage(dirname(resolve(savepointPath))), dir: basename(resolve(savepointPath)), kind: 'savepoint' as const };
     const cut = this.snapshot(id, now, savepointPath !== null, join(target.storage.root, target.dir));
     // Sinks seal what they hold for this checkpoint; processing waits for it.
-    const sinks: SinkEntry[] = [];
-    for (const w of this.runtime.writers) {
-      const sid = stateId(this.runtime.plan.nodes[w.node.id]);
-      if (this.config.guarantee === 'exactly-once' && w.writer.preCommit) sinks.push({ id: sid, token: await w.writer.preCommit(id) });
-      else await w.writer.flush();
-    }
-    const full: Cut = { ...cut, sinks, syncMs: clock.now() - now };
+    const sinkCuts = await sealSinks(this.graph, id, this.config.guarantee === 'exactly-once');
+    const sinks: SinkEntry[] = sinkCuts.map((s) => ({ id: stateId(this.graph.plan.nodes[s.node]), token: s.token }));
+    const full: Cut = { ...cut, sinks, sinkCuts, syncMs: clock.now() - now };
     this.inFlight = this.persist(full, target).finally(() => {
       this.inFlight = null;
       this.lastEnd = clock.now();
     });
   }
 
-  /** The synchronous part: everything is copied out before the next record moves. */
-  private snapshot(id: number, now: number, forceFull: boolean, dir: string): Omit<Cut, 'sinks' | 'syncMs'> {
-    const rt = this.runtime;
-    const operators: Cut['operators'] = [];
-    for (const node of rt.nodes) {
-      const plan = rt.plan.nodes[node.id];
-      if (plan.kind === 'source' || plan.kind === 'sink') continue;
-      const op = node.op;
-      const sid = stateId(plan);
-      const backend = op?.backend;
-      let keyed: Buffer | null = null;
-      let keyedIsFull = false;
-      let keyCount = 0;
-      let stateBytes = 0;
-      let copy: Promise<void> | null = null;
-      let copyDir: string | null = null;
-      if (backend !== undefined) {
-        const chain = this.chains.get(sid);
-        keyedIsFull = forceFull || chain === undefined || chain.length >= this.config.maxDeltaChain || backend.prefersFull?.() === true;
-        if (keyedIsFull && backend.copyTo !== undefined) {
-          // The backend copies itself off the main thread; the cut only starts the copy.
-          copyDir = join(dir, `op${operators.length}-keyed-lmdb`);
-          copy = backend.copyTo(copyDir);
-          copy.catch(() => {}); // awaited in persist; a failure there fails the checkpoint
-        } else if (keyedIsFull) {
-          // Encoded now, at the cut: the encoding is the copy (snapshots reference live values).
-          backend.resetChanges();
-          keyed = encodeState(backend.snapshot());
-        } else {
-          // What changed since the previous checkpoint, on top of a snapshot or of a copy.
-          keyed = encodeState(backend.changes());
-        }
-      }
-      if (backend !== undefined) {
-        for (const s of backend.stats()) {
-          keyCount += s.keys;
-          stateBytes += s.bytes;
-        }
-      }
-      const wm = node.watermarkState();
-      operators.push({
-        entry: {
-          id: sid, kind: plan.kind, name: plan.name, hasUid: plan.uid !== null, keyCount, stateBytes,
-          watermark: encodeTime(wm.watermark), inputWatermarks: wm.inputs.map(encodeTime),
-        },
-        local: op?.snapshot !== undefined ? encodeState(op.snapshot()) : null,
-        keyed,
-        keyedIsFull,
-        copy,
-        copyDir,
-      });
-    }
-    const sources: SourceEntry[] = rt.sources.map((task, i) => {
-      const s = task.snapshotState();
+  /** The synchronous part: the graph's cut, encoded (copied out) before the next record moves. */
+  private snapshot(id: number, now: number, forceFull: boolean, dir: string): Omit<Cut, 'sinks' | 'sinkCuts' | 'syncMs'> {
+    const plan = this.graph.plan.nodes;
+    const taken = cutGraph(this.graph, {
+      delta: (node) => {
+        const chain = this.chains.get(stateId(plan[node]));
+        return !forceFull && chain !== undefined && chain.length < this.config.maxDeltaChain;
+      },
+      copyDir: (_node, index) => join(dir, `op${index}-keyed-lmdb`),
+    });
+    const operators: Cut['operators'] = taken.operators.map((o) => {
+      const n = plan[o.node];
+      const k = o.keyed;
       return {
-        id: stateId(rt.plan.nodes[rt.sourceNodeIds[i]]), position: s.position,
-        splitWatermarks: s.splitWatermarks.map(encodeTime), watermark: encodeTime(task.node.currentWatermark()), finished: s.finished,
+        entry: {
+          id: stateId(n), kind: n.kind, name: n.name, hasUid: n.uid !== null, keyCount: o.keys, stateBytes: o.bytes,
+          watermark: encodeTime(o.watermark), inputWatermarks: o.inputWatermarks.map(encodeTime),
+        },
+        local: o.local !== undefined ? encodeState(o.local) : null,
+        // Encoded now, at the cut: the encoding is the copy (snapshots reference live values).
+        keyed: k === null || k.kind === 'copy' ? null : encodeState(k.kind === 'full' ? k.state : k.changes),
+        keyedIsFull: k !== null && k.kind !== 'delta',
+        copy: k?.kind === 'copy' ? k.written : null,
+        copyDir: k?.kind === 'copy' ? k.dir : null,
       };
     });
-    return { id, startedAt: now, operators, sources };
+    const sources: SourceEntry[] = taken.sources.map((s) => ({
+      id: stateId(plan[s.node]), position: s.position,
+      splitWatermarks: s.splitWatermarks.map(encodeTime), watermark: encodeTime(s.watermark), finished: s.finished,
+    }));
+    return { id, startedAt: now, operators, sources, sourceCuts: taken.sources };
   }
 
   /** The asynchronous part: files, then the manifest, then the sinks' commit. */
   private async persist(cut: Cut, target: { storage: CheckpointStorage; dir: string; kind: 'checkpoint' | 'savepoint' }): Promise<void> {
-    const clock = this.runtime.nodes[0].clock;
+    const clock = this.graph.clock;
     const { dir, storage, kind } = target;
     const savepoint = kind === 'savepoint';
     let bytes = 0;
@@ -242,7 +213,7 @@ export class CheckpointCoordinator implements CheckpointHook {
           entries.push({ ...o.entry, local, keyed });
         }
         await storage.writeManifest(dir, {
-          format: 1, kind, id: cut.id, job: this.runtime.jobName, createdAt: cut.startedAt,
+          format: 1, kind, id: cut.id, job: this.graph.jobName, createdAt: cut.startedAt,
           durationMs: clock.now() - cut.startedAt, operators: entries, sources: cut.sources, sinks: cut.sinks,
         });
         return { newChains };
@@ -252,11 +223,8 @@ export class CheckpointCoordinator implements CheckpointHook {
       if (savepoint) this.chains.clear();
       else this.chains = newChains;
       this.failures = 0;
-      for (const w of this.runtime.writers) {
-        const token = cut.sinks.find((s) => s.id === stateId(this.runtime.plan.nodes[w.node.id]));
-        if (token !== undefined) await w.writer.commit?.(cut.id, token.token);
-      }
-      cut.sources.forEach((s, i) => this.runtime.sources[i]?.reader.notifyCheckpointComplete?.(cut.id, s.position));
+      await commitSinks(this.graph, cut.id, cut.sinkCuts);
+      notifyCheckpointComplete(this.graph, cut.id, cut.sourceCuts);
       if (!savepoint) await this.storage.retain(this.config.retain);
       const durationMs = clock.now() - cut.startedAt;
       const state = cut.operators.filter((o) => o.keyed !== null || o.copy !== null).map((o) => ({ operator: o.entry.id, keys: o.entry.keyCount, bytes: o.entry.stateBytes }));

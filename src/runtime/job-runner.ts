@@ -2,6 +2,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { JobMetricsSnapshot } from '../metrics/operator-metrics.ts';
 import type { CheckpointRecord } from '../metrics/checkpoint-record.ts';
 import type { CheckpointHook } from './checkpoint-hook.ts';
+import { recoverSinks } from './graph-cut.ts';
 import type { JobRuntime } from './job-runtime.ts';
 
 /** Checkpointing for a run: its hook, and what to restore before the first record. */
@@ -109,7 +110,7 @@ export class JobRunner {
     if (this.checkpoints !== null) {
       // Publish what the restored checkpoint promised, discard what it did not (or, on a fresh
       // start, everything a previous run left).
-      for (const w of rt.writers) await w.writer.recover?.(tokens?.get(w.node.id) ?? null);
+      await recoverSinks(rt, tokens);
       rt.checkpoints = this.checkpoints.hook;
     }
     const positionLog = this.checkpoints?.positionLog ?? null;

@@ -54,8 +54,6 @@ export interface RuntimeOptions {
 export class JobRuntime implements ProcessingTimeScheduler {
   readonly nodes: RuntimeNode[] = [];
   readonly sources: SourceTask<unknown>[] = [];
-  /** For each source task, the id of its plan node. */
-  readonly sourceNodeIds: number[] = [];
   readonly writers: { node: RuntimeNode; writer: SinkWriter<unknown> }[] = [];
   readonly clock: Clock;
   /** Nodes whose operator does its own I/O (asyncMap), in plan (topological) order. */
@@ -114,7 +112,6 @@ export class JobRuntime implements ProcessingTimeScheduler {
         const reader = options.readerFor?.(n) ?? n.source.createReader({
           operatorName: n.name, clock, batchSize, badInput: options.badInput,
         });
-        this.sourceNodeIds.push(n.id);
         this.sources.push(new SourceTask(node, reader, options.strategyFor?.(n) ?? n.strategy, options.badInput, options.log));
       }
     }

@@ -7,6 +7,8 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { validatePlan } from '../plan/validate.ts';
 import type { Batch, BatchTarget } from '../runtime/batch.ts';
 import { JobRuntime } from '../runtime/job-runtime.ts';
+import { cutGraph, restoreCut, type KeyedLink, type SourceCut } from '../runtime/graph-cut.ts';
+import type { StateChanges } from '../state/state-table.ts';
 import type { SourceTask } from '../runtime/source-task.ts';
 import { ManualClock } from '../time/clock.ts';
 import { NoWatermarksGenerator } from '../time/watermark-generator.ts';
@@ -18,6 +20,15 @@ import { KafkaFeeder, type RawKafkaMessage } from './kafka-feeder.ts';
 import { kafkaSourceOptions } from '../connectors/kafka/kafka-source.ts';
 import type { Source } from '../connectors/source.ts';
 import { lineFormatOf, type LineFormat } from '../connectors/file/line-format.ts';
+
+/** Keyed state goes in full again after this many links (as checkpoints' default maxDeltaChain). */
+const MAX_CHAIN = 8;
+
+/** What DriverSnapshot's bytes hold: the graph cut, with each keyed chain encoded link by link. */
+interface DriverCut {
+  readonly operators: { node: number; local: unknown; keyed: Buffer[]; watermark: number; inputWatermarks: readonly number[] }[];
+  readonly sources: readonly SourceCut[];
+}
 
 /**
  * Records a stream produced while the driver ran, with their timestamps.
@@ -48,8 +59,9 @@ export interface TestDriverOptions {
 }
 
 /**
- * Everything a checkpoint would hold, taken from a driver: operator state, keyed state,
- * watermarks. Serialized and deserialized (as a checkpoint is) when taken.
+ * Everything a checkpoint would hold, taken from a driver: operator state, keyed state (a full
+ * snapshot and the deltas since), watermarks, and each input's position. Serialized (as a
+ * checkpoint is) when taken.
  *
  * @example
  * const snap = driver.snapshot();
@@ -73,6 +85,8 @@ export interface DriverSnapshot {
  */
 export class StreamTestDriver {
   private readonly readers = new Map<string, ManualReader<unknown>>();
+  /** Per keyed operator (plan node id), the keyed-state chain of its last snapshot: full, then deltas. */
+  private readonly chains = new Map<number, Buffer[]>();
   private readonly runtime: JobRuntime;
   private readonly clock: ManualClock;
   private closed = false;
@@ -106,29 +120,42 @@ export class StreamTestDriver {
     this.afterInput();
   }
 
-  /** A checkpoint of the driver's job as it stands now. */
+  /**
+   * A checkpoint of the driver's job as it stands now, taken with the same cut as production's
+   * checkpoints: operator and keyed state, watermarks, and each input's position (records pushed
+   * but not read yet, line numbers and headers of pushLines, offsets of pushKafka). Keyed state
+   * is incremental as in checkpoints: the driver's first snapshot holds it in full, later ones
+   * the changes since (a snapshot carries its whole chain, so any of them restores alone).
+   */
   snapshot(): DriverSnapshot {
-    const nodes = this.runtime.nodes.map((n) => ({
-      local: n.op?.snapshot?.() ?? null,
-      keyed: n.op?.backend?.snapshot() ?? null,
-      wm: n.watermarkState(),
-    }));
-    const sources = this.runtime.sources.map((t) => t.snapshotState().splitWatermarks);
-    return { bytes: encodeState({ nodes, sources }) };
+    const cut = cutGraph(this.runtime, {
+      delta: (node) => (this.chains.get(node)?.length ?? MAX_CHAIN) < MAX_CHAIN,
+      copyDir: null,
+    });
+    const operators: DriverCut['operators'] = cut.operators.map((o) => {
+      let keyed: Buffer[] = [];
+      if (o.keyed?.kind === 'full') keyed = [encodeState(o.keyed.state)];
+      else if (o.keyed?.kind === 'delta') keyed = [...this.chains.get(o.node)!, encodeState(o.keyed.changes)];
+      if (o.keyed !== null) this.chains.set(o.node, keyed);
+      return { node: o.node, local: o.local, keyed, watermark: o.watermark, inputWatermarks: o.inputWatermarks };
+    });
+    const data: DriverCut = { operators, sources: cut.sources };
+    return { bytes: encodeState(data) };
   }
 
   private restore(snap: DriverSnapshot): void {
-    const data = decodeState(snap.bytes) as {
-      nodes: { local: unknown; keyed: unknown; wm: { watermark: number; inputs: number[] } }[];
-      sources: number[][];
-    };
-    this.runtime.nodes.forEach((n, i) => {
-      const s = data.nodes[i];
-      if (s.local !== null) n.op?.restore?.(s.local);
-      if (s.keyed !== null) n.op?.backend?.restore(s.keyed);
-      n.restoreWatermarks(s.wm.watermark, s.wm.inputs);
+    const data = decodeState(snap.bytes) as DriverCut;
+    const plan = this.runtime.plan.nodes;
+    const tokens = restoreCut(this.runtime, {
+      operators: data.operators.map((o) => ({
+        node: o.node, label: `'${plan[o.node].name}' (${plan[o.node].kind})`, local: o.local, localFrom: null,
+        keyed: o.keyed.map((b, i): KeyedLink => (i === 0 ? { kind: 'full', state: decodeState(b) } : { kind: 'delta', changes: decodeState(b) as StateChanges })),
+        watermark: o.watermark, inputWatermarks: o.inputWatermarks,
+      })),
+      sources: data.sources,
+      sinks: [], // the driver's sinks are in-memory captures: nothing to pre-commit or recover
     });
-    this.runtime.sources.forEach((t, i) => t.restoreState(null, data.sources[i]));
+    if (tokens instanceof Promise) throw new Error('a driver snapshot restores synchronously: everything in it is in memory');
   }
 
   /** Builds a driver over the job defined in `env`. */
