@@ -81,12 +81,11 @@ export function cutGraph(graph: JobRuntime, options: CutOptions): GraphCut {
   const operators: OperatorCut[] = [];
   for (const node of graph.nodes) {
     if (node.kind === 'source' || node.kind === 'sink') continue;
-    const op = node.op;
-    const backend = op?.backend;
+    const backend = node.backend;
     let keyed: KeyedCut | null = null;
     let keys = 0;
     let bytes = 0;
-    if (backend !== undefined) {
+    if (backend !== null) {
       const full = !options.delta(node.id) || backend.prefersFull?.() === true;
       if (full && backend.copyTo !== undefined && options.copyDir !== null) {
         // The backend copies itself off the main thread; the cut only starts the copy.
@@ -107,7 +106,7 @@ export function cutGraph(graph: JobRuntime, options: CutOptions): GraphCut {
     }
     const wm = node.watermarkState();
     operators.push({
-      node: node.id, local: op?.snapshot !== undefined ? op.snapshot() : undefined, keyed, keys, bytes,
+      node: node.id, local: node.local !== null ? node.local.snapshot() : undefined, keyed, keys, bytes,
       watermark: wm.watermark, inputWatermarks: wm.inputs,
     });
   }
@@ -223,18 +222,17 @@ export async function recoverSinks(graph: JobRuntime, tokens: ReadonlyMap<number
 function* putBack(graph: JobRuntime, cut: StoredCut): Generator<Promise<unknown>, Map<number, unknown>, unknown> {
   for (const part of cut.operators) {
     const node = graph.nodes[part.node];
-    const op = node.op;
-    if (part.local !== undefined && op?.restore !== undefined) {
+    if (part.local !== undefined && node.local !== null) {
       const local = part.local instanceof Later ? yield part.local.load() : part.local;
       try {
-        op.restore(local);
+        node.local.restore(local);
       } catch (e) {
         const from = part.localFrom === null ? '' : ` from ${part.localFrom}`;
         throw new Error(`cannot restore ${part.label}${from}: ${(e as Error).message}`, { cause: e });
       }
     }
-    const backend = op?.backend;
-    if (backend !== undefined) {
+    const backend = node.backend;
+    if (backend !== null) {
       for (const stored of part.keyed) {
         const link = stored instanceof Later ? ((yield stored.load()) as KeyedLink) : stored;
         if (link.kind === 'full') backend.restore(link.state);

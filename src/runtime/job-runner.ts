@@ -104,7 +104,7 @@ export class JobRunner {
     await Promise.all(rt.sources.map((t) => t.reader.open()));
     // Keyed state starts empty unless a checkpoint restores it: a state directory reused from an
     // earlier (perhaps killed) run holds state no checkpoint vouches for.
-    for (const n of rt.nodes) n.op?.backend?.restore({});
+    for (const n of rt.nodes) n.backend?.restore({});
     const tokens = (await this.checkpoints?.restore?.()) ?? null;
     await Promise.all(rt.writers.map((w) => w.writer.open()));
     if (this.checkpoints !== null) {

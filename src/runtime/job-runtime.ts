@@ -101,7 +101,7 @@ export class JobRuntime implements ProcessingTimeScheduler {
       const node = new RuntimeNode(n.id, n.kind, n.name, op, n.inputs.length, batchSize, clock, this);
       this.nodes.push(node);
       if (op instanceof SinkOperator) this.writers.push({ node, writer: op.writer });
-      if (node.op?.async !== undefined) this.asyncNodes.push(node);
+      if (node.async !== null) this.asyncNodes.push(node);
       n.inputs.forEach((input, i) => {
         const producer = this.nodes[input];
         const buffer = n.kind === 'side-output' ? producer.sideOutput(n.tag.id, batchSize) : producer.out;
@@ -318,7 +318,7 @@ export class JobRuntime implements ProcessingTimeScheduler {
     let moved = false;
     for (const n of this.asyncNodes) {
       try {
-        if (n.op!.async!.drain()) moved = true;
+        if (n.async!.drain()) moved = true;
       } catch (e) {
         throw OperatorError.wrap(n.name, e);
       }
@@ -329,26 +329,26 @@ export class JobRuntime implements ProcessingTimeScheduler {
 
   /** Some async operator still holds records (in flight, backing off, or waiting for their turn). */
   get asyncBusy(): boolean {
-    for (const n of this.asyncNodes) if (n.op!.async!.held > 0) return true;
+    for (const n of this.asyncNodes) if (n.async!.held > 0) return true;
     return false;
   }
 
   /** Some async operator is at capacity: sources should not read until it makes progress. */
   get asyncFull(): boolean {
-    for (const n of this.asyncNodes) if (n.op!.async!.full) return true;
+    for (const n of this.asyncNodes) if (n.async!.full) return true;
     return false;
   }
 
   /** Attempts whose promise has not settled, over all async operators. */
   get asyncOutstanding(): number {
     let k = 0;
-    for (const n of this.asyncNodes) k += n.op!.async!.outstanding;
+    for (const n of this.asyncNodes) k += n.async!.outstanding;
     return k;
   }
 
   /** Resolves when any async operator's attempt settles; null when none is outstanding. */
   whenAsyncProgress(): Promise<void> | null {
-    const waits = this.asyncNodes.filter((n) => n.op!.async!.outstanding > 0).map((n) => n.op!.async!.whenProgress());
+    const waits = this.asyncNodes.filter((n) => n.async!.outstanding > 0).map((n) => n.async!.whenProgress());
     return waits.length === 0 ? null : Promise.race(waits);
   }
 
@@ -400,8 +400,8 @@ export class JobRuntime implements ProcessingTimeScheduler {
   private readStateStats(now: number): void {
     const t0 = stopwatchMs();
     for (const n of this.nodes) {
-      const backend = n.op?.backend;
-      if (backend === undefined) continue;
+      const backend = n.backend;
+      if (backend === null) continue;
       let keys = 0;
       let bytes = 0;
       try {

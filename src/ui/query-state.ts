@@ -25,13 +25,13 @@ export interface StateQueryResult {
  */
 export function queryKeyedState(runtime: JobRuntime, operator: string, key: string): StateQueryResult {
   const plan = runtime.plan.nodes;
-  const keyed = runtime.nodes.filter((n) => n.op?.backend !== undefined);
+  const keyed = runtime.nodes.filter((n) => n.backend !== null);
   const node = keyed.find((n) => plan[n.id].uid === operator) ?? keyed.find((n) => n.name === operator)
     ?? runtime.nodes.find((n) => plan[n.id].uid === operator || n.name === operator);
   const known = keyed.map((n) => `'${plan[n.id].uid ?? n.name}'`).join(', ') || 'none';
   if (node === undefined) throw new StateQueryError(404, `no operator '${operator}' in job '${runtime.jobName}'; operators with keyed state: ${known}`);
-  const backend = node.op?.backend;
-  if (backend === undefined) throw new StateQueryError(400, `operator '${operator}' (${node.kind}) has no keyed state; operators with keyed state: ${known}`);
+  const backend = node.backend;
+  if (backend === null) throw new StateQueryError(400, `operator '${operator}' (${node.kind}) has no keyed state; operators with keyed state: ${known}`);
   const candidates: Key[] = [key];
   const n = Number(key);
   if (key.trim() !== '' && Number.isFinite(n)) candidates.push(n);

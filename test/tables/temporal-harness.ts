@@ -40,7 +40,7 @@ export function temporalJob(mode: 'inner' | 'left', restoreFrom?: DriverSnapshot
     late: driver.sideOutput(joined, LATE),
     orders: driver.input<Order>('orders'),
     prices: driver.input<PriceChange>('prices'),
-    backend: () => (driver as unknown as { runtime: JobRuntime }).runtime.nodes[joined.id].op!.backend as KeyedStateBackend,
+    backend: () => (driver as unknown as { runtime: JobRuntime }).runtime.nodes[joined.id].backend as KeyedStateBackend,
   };
 }
 
