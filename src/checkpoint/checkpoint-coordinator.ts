@@ -1,6 +1,6 @@
 import type { OperatorEntry, SinkEntry, SourceEntry } from './manifest.ts';
 import { encodeTime, type FileRef } from './manifest.ts';
-import type { JobRuntime } from '../runtime/job-runtime.ts';
+import type { RunningGraph } from '../runtime/running-graph.ts';
 import { commitSinks, cutGraph, notifyCheckpointComplete, sealSinks, type SinkCut, type SourceCut } from '../runtime/graph-cut.ts';
 import type { ResolvedCheckpointConfig } from './checkpoint-config.ts';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -44,7 +44,7 @@ interface Cut {
  * when most keys changed, or after a failure, when a delta is lost.
  *
  * @example
- * const coordinator = new CheckpointCoordinator(runtime, config, storage, log, startId);
+ * const coordinator = new CheckpointCoordinator(graph, config, storage, log, startId);
  */
 export class CheckpointCoordinator implements CheckpointHook {
   readonly history: CheckpointRecord[] = [];
@@ -61,7 +61,7 @@ export class CheckpointCoordinator implements CheckpointHook {
   private savepointRequests: { path: string; stop: (() => void) | null; resolve: (path: string) => void; reject: (e: Error) => void }[] = [];
 
   constructor(
-    private readonly graph: JobRuntime,
+    private readonly graph: RunningGraph,
     private readonly config: ResolvedCheckpointConfig,
     private readonly storage: CheckpointStorage,
     private readonly log: (line: string) => void,

@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import { Later, restoreCut, type KeyedLink, type StoredCut, type StoredOperator } from '../runtime/graph-cut.ts';
-import type { JobRuntime } from '../runtime/job-runtime.ts';
+import type { RunningGraph } from '../runtime/running-graph.ts';
 import type { StateChanges } from '../state/state-table.ts';
 import type { CheckpointStorage } from './checkpoint-storage.ts';
 import { readLmdbCopy } from './keyed-files.ts';
@@ -15,15 +15,15 @@ export interface RestoreOptions {
 }
 
 /**
- * Puts a checkpoint back into a freshly built runtime, before its operators open, through the
+ * Puts a checkpoint back into a freshly built running graph, before its operators open, through the
  * graph cut: the manifest's entries are matched to the job's operators by uid (or name), and
  * their files are read one at a time as the cut goes back (keyed state: the full snapshot or
  * LMDB copy, then each delta in order). Returns the sink tokens to recover once the sinks are open.
  *
  * @example
- * const tokens = await restoreRuntime(runtime, storage, manifest);
+ * const tokens = await restoreGraph(graph, storage, manifest);
  */
-export async function restoreRuntime(rt: JobRuntime, storage: CheckpointStorage, m: Manifest, options: RestoreOptions = {}): Promise<Map<number, unknown>> {
+export async function restoreGraph(rt: RunningGraph, storage: CheckpointStorage, m: Manifest, options: RestoreOptions = {}): Promise<Map<number, unknown>> {
   const plan = rt.plan.nodes;
   const byId = new Map(plan.map((n) => [stateId(n), n]));
   const operators: StoredOperator[] = [];

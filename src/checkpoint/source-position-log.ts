@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { cutSources, seekSources } from '../runtime/graph-cut.ts';
-import type { JobRuntime } from '../runtime/job-runtime.ts';
+import type { RunningGraph } from '../runtime/running-graph.ts';
 import { decodeTime, encodeTime } from './manifest.ts';
 import { stateId } from './operator-id.ts';
 
@@ -34,7 +34,7 @@ export class SourcePositionLog {
   /** Bytes every record is padded to: never shorter than what the file held, so nothing old is left at its end. */
   private width = 0;
 
-  constructor(private readonly rt: JobRuntime, dir: string) {
+  constructor(private readonly rt: RunningGraph, dir: string) {
     this.file = join(dir, FILE);
     this.ids = new Map(rt.plan.nodes.filter((n) => n.kind === 'source').map((n) => [n.id, stateId(n)]));
   }

@@ -3,8 +3,8 @@ import type { ResolvedCheckpointConfig } from '../checkpoint/checkpoint-config.t
 import { resolveCheckpointConfig } from '../checkpoint/checkpoint-config.ts';
 import type { JobMetricsSnapshot } from '../metrics/operator-metrics.ts';
 import type { Plan } from '../plan/plan.ts';
-import type { JobResult } from '../runtime/job-runner.ts';
-import type { RuntimeOptions } from '../runtime/job-runtime.ts';
+import type { JobResult } from '../runtime/job-result.ts';
+import type { RuntimeOptions } from '../runtime/running-graph.ts';
 import type { StateBackendContext } from '../state/state-table.ts';
 import { kafkaAdmin } from '../connectors/kafka/kafka-client.ts';
 import { autoRepartition } from './auto-repartition.ts';

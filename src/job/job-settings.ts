@@ -1,6 +1,6 @@
 import type { ResolvedCheckpointConfig } from '../checkpoint/checkpoint-config.ts';
 import type { RestoreRequest } from '../checkpoint/restore-request.ts';
-import type { RuntimeOptions } from '../runtime/job-runtime.ts';
+import type { RuntimeOptions } from '../runtime/running-graph.ts';
 import type { ResolvedWebOptions } from '../ui/web-options.ts';
 import type { RestartStrategy } from './restart-strategy.ts';
 

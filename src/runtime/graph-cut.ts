@@ -7,7 +7,7 @@
  * driver's bytes) is their business, not this module's.
  */
 import type { StateChanges } from '../state/state-table.ts';
-import type { JobRuntime } from './job-runtime.ts';
+import type { RunningGraph } from './running-graph.ts';
 
 /**
  * One operator's keyed state at a cut: all of it, what changed since the previous cut, or a copy
@@ -77,7 +77,7 @@ export interface CutOptions {
  * @example
  * const cut = cutGraph(graph, { delta: () => false, copyDir: null });
  */
-export function cutGraph(graph: JobRuntime, options: CutOptions): GraphCut {
+export function cutGraph(graph: RunningGraph, options: CutOptions): GraphCut {
   const operators: OperatorCut[] = [];
   for (const node of graph.nodes) {
     if (node.kind === 'source' || node.kind === 'sink') continue;
@@ -114,7 +114,7 @@ export function cutGraph(graph: JobRuntime, options: CutOptions): GraphCut {
 }
 
 /** The sources' part of a cut alone (at-most-once jobs log it before every batch). */
-export function cutSources(graph: JobRuntime): SourceCut[] {
+export function cutSources(graph: RunningGraph): SourceCut[] {
   return graph.sources.map((task) => {
     const s = task.snapshotState();
     return { node: task.node.id, position: s.position, splitWatermarks: s.splitWatermarks, watermark: task.node.currentWatermark(), finished: s.finished };
@@ -129,7 +129,7 @@ export function cutSources(graph: JobRuntime): SourceCut[] {
  * @example
  * const sinks = await sealSinks(graph, 12, config.guarantee === 'exactly-once');
  */
-export async function sealSinks(graph: JobRuntime, checkpointId: number, twoPhase: boolean): Promise<SinkCut[]> {
+export async function sealSinks(graph: RunningGraph, checkpointId: number, twoPhase: boolean): Promise<SinkCut[]> {
   const sinks: SinkCut[] = [];
   for (const w of graph.writers) {
     if (twoPhase && w.writer.preCommit) sinks.push({ node: w.node.id, token: await w.writer.preCommit(checkpointId) });
@@ -139,7 +139,7 @@ export async function sealSinks(graph: JobRuntime, checkpointId: number, twoPhas
 }
 
 /** Once the cut is stored for good: sinks publish what their tokens name, in order. */
-export async function commitSinks(graph: JobRuntime, checkpointId: number, sinks: readonly SinkCut[]): Promise<void> {
+export async function commitSinks(graph: RunningGraph, checkpointId: number, sinks: readonly SinkCut[]): Promise<void> {
   for (const s of sinks) {
     const w = graph.writers.find((x) => x.node.id === s.node);
     await w?.writer.commit?.(checkpointId, s.token);
@@ -147,7 +147,7 @@ export async function commitSinks(graph: JobRuntime, checkpointId: number, sinks
 }
 
 /** Once the cut is stored for good: each source's reader hears which of its positions is (Kafka commits offsets). */
-export function notifyCheckpointComplete(graph: JobRuntime, checkpointId: number, sources: readonly SourceCut[]): void {
+export function notifyCheckpointComplete(graph: RunningGraph, checkpointId: number, sources: readonly SourceCut[]): void {
   for (const s of sources) graph.sources.find((t) => t.node.id === s.node)?.reader.notifyCheckpointComplete?.(checkpointId, s.position);
 }
 
@@ -201,12 +201,12 @@ export interface StoredCut {
  * @example
  * const tokens = await restoreCut(graph, stored);
  */
-export function restoreCut(graph: JobRuntime, cut: StoredCut): Map<number, unknown> | Promise<Map<number, unknown>> {
+export function restoreCut(graph: RunningGraph, cut: StoredCut): Map<number, unknown> | Promise<Map<number, unknown>> {
   return untilDone(putBack(graph, cut));
 }
 
 /** Moves readers to logged positions without touching their sources' own watermarks (at-most-once resumption). */
-export function seekSources(graph: JobRuntime, sources: readonly Pick<SourceCut, 'node' | 'position' | 'splitWatermarks'>[]): void {
+export function seekSources(graph: RunningGraph, sources: readonly Pick<SourceCut, 'node' | 'position' | 'splitWatermarks'>[]): void {
   for (const s of sources) graph.sources.find((t) => t.node.id === s.node)?.restoreState(s.position, s.splitWatermarks);
 }
 
@@ -214,12 +214,12 @@ export function seekSources(graph: JobRuntime, sources: readonly Pick<SourceCut,
  * Once the writers are open: each publishes what the restored cut's token names and discards what
  * it does not (a fresh start, with no tokens, discards everything a previous run left).
  */
-export async function recoverSinks(graph: JobRuntime, tokens: ReadonlyMap<number, unknown> | null): Promise<void> {
+export async function recoverSinks(graph: RunningGraph, tokens: ReadonlyMap<number, unknown> | null): Promise<void> {
   for (const w of graph.writers) await w.writer.recover?.(tokens?.get(w.node.id) ?? null);
 }
 
 /** The restore, written once: it yields where it must wait for I/O (see `untilDone`). */
-function* putBack(graph: JobRuntime, cut: StoredCut): Generator<Promise<unknown>, Map<number, unknown>, unknown> {
+function* putBack(graph: RunningGraph, cut: StoredCut): Generator<Promise<unknown>, Map<number, unknown>, unknown> {
   for (const part of cut.operators) {
     const node = graph.nodes[part.node];
     if (part.local !== undefined && node.local !== null) {

@@ -6,7 +6,7 @@ import type { JobMetricsSnapshot } from '../metrics/operator-metrics.ts';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { validatePlan } from '../plan/validate.ts';
 import type { Batch, BatchTarget } from '../runtime/batch.ts';
-import { JobRuntime } from '../runtime/job-runtime.ts';
+import { RunningGraph } from '../runtime/running-graph.ts';
 import { cutGraph, restoreCut, type KeyedLink, type SourceCut } from '../runtime/graph-cut.ts';
 import type { StateChanges } from '../state/state-table.ts';
 import type { SourceTask } from '../runtime/source-task.ts';
@@ -87,7 +87,7 @@ export class StreamTestDriver {
   private readonly readers = new Map<string, ManualReader<unknown>>();
   /** Per keyed operator (plan node id), the keyed-state chain of its last snapshot: full, then deltas. */
   private readonly chains = new Map<number, Buffer[]>();
-  private readonly runtime: JobRuntime;
+  private readonly graph: RunningGraph;
   private readonly clock: ManualClock;
   private closed = false;
 
@@ -96,7 +96,7 @@ export class StreamTestDriver {
     const plan = env.plan();
     validatePlan(plan);
     const manual = options.watermarks === 'manual';
-    this.runtime = new JobRuntime(plan, 'test', {
+    this.graph = new RunningGraph(plan, 'test', {
       ...env.runtimeOptions(),
       clock: this.clock,
       readerFor: (n) => {
@@ -115,7 +115,7 @@ export class StreamTestDriver {
       },
     });
     if (options.restoreFrom !== undefined) this.restore(options.restoreFrom);
-    this.runtime.open();
+    this.graph.open();
     // Restored records still queued in a reader go on at once, as they would after a restart.
     this.afterInput();
   }
@@ -128,7 +128,7 @@ export class StreamTestDriver {
    * the changes since (a snapshot carries its whole chain, so any of them restores alone).
    */
   snapshot(): DriverSnapshot {
-    const cut = cutGraph(this.runtime, {
+    const cut = cutGraph(this.graph, {
       delta: (node) => (this.chains.get(node)?.length ?? MAX_CHAIN) < MAX_CHAIN,
       copyDir: null,
     });
@@ -145,8 +145,8 @@ export class StreamTestDriver {
 
   private restore(snap: DriverSnapshot): void {
     const data = decodeState(snap.bytes) as DriverCut;
-    const plan = this.runtime.plan.nodes;
-    const tokens = restoreCut(this.runtime, {
+    const plan = this.graph.plan.nodes;
+    const tokens = restoreCut(this.graph, {
       operators: data.operators.map((o) => ({
         node: o.node, label: `'${plan[o.node].name}' (${plan[o.node].kind})`, local: o.local, localFrom: null,
         keyed: o.keyed.map((b, i): KeyedLink => (i === 0 ? { kind: 'full', state: decodeState(b) } : { kind: 'delta', changes: decodeState(b) as StateChanges })),
@@ -166,7 +166,7 @@ export class StreamTestDriver {
   /** A named source's input. */
   input<T>(sourceName: string): TestInput<T> {
     const reader = this.readers.get(sourceName);
-    const task = this.runtime.sources.find((s) => s.node.name === sourceName);
+    const task = this.graph.sources.find((s) => s.node.name === sourceName);
     if (reader === undefined || task === undefined) {
       throw new Error(`no source named '${sourceName}'; sources: ${[...this.readers.keys()].join(', ')}`);
     }
@@ -214,7 +214,7 @@ export class StreamTestDriver {
    * driver.input('orders').pushAll(orders); await driver.settleAll(); out.values.length; // orders.length
    */
   async settleAll(maxTurns = 100_000): Promise<void> {
-    const rt = this.runtime;
+    const rt = this.graph;
     for (let turn = 0; ; turn++) {
       this.afterInput();
       if (rt.asyncOutstanding === 0) break;
@@ -250,19 +250,19 @@ export class StreamTestDriver {
       id = n.kind === 'sink' ? n.inputs[0] : n.id;
     }
     const capture = new Capture<T>();
-    this.runtime.nodes[id].out.connect(capture, 0);
+    this.graph.nodes[id].out.connect(capture, 0);
     return capture;
   }
 
   /** What a side output of a stream receives from now on. */
   sideOutput<S>(stream: DataStream<any>, tag: OutputTag<S>): TestOutput<S> {
     const capture = new Capture<S>();
-    this.runtime.nodes[stream.id].sideOutput(tag.id, this.env.runtimeOptions().batchSize).connect(capture, 0);
+    this.graph.nodes[stream.id].sideOutput(tag.id, this.env.runtimeOptions().batchSize).connect(capture, 0);
     return capture;
   }
 
   metrics(): JobMetricsSnapshot {
-    return this.runtime.metrics();
+    return this.graph.metrics();
   }
 
   /**
@@ -274,7 +274,7 @@ export class StreamTestDriver {
   afterInput(): boolean {
     let moved = false;
     while (!this.closed) {
-      const r = this.runtime.step();
+      const r = this.graph.step();
       let again = r.worked;
       moved ||= r.worked;
       for (const [name, reader] of this.readers) {
@@ -285,8 +285,8 @@ export class StreamTestDriver {
       }
       if (r.done) {
         this.closed = true;
-        this.runtime.finishOperators();
-        this.runtime.closeOperators();
+        this.graph.finishOperators();
+        this.graph.closeOperators();
       }
       if (!again) break;
     }
@@ -294,7 +294,7 @@ export class StreamTestDriver {
   }
 
   private task(sourceName: string): SourceTask<unknown> {
-    return this.runtime.sources.find((s) => s.node.name === sourceName)!;
+    return this.graph.sources.find((s) => s.node.name === sourceName)!;
   }
 }
 

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { StreamEnvironment, TumblingEventTimeWindows, WatermarkStrategy, sinks } from 'eddy';
-import { JobRuntime } from '../../src/runtime/job-runtime.ts';
+import { RunningGraph } from '../../src/runtime/running-graph.ts';
 import { capabilitiesOf } from '../../src/runtime/operator-capabilities.ts';
 
 test('each operator shows the capabilities it has, and map and filter none', () => {
@@ -16,7 +16,7 @@ test('each operator shows the capabilities it has, and map and filter none', () 
   const counted = looked.keyBy((x) => x % 2).window(TumblingEventTimeWindows.of(10)).count().name('count');
   counted.sinkTo(sinks.collect());
   looked.keyBy((x) => x % 2).sum((x) => x).name('sum').sinkTo(sinks.collect());
-  const rt = new JobRuntime(env.plan(), 'caps', env.runtimeOptions());
+  const rt = new RunningGraph(env.plan(), 'caps', env.runtimeOptions());
   const of = (name: string) => {
     const node = rt.nodes.find((n) => n.name === name)!;
     const c = capabilitiesOf(node.op);

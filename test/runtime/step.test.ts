@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { StreamEnvironment, WatermarkStrategy, sinks, type ReadStatus, type Sink, type SinkWriter, type Source, type SourceBatch } from 'eddy';
 import { ManualClock } from 'eddy/testing';
-import { JobRuntime } from '../../src/runtime/job-runtime.ts';
+import { RunningGraph } from '../../src/runtime/running-graph.ts';
 import type { CheckpointHook } from '../../src/runtime/checkpoint-hook.ts';
 
 /** A source of `count` numbers in batches of 2, read synchronously or (with `async`) later; logs every read. */
@@ -40,11 +40,11 @@ function counting(name: string, count: number, log: string[], opts: { async?: bo
   };
 }
 
-function graph(build: (env: StreamEnvironment) => void): { rt: JobRuntime; clock: ManualClock } {
+function graph(build: (env: StreamEnvironment) => void): { rt: RunningGraph; clock: ManualClock } {
   const clock = new ManualClock(0);
   const env = StreamEnvironment.create({ clock, log: () => {} });
   build(env);
-  const rt = new JobRuntime(env.plan(), 'step', env.runtimeOptions());
+  const rt = new RunningGraph(env.plan(), 'step', env.runtimeOptions());
   rt.open();
   return { rt, clock };
 }

@@ -47,11 +47,11 @@ export interface RuntimeOptions {
 
 /**
  * The running graph, driven synchronously, one round at a time by `step()`: the production loop
- * (JobRunner) awaits I/O around it, and the StreamTestDriver calls the same `step()` after each
+ * (JobLoop) awaits I/O around it, and the StreamTestDriver calls the same `step()` after each
  * push or advance. Nothing here awaits: reads that complete later are remembered and delivered in
  * a later round.
  */
-export class JobRuntime implements ProcessingTimeScheduler {
+export class RunningGraph implements ProcessingTimeScheduler {
   readonly nodes: RuntimeNode[] = [];
   readonly sources: SourceTask<unknown>[] = [];
   readonly writers: { node: RuntimeNode; writer: SinkWriter<unknown> }[] = [];

@@ -1,9 +1,9 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import type { JobMetricsSnapshot } from '../metrics/operator-metrics.ts';
 import type { CheckpointRecord } from '../metrics/checkpoint-record.ts';
 import type { CheckpointHook } from './checkpoint-hook.ts';
+import type { JobResult } from './job-result.ts';
 import { recoverSinks } from './graph-cut.ts';
-import type { JobRuntime } from './job-runtime.ts';
+import type { RunningGraph } from './running-graph.ts';
 
 /** Checkpointing for a run: its hook, and what to restore before the first record. */
 export interface RunCheckpoints {
@@ -14,44 +14,27 @@ export interface RunCheckpoints {
   readonly positionLog?: { write(): void; close(): void } | null;
 }
 
-/**
- * How a run ended.
- *
- * @example
- * const { status, durationMs, metrics } = await env.execute('job'); console.log(status, metrics.recordsIn);
- */
-export interface JobResult {
-  readonly job: string;
-  readonly status: 'finished' | 'cancelled';
-  readonly durationMs: number;
-  readonly metrics: JobMetricsSnapshot;
-  /** Checkpoints taken during the run (empty without checkpointing). */
-  readonly checkpoints: readonly CheckpointRecord[];
-  /** How many times the job was restarted after a failure. */
-  readonly restarts: number;
-}
-
 /** Longest wait (ms of the injected clock) when every source is idle and nothing else is due. */
 const IDLE_POLL_MS = 50;
 /** Let timers, I/O callbacks and signal handlers run at least this often (in batches). */
 const BATCHES_PER_YIELD = 64;
 
 /**
- * The production loop around a JobRuntime: opens and restores, then awaits I/O around the
+ * The production loop around a RunningGraph: opens and restores, then awaits I/O around the
  * graph's synchronous `step()` (a bounded job's read in turn, a checkpoint, a sink over capacity,
  * an idle wait) and nothing else, then finishes and closes. A slow sink slows the sources.
  *
  * @example
- * const runner = new JobRunner(runtime);
- * const result = await runner.run();
+ * const loop = new JobLoop(graph);
+ * const result = await loop.run();
  */
-export class JobRunner {
+export class JobLoop {
   private cancelled = false;
   private checkpoints: RunCheckpoints | null = null;
   /** `stopWithCheckpoint` was called: the cancelled run still takes its final checkpoint. */
   private checkpointAtStop = false;
 
-  constructor(readonly runtime: JobRuntime, private readonly setupCheckpoints: (() => Promise<RunCheckpoints>) | null = null) {}
+  constructor(readonly graph: RunningGraph, private readonly setupCheckpoints: (() => Promise<RunCheckpoints>) | null = null) {}
 
   checkpointHistory(): readonly CheckpointRecord[] {
     return this.checkpoints?.hook.history ?? [];
@@ -74,7 +57,7 @@ export class JobRunner {
    * it. Scale-out hands a partition's task to another instance this way.
    *
    * @example
-   * runner.stopWithCheckpoint(); await runPromise; // its newest checkpoint is the exact stop point
+   * loop.stopWithCheckpoint(); await runPromise; // its newest checkpoint is the exact stop point
    */
   stopWithCheckpoint(): void {
     this.checkpointAtStop = true;
@@ -82,8 +65,8 @@ export class JobRunner {
   }
 
   async run(): Promise<JobResult> {
-    const rt = this.runtime;
-    const started = rt.clock.now();
+    const graph = this.graph;
+    const started = graph.clock.now();
     try {
       await this.openAndRestore();
       await this.loop();
@@ -92,42 +75,42 @@ export class JobRunner {
       await this.close();
     }
     return {
-      job: rt.jobName, status: this.cancelled ? 'cancelled' : 'finished', durationMs: rt.clock.now() - started, metrics: rt.metrics(),
+      job: graph.jobName, status: this.cancelled ? 'cancelled' : 'finished', durationMs: graph.clock.now() - started, metrics: graph.metrics(),
       checkpoints: this.checkpointHistory(), restarts: 0,
     };
   }
 
   /** Readers open, state restored (or empty), sinks open and recovered, operators open. */
   private async openAndRestore(): Promise<void> {
-    const rt = this.runtime;
+    const graph = this.graph;
     this.checkpoints = (await this.setupCheckpoints?.()) ?? null;
-    await Promise.all(rt.sources.map((t) => t.reader.open()));
+    await Promise.all(graph.sources.map((t) => t.reader.open()));
     // Keyed state starts empty unless a checkpoint restores it: a state directory reused from an
     // earlier (perhaps killed) run holds state no checkpoint vouches for.
-    for (const n of rt.nodes) n.backend?.restore({});
+    for (const n of graph.nodes) n.backend?.restore({});
     const tokens = (await this.checkpoints?.restore?.()) ?? null;
-    await Promise.all(rt.writers.map((w) => w.writer.open()));
+    await Promise.all(graph.writers.map((w) => w.writer.open()));
     if (this.checkpoints !== null) {
       // Publish what the restored checkpoint promised, discard what it did not (or, on a fresh
       // start, everything a previous run left).
-      await recoverSinks(rt, tokens);
-      rt.checkpoints = this.checkpoints.hook;
+      await recoverSinks(graph, tokens);
+      graph.checkpoints = this.checkpoints.hook;
     }
     const positionLog = this.checkpoints?.positionLog ?? null;
-    if (positionLog) rt.beforeDelivery = () => positionLog.write();
-    rt.open();
+    if (positionLog) graph.beforeDelivery = () => positionLog.write();
+    graph.open();
   }
 
   /** Rounds until the input ends or the run is stopped; awaits only I/O between them. */
   private async loop(): Promise<void> {
-    const rt = this.runtime;
+    const graph = this.graph;
     const hook = this.checkpoints?.hook ?? null;
     let sinceYield = 0;
     while (!this.cancelled) {
-      let r = rt.step();
+      let r = graph.step();
       while (r.turn !== null) {
         await r.turn;
-        r = rt.step();
+        r = graph.step();
       }
       if (r.done) break;
       // (An await only when something is due: one per round would cost a microtask hop per batch.)
@@ -137,8 +120,8 @@ export class JobRunner {
       }
       if (r.sinksOverCapacity) await this.relieveSinks();
       if (!r.worked) {
-        const wait = Math.max(0, Math.min(IDLE_POLL_MS, r.nextDeadline - rt.clock.now()));
-        await Promise.race([...r.progress, rt.clock.sleep(wait)]);
+        const wait = Math.max(0, Math.min(IDLE_POLL_MS, r.nextDeadline - graph.clock.now()));
+        await Promise.race([...r.progress, graph.clock.sleep(wait)]);
         sinceYield = 0;
       } else if (++sinceYield >= BATCHES_PER_YIELD || hook?.pending === true) {
         // While a checkpoint is being written, its file I/O needs the event loop every round.
@@ -150,8 +133,8 @@ export class JobRunner {
 
   /** Waits for each sink over its capacity to write its backlog; the wait counts as its backpressure. */
   private async relieveSinks(): Promise<void> {
-    const clock = this.runtime.clock;
-    for (const w of this.runtime.writers) {
+    const clock = this.graph.clock;
+    for (const w of this.graph.writers) {
       if (w.writer.backlog <= w.writer.capacity) continue;
       const t0 = clock.now();
       await w.writer.flush();
@@ -161,13 +144,13 @@ export class JobRunner {
 
   /** Operators emit what they hold (unless stopped), the final checkpoint commits, sinks flush. */
   private async finish(): Promise<void> {
-    const rt = this.runtime;
-    if (!this.cancelled) rt.finishOperators();
+    const graph = this.graph;
+    if (!this.cancelled) graph.finishOperators();
     if (this.checkpointAtStop) {
       // A read in flight when the stop came has already moved its reader's position past the
       // records it fetched: deliver them, or the final checkpoint would skip them.
-      await Promise.all(rt.readsInFlight());
-      rt.deliverCompletedReads();
+      await Promise.all(graph.readsInFlight());
+      graph.deliverCompletedReads();
     }
     const hook = this.checkpoints?.hook ?? null;
     if (hook !== null) {
@@ -184,25 +167,25 @@ export class JobRunner {
       }
       hook.check();
     }
-    for (const w of rt.writers) await w.writer.flush();
+    for (const w of graph.writers) await w.writer.flush();
   }
 
   /** Releases everything, whether the run ended, was stopped or failed. */
   private async close(): Promise<void> {
-    const rt = this.runtime;
-    rt.closeOperators();
+    const graph = this.graph;
+    graph.closeOperators();
     this.checkpoints?.positionLog?.close();
     // A checkpoint still being written must finish (or fail) before this run is over: its
     // commit must not race a restart that restores an older checkpoint.
     await this.checkpoints?.hook.drain().catch(() => {});
-    await Promise.allSettled(rt.readsInFlight());
-    const readers = await Promise.allSettled(rt.sources.map((t) => t.reader.close()));
+    await Promise.allSettled(graph.readsInFlight());
+    const readers = await Promise.allSettled(graph.sources.map((t) => t.reader.close()));
     readers.forEach((c, i) => {
-      if (c.status === 'rejected') rt.log(`source '${rt.sources[i].node.name}': closing its reader failed: ${describe(c.reason)}`);
+      if (c.status === 'rejected') graph.log(`source '${graph.sources[i].node.name}': closing its reader failed: ${describe(c.reason)}`);
     });
-    const writers = await Promise.allSettled(rt.writers.map((w) => w.writer.close()));
+    const writers = await Promise.allSettled(graph.writers.map((w) => w.writer.close()));
     writers.forEach((c, i) => {
-      if (c.status === 'rejected') rt.log(`sink '${rt.writers[i].node.name}': closing its writer failed: ${describe(c.reason)}`);
+      if (c.status === 'rejected') graph.log(`sink '${graph.writers[i].node.name}': closing its writer failed: ${describe(c.reason)}`);
     });
   }
 }
