@@ -3,7 +3,6 @@ import type { Sink, SinkContext, SinkWriter } from '../connectors/sink.ts';
 import type { ReadStatus, SourceReader } from '../connectors/source.ts';
 import type { JobMetricsSnapshot } from '../metrics/operator-metrics.ts';
 import { LatencyTracker } from '../metrics/latency-tracker.ts';
-import { stopwatchMs } from '../time/stopwatch.ts';
 import type { RecordSample } from '../metrics/sample-ring.ts';
 import type { SinkNode, SourceNode } from '../plan/node.ts';
 import type { WatermarkStrategy } from '../time/watermark-strategy.ts';
@@ -15,15 +14,9 @@ import { OperatorError } from './operator-error.ts';
 import { SinkOperator } from './operators/sink-operator.ts';
 import { type ProcessingTimeScheduler, RuntimeNode } from './runtime-node.ts';
 import { SourceTask } from './source-task.ts';
+import { GraphMetrics } from './graph-metrics.ts';
 import type { CheckpointHook } from './checkpoint-hook.ts';
 import type { StepReport } from './step-report.ts';
-
-/**
- * Keyed-state sizes are read at most once a second, and less often when reading them is slow
- * (a heap backend's byte estimate walks its state): their cost stays under 1 % of the time.
- */
-const STATE_STATS_MIN_EVERY_MS = 1_000;
-const STATE_STATS_MAX_SHARE = 0.01;
 
 /** What the runtime needs besides the plan. */
 export interface RuntimeOptions {
@@ -66,10 +59,7 @@ export class RunningGraph implements ProcessingTimeScheduler {
   readonly startedAt: number;
   /** Processing latency, measured at the sinks. */
   readonly latency = new LatencyTracker();
-  /** For each node, the sink nodes downstream of it (whose backlog can block it). */
-  private readonly sinksBelow: number[][];
-  /** When keyed-state sizes were last read (a heap backend's byte estimate walks its state). */
-  private stateStatsDue = Number.NEGATIVE_INFINITY;
+  private readonly figures: GraphMetrics;
 
   // --- the round in progress (see `step`) -------------------------------------------------------
   /** When every source is bounded, reads are taken in strict turn (see StepReport.turn). */
@@ -115,12 +105,7 @@ export class RunningGraph implements ProcessingTimeScheduler {
         this.sources.push(new SourceTask(node, reader, options.strategyFor?.(n) ?? n.strategy, options.badInput, options.log));
       }
     }
-    this.sinksBelow = plan.nodes.map(() => []);
-    for (let i = plan.nodes.length - 1; i >= 0; i--) {
-      const n = plan.nodes[i];
-      const below = n.kind === 'sink' ? [n.id] : this.sinksBelow[i];
-      for (const input of n.inputs) for (const s of below) if (!this.sinksBelow[input].includes(s)) this.sinksBelow[input].push(s);
-    }
+    this.figures = new GraphMetrics(plan);
     this.deterministic = plan.nodes.every((n) => n.kind !== 'source' || n.source.bounded);
     this.inflight = this.sources.map(() => null);
     this.ready = this.sources.map(() => undefined);
@@ -197,12 +182,14 @@ export class RunningGraph implements ProcessingTimeScheduler {
       r.sinksOverCapacity = false;
       return r;
     }
-    this.advanceProcessingTime(this.clock.now());
+    const pt = this.clock.now();
+    this.advanceProcessingTime(pt);
     if (this.betweenRounds.length > 0) this.runBetweenRounds();
-    // Between rounds nothing is in flight: a consistent cut for a checkpoint.
-    const now = this.clock.now();
-    r.now = now;
-    r.checkpointDue = this.checkpoints !== null && this.checkpoints.isDue(now);
+    // Between rounds nothing is in flight: a consistent cut for a checkpoint (asked after the
+    // timers and the boundary work, so a checkpoint starts at the time they ended).
+    const hook = this.checkpoints;
+    r.now = hook === null ? pt : this.clock.now();
+    r.checkpointDue = hook !== null && hook.isDue(r.now);
     r.sinksOverCapacity = false;
     for (const w of this.writers) if (w.writer.backlog > w.writer.capacity) r.sinksOverCapacity = true;
     if (r.worked) {
@@ -363,60 +350,10 @@ export class RunningGraph implements ProcessingTimeScheduler {
   }
 
   metrics(): JobMetricsSnapshot {
-    let recordsIn = 0;
-    let recordsOut = 0;
-    let lateDropped = 0;
-    let lateToSideOutput = 0;
-    let deadLetters = 0;
-    let watermark = Number.POSITIVE_INFINITY;
-    for (const n of this.nodes) {
-      const m = n.metrics;
-      if (n.kind === 'source') {
-        recordsIn += m.recordsOut;
-        watermark = Math.min(watermark, m.watermark);
-      }
-      if (n.kind === 'sink') recordsOut += m.recordsIn;
-      lateDropped += m.lateDropped;
-      lateToSideOutput += m.lateToSideOutput;
-      deadLetters += m.deadLetters;
-    }
-    const now = this.options.clock.now();
-    if (now >= this.stateStatsDue) this.readStateStats(now);
-    const operators = this.nodes.map((n) => {
-      let blocked = 0;
-      for (const s of this.sinksBelow[n.id]) blocked += this.nodes[s].metrics.backpressuredMs;
-      return n.kind === 'sink' ? { ...n.metrics } : { ...n.metrics, backpressuredMs: blocked };
+    return this.figures.snapshot({
+      jobName: this.jobName, startedAt: this.startedAt, now: this.clock.now(), nodes: this.nodes, sources: this.sources,
+      checkpoints: this.checkpoints?.metrics ?? null, latency: this.latency,
     });
-    return {
-      job: this.jobName, startedAt: this.startedAt, now, recordsIn, recordsOut,
-      lateDropped, lateToSideOutput, deadLetters, watermark, operators,
-      checkpoints: this.checkpoints?.metrics ?? null,
-      sources: this.sources.map((s) => s.splitMetrics()),
-      latency: this.latency.snapshot(),
-    };
-  }
-
-  /** Refreshes each keyed operator's state size; between batches only (LMDB writes back its cache). */
-  private readStateStats(now: number): void {
-    const t0 = stopwatchMs();
-    for (const n of this.nodes) {
-      const backend = n.backend;
-      if (backend === null) continue;
-      let keys = 0;
-      let bytes = 0;
-      try {
-        for (const t of backend.stats()) {
-          if (t.name.startsWith('__')) continue;
-          keys += t.keys;
-          bytes += t.bytes;
-        }
-      } catch {
-        continue; // a closed backend (the job has ended) keeps its last figures
-      }
-      n.metrics.stateKeys = keys;
-      n.metrics.stateBytes = bytes;
-    }
-    this.stateStatsDue = now + Math.max(STATE_STATS_MIN_EVERY_MS, (stopwatchMs() - t0) / STATE_STATS_MAX_SHARE);
   }
 }
 
