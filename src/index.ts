@@ -40,7 +40,7 @@ export type {
   ProcessFunction, KeyedProcessFunction, ProcessContext, KeyedContext, OnTimerContext, TimerService,
   RuntimeContext, KeyedRuntimeContext,
 } from './functions/process-function.ts';
-export type { JobResult } from './runtime/job-runner.ts';
+export type { JobResult } from './runtime/job-result.ts';
 export { OperatorError } from './runtime/operator-error.ts';
 export type { JobMetricsSnapshot, OperatorMetrics, CheckpointMetrics } from './metrics/operator-metrics.ts';
 export type { SourceMetrics, SplitMetrics } from './metrics/operator-metrics.ts';

@@ -3,8 +3,8 @@ import type { Source } from '../connectors/source.ts';
 import type { JobMetricsSnapshot } from '../metrics/operator-metrics.ts';
 import { explain } from '../plan/explain.ts';
 import type { Plan } from '../plan/plan.ts';
-import type { JobResult } from '../runtime/job-runner.ts';
-import type { RuntimeOptions } from '../runtime/job-runtime.ts';
+import type { JobResult } from '../runtime/job-result.ts';
+import type { RuntimeOptions } from '../runtime/running-graph.ts';
 import { HeapStateBackend } from '../state/heap-state-backend.ts';
 import type { KeyedStateBackend, StateBackendContext } from '../state/state-table.ts';
 import { type Clock, systemClock } from '../time/clock.ts';
@@ -76,13 +76,15 @@ export class StreamEnvironment {
   static create(options: EnvironmentOptions = {}): StreamEnvironment {
     const batchSize = options.batchSize ?? 1024;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batchSize must be an integer >= 1, got ${batchSize}`);
+    const checkpoints = options.checkpoints ? resolveCheckpointConfig(options.checkpoints) : null;
     return new StreamEnvironment({
       clock: options.clock ?? systemClock,
       batchSize,
       stateBackend: options.stateBackend ?? (() => new HeapStateBackend()),
       badInput: options.badInput ?? 'dead-letter',
       log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
-      checkpoints: options.checkpoints ? resolveCheckpointConfig(options.checkpoints) : null,
+      checkpoints,
+      guarantee: checkpoints?.guarantee ?? 'none',
       restore: options.restore ?? { from: 'latest' },
       restartStrategy: options.restartStrategy ?? { kind: 'none' },
       web: options.web ? resolveWebOptions(options.web) : null,

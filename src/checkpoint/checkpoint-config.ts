@@ -1,5 +1,3 @@
-import type { Sink, SinkContext } from '../connectors/sink.ts';
-
 /**
  * What the job promises about its results after a failure (a restart by the restart strategy, or
  * a new process restoring the latest checkpoint):
@@ -20,19 +18,6 @@ import type { Sink, SinkContext } from '../connectors/sink.ts';
  * StreamEnvironment.create({ checkpoints: { dir: 'ckpt', guarantee: 'at-most-once' }, restartStrategy: { kind: 'fixed-delay', delayMs: 100, maxAttempts: 3 } });
  */
 export type DeliveryGuarantee = 'exactly-once' | 'at-least-once' | 'at-most-once';
-
-/**
- * What a sink's writer is asked for: the job's guarantee, except that an idempotent sink in an
- * exactly-once job writes at once ('at-least-once'): a replay rewrites the same keys, so the
- * result is that of exactly-once without waiting for checkpoints.
- *
- * @example
- * writerGuarantee(sinks.jsonl('out'), 'exactly-once'); // 'exactly-once'
- */
-export function writerGuarantee(sink: Sink<unknown>, guarantee: DeliveryGuarantee | undefined): SinkContext['guarantee'] {
-  if (guarantee === undefined) return 'none';
-  return guarantee === 'exactly-once' && sink.idempotent === true ? 'at-least-once' : guarantee;
-}
 
 /**
  * Periodic checkpoints: where, how often, and how many failures to tolerate.

@@ -1,6 +1,7 @@
 import type { OperatorEntry, SinkEntry, SourceEntry } from './manifest.ts';
 import { encodeTime, type FileRef } from './manifest.ts';
-import type { JobRuntime } from '../runtime/job-runtime.ts';
+import type { RunningGraph } from '../runtime/running-graph.ts';
+import { commitSinks, cutGraph, notifyCheckpointComplete, sealSinks, type SinkCut, type SourceCut } from '../runtime/graph-cut.ts';
 import type { ResolvedCheckpointConfig } from './checkpoint-config.ts';
 import { basename, dirname, join, resolve } from 'node:path';
 import { checkpointDirName, CheckpointStorage } from './checkpoint-storage.ts';
@@ -8,6 +9,8 @@ import { stateId } from './operator-id.ts';
 import { encodeState } from './snapshot-codec.ts';
 import { LMDB_DATA_FILE } from './keyed-files.ts';
 import type { CheckpointRecord } from '../metrics/checkpoint-record.ts';
+import type { CheckpointMetrics } from '../metrics/operator-metrics.ts';
+import type { CheckpointHook } from '../runtime/checkpoint-hook.ts';
 
 interface Cut {
   readonly id: number;
@@ -23,24 +26,27 @@ interface Cut {
   }[];
   readonly sources: SourceEntry[];
   readonly sinks: SinkEntry[];
+  /** The same sources and sinks by plan node, for the notifications and commits once it is stored. */
+  readonly sourceCuts: readonly SourceCut[];
+  readonly sinkCuts: readonly SinkCut[];
 }
 
 /**
- * Takes checkpoints of a running job. The step loop calls `maybeStart` between rounds of source
+ * Takes checkpoints of a running job. The step loop calls `start` between rounds of source
  * batches: at that moment no record is in flight anywhere in the graph (every operator has
  * processed every batch handed to it), so barriers are in effect injected at every source at once
- * and aligned at every multi-input operator without waiting. The cut is snapshotted
- * synchronously, sinks pre-commit, then the files are written while processing goes on; when the
- * manifest is durable, the sinks commit.
+ * and aligned at every multi-input operator without waiting. The cut (runtime/graph-cut.ts) is
+ * taken and encoded synchronously, sinks pre-commit, then the files are written while processing
+ * goes on; when the manifest is durable, the sinks commit.
  *
  * Keyed state is incremental: each checkpoint writes what changed since the previous one, and a
  * full snapshot (or, for a backend that copies itself, a copy) every `maxDeltaChain` checkpoints,
  * when most keys changed, or after a failure, when a delta is lost.
  *
  * @example
- * const coordinator = new CheckpointCoordinator(runtime, config, storage, log, startId);
+ * const coordinator = new CheckpointCoordinator(graph, config, storage, log, startId);
  */
-export class CheckpointCoordinator {
+export class CheckpointCoordinator implements CheckpointHook {
   readonly history: CheckpointRecord[] = [];
   private nextId: number;
   private nextDue: number;
@@ -50,20 +56,19 @@ export class CheckpointCoordinator {
   /** Keyed-state file chain per operator id, as of the last completed checkpoint. */
   private chains = new Map<string, FileRef[]>();
   private lastEnd = Number.NEGATIVE_INFINITY;
-  private savepointRequests: { path: string; stop: boolean; resolve: (path: string) => void; reject: (e: Error) => void }[] = [];
-  /** Called at the cut of a stop-with-savepoint, so that no record moves after it. */
-  onStop: (() => void) | null = null;
+  /** The job's checkpoint metrics: this coordinator is their one owner. */
+  private figures: CheckpointMetrics = { completed: 0, failed: 0, lastDurationMs: 0, lastBytes: 0, lastSyncMs: 0, alignmentMs: 0, restoreMs: 0 };
+  private savepointRequests: { path: string; stop: (() => void) | null; resolve: (path: string) => void; reject: (e: Error) => void }[] = [];
 
   constructor(
-    private readonly runtime: JobRuntime,
+    private readonly graph: RunningGraph,
     private readonly config: ResolvedCheckpointConfig,
     private readonly storage: CheckpointStorage,
     private readonly log: (line: string) => void,
     startId: number,
   ) {
     this.nextId = startId + 1;
-    runtime.checkpointMetrics ??= { completed: 0, failed: 0, lastDurationMs: 0, lastBytes: 0, lastSyncMs: 0, alignmentMs: 0, restoreMs: 0 };
-    this.nextDue = runtime.nodes[0].clock.now() + config.intervalMs;
+    this.nextDue = graph.clock.now() + config.intervalMs;
   }
 
   /** Throws if checkpoints have failed more often in a row than tolerated. */
@@ -71,12 +76,21 @@ export class CheckpointCoordinator {
     if (this.fatal !== null) throw this.fatal;
   }
 
+  get metrics(): CheckpointMetrics {
+    return this.figures;
+  }
+
+  /** The run began by restoring state, which took `ms`. */
+  restored(ms: number): void {
+    this.figures = { ...this.figures, restoreMs: ms };
+  }
+
   get pending(): boolean {
     return this.inFlight !== null;
   }
 
   /**
-   * Whether `maybeStart` would start something now (a savepoint was asked for, or a checkpoint is
+   * Whether `start` would start something now (a savepoint was asked for, or a checkpoint is
    * due): the step loop asks this every round, synchronously, and awaits only when it is true.
    */
   isDue(now: number): boolean {
@@ -85,13 +99,13 @@ export class CheckpointCoordinator {
   }
 
   /** Starts a checkpoint (or a requested savepoint) if one is due; resolves once processing may go on. */
-  async maybeStart(now: number): Promise<void> {
+  async start(now: number): Promise<void> {
     this.check();
     if (this.inFlight !== null) return;
     const sp = this.savepointRequests.shift();
     if (sp !== undefined) {
-      await this.start(now, sp.path);
-      if (sp.stop) this.onStop?.();
+      await this.begin(now, sp.path);
+      sp.stop?.();
       const id = this.nextId - 1;
       void this.inFlight!.then(() => {
         const rec = this.history.find((h) => h.id === id);
@@ -101,18 +115,18 @@ export class CheckpointCoordinator {
       return;
     }
     if (now < this.nextDue || now < this.lastEnd + this.config.minPauseMs) return;
-    await this.start(now);
+    await this.begin(now);
   }
 
-  /** Asks for a savepoint at the next batch boundary; with `stop`, the job ends right at it. */
-  requestSavepoint(path: string, stop = false): Promise<string> {
+  /** Asks for a savepoint at the next batch boundary; `stop` (if given) is called at its cut, to end the job right there. */
+  requestSavepoint(path: string, stop: (() => void) | null = null): Promise<string> {
     return new Promise((res, rej) => this.savepointRequests.push({ path, stop, resolve: res, reject: rej }));
   }
 
-  /** Starts a checkpoint now (for savepoints and tests); resolves when it has completed. */
-  async triggerAndWait(): Promise<CheckpointRecord> {
+  /** Takes a checkpoint now (the last of a run); resolves when it has completed or failed. */
+  async final(): Promise<CheckpointRecord> {
     if (this.inFlight !== null) await this.inFlight;
-    await this.start(this.runtime.nodes[0].clock.now());
+    await this.begin(this.graph.clock.now());
     await this.inFlight;
     return this.history[this.history.length - 1];
   }
@@ -122,8 +136,8 @@ export class CheckpointCoordinator {
     if (this.inFlight !== null) await this.inFlight;
   }
 
-  private async start(now: number, savepointPath: string | null = null): Promise<void> {
-    const clock = this.runtime.nodes[0].clock;
+  private async begin(now: number, savepointPath: string | null = null): Promise<void> {
+    const clock = this.graph.clock;
     const id = this.nextId++;
     if (savepointPath === null) this.nextDue = now + this.config.intervalMs;
     const target = savepointPath === null
@@ -131,84 +145,51 @@ export class CheckpointCoordinator {
       : { storage: new CheckpointStorage(dirname(resolve(savepointPath))), dir: basename(resolve(savepointPath)), kind: 'savepoint' as const };
     const cut = this.snapshot(id, now, savepointPath !== null, join(target.storage.root, target.dir));
     // Sinks seal what they hold for this checkpoint; processing waits for it.
-    const sinks: SinkEntry[] = [];
-    for (const w of this.runtime.writers) {
-      const sid = stateId(this.runtime.plan.nodes[w.node.id]);
-      if (this.config.guarantee === 'exactly-once' && w.writer.preCommit) sinks.push({ id: sid, token: await w.writer.preCommit(id) });
-      else await w.writer.flush();
-    }
-    const full: Cut = { ...cut, sinks, syncMs: clock.now() - now };
+    const sinkCuts = await sealSinks(this.graph, id, this.config.guarantee === 'exactly-once');
+    const sinks: SinkEntry[] = sinkCuts.map((s) => ({ id: stateId(this.graph.plan.nodes[s.node]), token: s.token }));
+    const full: Cut = { ...cut, sinks, sinkCuts, syncMs: clock.now() - now };
     this.inFlight = this.persist(full, target).finally(() => {
       this.inFlight = null;
       this.lastEnd = clock.now();
     });
   }
 
-  /** The synchronous part: everything is copied out before the next record moves. */
-  private snapshot(id: number, now: number, forceFull: boolean, dir: string): Omit<Cut, 'sinks' | 'syncMs'> {
-    const rt = this.runtime;
-    const operators: Cut['operators'] = [];
-    for (const node of rt.nodes) {
-      const plan = rt.plan.nodes[node.id];
-      if (plan.kind === 'source' || plan.kind === 'sink') continue;
-      const op = node.op;
-      const sid = stateId(plan);
-      const backend = op?.backend;
-      let keyed: Buffer | null = null;
-      let keyedIsFull = false;
-      let keyCount = 0;
-      let stateBytes = 0;
-      let copy: Promise<void> | null = null;
-      let copyDir: string | null = null;
-      if (backend !== undefined) {
-        const chain = this.chains.get(sid);
-        keyedIsFull = forceFull || chain === undefined || chain.length >= this.config.maxDeltaChain || backend.prefersFull?.() === true;
-        if (keyedIsFull && backend.copyTo !== undefined) {
-          // The backend copies itself off the main thread; the cut only starts the copy.
-          copyDir = join(dir, `op${operators.length}-keyed-lmdb`);
-          copy = backend.copyTo(copyDir);
-          copy.catch(() => {}); // awaited in persist; a failure there fails the checkpoint
-        } else if (keyedIsFull) {
-          // Encoded now, at the cut: the encoding is the copy (snapshots reference live values).
-          backend.resetChanges();
-          keyed = encodeState(backend.snapshot());
-        } else {
-          // What changed since the previous checkpoint, on top of a snapshot or of a copy.
-          keyed = encodeState(backend.changes());
-        }
-      }
-      if (backend !== undefined) {
-        for (const s of backend.stats()) {
-          keyCount += s.keys;
-          stateBytes += s.bytes;
-        }
-      }
-      const wm = node.watermarkState();
-      operators.push({
-        entry: {
-          id: sid, kind: plan.kind, name: plan.name, hasUid: plan.uid !== null, keyCount, stateBytes,
-          watermark: encodeTime(wm.watermark), inputWatermarks: wm.inputs.map(encodeTime),
-        },
-        local: op?.snapshot !== undefined ? encodeState(op.snapshot()) : null,
-        keyed,
-        keyedIsFull,
-        copy,
-        copyDir,
-      });
-    }
-    const sources: SourceEntry[] = rt.sources.map((task, i) => {
-      const s = task.snapshotState();
+  /** The synchronous part: the graph's cut, encoded (copied out) before the next record moves. */
+  private snapshot(id: number, now: number, forceFull: boolean, dir: string): Omit<Cut, 'sinks' | 'sinkCuts' | 'syncMs'> {
+    const plan = this.graph.plan.nodes;
+    const taken = cutGraph(this.graph, {
+      delta: (node) => {
+        const chain = this.chains.get(stateId(plan[node]));
+        return !forceFull && chain !== undefined && chain.length < this.config.maxDeltaChain;
+      },
+      copyDir: (_node, index) => join(dir, `op${index}-keyed-lmdb`),
+    });
+    const operators: Cut['operators'] = taken.operators.map((o) => {
+      const n = plan[o.node];
+      const k = o.keyed;
       return {
-        id: stateId(rt.plan.nodes[rt.sourceNodeIds[i]]), position: s.position,
-        splitWatermarks: s.splitWatermarks.map(encodeTime), watermark: encodeTime(task.node.currentWatermark()), finished: s.finished,
+        entry: {
+          id: stateId(n), kind: n.kind, name: n.name, hasUid: n.uid !== null, keyCount: o.keys, stateBytes: o.bytes,
+          watermark: encodeTime(o.watermark), inputWatermarks: o.inputWatermarks.map(encodeTime),
+        },
+        local: o.local !== undefined ? encodeState(o.local) : null,
+        // Encoded now, at the cut: the encoding is the copy (snapshots reference live values).
+        keyed: k === null || k.kind === 'copy' ? null : encodeState(k.kind === 'full' ? k.state : k.changes),
+        keyedIsFull: k !== null && k.kind !== 'delta',
+        copy: k?.kind === 'copy' ? k.written : null,
+        copyDir: k?.kind === 'copy' ? k.dir : null,
       };
     });
-    return { id, startedAt: now, operators, sources };
+    const sources: SourceEntry[] = taken.sources.map((s) => ({
+      id: stateId(plan[s.node]), position: s.position,
+      splitWatermarks: s.splitWatermarks.map(encodeTime), watermark: encodeTime(s.watermark), finished: s.finished,
+    }));
+    return { id, startedAt: now, operators, sources, sourceCuts: taken.sources };
   }
 
   /** The asynchronous part: files, then the manifest, then the sinks' commit. */
   private async persist(cut: Cut, target: { storage: CheckpointStorage; dir: string; kind: 'checkpoint' | 'savepoint' }): Promise<void> {
-    const clock = this.runtime.nodes[0].clock;
+    const clock = this.graph.clock;
     const { dir, storage, kind } = target;
     const savepoint = kind === 'savepoint';
     let bytes = 0;
@@ -232,7 +213,7 @@ export class CheckpointCoordinator {
           entries.push({ ...o.entry, local, keyed });
         }
         await storage.writeManifest(dir, {
-          format: 1, kind, id: cut.id, job: this.runtime.jobName, createdAt: cut.startedAt,
+          format: 1, kind, id: cut.id, job: this.graph.jobName, createdAt: cut.startedAt,
           durationMs: clock.now() - cut.startedAt, operators: entries, sources: cut.sources, sinks: cut.sinks,
         });
         return { newChains };
@@ -242,25 +223,22 @@ export class CheckpointCoordinator {
       if (savepoint) this.chains.clear();
       else this.chains = newChains;
       this.failures = 0;
-      for (const w of this.runtime.writers) {
-        const token = cut.sinks.find((s) => s.id === stateId(this.runtime.plan.nodes[w.node.id]));
-        if (token !== undefined) await w.writer.commit?.(cut.id, token.token);
-      }
-      cut.sources.forEach((s, i) => this.runtime.sources[i]?.reader.notifyCheckpointComplete?.(cut.id, s.position));
+      await commitSinks(this.graph, cut.id, cut.sinkCuts);
+      notifyCheckpointComplete(this.graph, cut.id, cut.sourceCuts);
       if (!savepoint) await this.storage.retain(this.config.retain);
       const durationMs = clock.now() - cut.startedAt;
       const state = cut.operators.filter((o) => o.keyed !== null || o.copy !== null).map((o) => ({ operator: o.entry.id, keys: o.entry.keyCount, bytes: o.entry.stateBytes }));
       this.history.push({ id: cut.id, status: 'completed', startedAt: cut.startedAt, durationMs, syncMs: cut.syncMs, bytes, state });
-      const m = this.runtime.checkpointMetrics!;
-      this.runtime.checkpointMetrics = { ...m, completed: m.completed + 1, lastDurationMs: durationMs, lastBytes: bytes, lastSyncMs: cut.syncMs };
+      const m = this.figures;
+      this.figures = { ...m, completed: m.completed + 1, lastDurationMs: durationMs, lastBytes: bytes, lastSyncMs: cut.syncMs };
     } catch (e) {
       // The deltas taken for this checkpoint are gone: the next one must write full state.
       this.chains.clear();
       this.failures++;
       const message = e instanceof Error ? e.message : String(e);
       this.history.push({ id: cut.id, status: 'failed', startedAt: cut.startedAt, durationMs: clock.now() - cut.startedAt, syncMs: cut.syncMs, bytes, error: message });
-      const m = this.runtime.checkpointMetrics!;
-      this.runtime.checkpointMetrics = { ...m, failed: m.failed + 1 };
+      const m = this.figures;
+      this.figures = { ...m, failed: m.failed + 1 };
       this.log(`checkpoint ${cut.id} failed (${this.failures} in a row, ${this.config.tolerableFailures} tolerated): ${message}`);
       if (this.failures > this.config.tolerableFailures) {
         this.fatal = new Error(`job failed: ${this.failures} checkpoints failed in a row (tolerated: ${this.config.tolerableFailures}); last: ${message}`);

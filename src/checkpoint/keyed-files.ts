@@ -15,32 +15,39 @@ import { decodeState, sha256 } from './snapshot-codec.ts';
 export const LMDB_DATA_FILE = 'data.mdb';
 
 /**
- * Puts an operator's keyed state back from its checkpoint files: the full state (an encoded
- * snapshot, or an LMDB copy), then each delta in order. An LMDB copy goes back by
- * `restoreCopy` when the backend has it (LMDB copying its own file), else it is read through a
- * scratch copy and restored as a snapshot (a job that moved from LMDB to the heap backend).
+ * Puts an operator's keyed state back from its checkpoint files into a backend of its own (`eddy
+ * inspect` reads state this way; a job's restore goes through the graph cut): the full state (an
+ * encoded snapshot, or an LMDB copy), then each delta in order.
  *
  * @example
- * await loadKeyedState(op.backend, storage, entry.keyed);
+ * await loadKeyedState(backend, storage, entry.keyed);
  */
 export async function loadKeyedState(backend: KeyedStateBackend, storage: CheckpointStorage, refs: readonly FileRef[]): Promise<void> {
   const [full, ...deltas] = refs;
   if (full.format === 'lmdb') {
     const dir = dirname(storage.pathOf(full));
-    if (backend.restoreCopy !== undefined) {
-      await backend.restoreCopy(dir);
-    } else {
-      const scratch = await mkdtemp(join(tmpdir(), 'eddy-lmdb-read-'));
-      try {
-        backend.restore(await LmdbStateBackend.readCopy(dir, join(scratch, 'env')));
-      } finally {
-        await rm(scratch, { recursive: true, force: true });
-      }
-    }
+    if (backend.restoreCopy !== undefined) await backend.restoreCopy(dir);
+    else backend.restore(await readLmdbCopy(dir));
   } else {
     backend.restore(decodeState(await storage.readFile(full)));
   }
   for (const d of deltas) backend.applyChanges(decodeState(await storage.readFile(d)) as StateChanges);
+}
+
+/**
+ * An LMDB copy's state as a plain snapshot, read through a scratch copy: for a backend that cannot
+ * take the copy as it is (a job that moved from LMDB to the heap backend).
+ *
+ * @example
+ * heapBackend.restore(await readLmdbCopy('ckpt/chk-000007/op1-keyed-lmdb'));
+ */
+export async function readLmdbCopy(dir: string): Promise<unknown> {
+  const scratch = await mkdtemp(join(tmpdir(), 'eddy-lmdb-read-'));
+  try {
+    return await LmdbStateBackend.readCopy(dir, join(scratch, 'env'));
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
 }
 
 /** Bytes per chunk of `hashFile`. */

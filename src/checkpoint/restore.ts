@@ -1,9 +1,12 @@
-import type { JobRuntime } from '../runtime/job-runtime.ts';
+import { dirname } from 'node:path';
+import { Later, restoreCut, type KeyedLink, type StoredCut, type StoredOperator } from '../runtime/graph-cut.ts';
+import type { RunningGraph } from '../runtime/running-graph.ts';
+import type { StateChanges } from '../state/state-table.ts';
 import type { CheckpointStorage } from './checkpoint-storage.ts';
-import { decodeTime, type Manifest } from './manifest.ts';
+import { readLmdbCopy } from './keyed-files.ts';
+import { decodeTime, type FileRef, type Manifest } from './manifest.ts';
 import { stateId } from './operator-id.ts';
 import { decodeState } from './snapshot-codec.ts';
-import { loadKeyedState } from './keyed-files.ts';
 
 /** Options of a restore. */
 export interface RestoreOptions {
@@ -12,36 +15,34 @@ export interface RestoreOptions {
 }
 
 /**
- * Puts a checkpoint back into a freshly built runtime, before its operators open: keyed state
- * (full snapshot, then each delta in order), operator-local state, watermarks, and source
- * positions. Returns the sink tokens to recover once the sinks are open.
+ * Puts a checkpoint back into a freshly built running graph, before its operators open, through the
+ * graph cut: the manifest's entries are matched to the job's operators by uid (or name), and
+ * their files are read one at a time as the cut goes back (keyed state: the full snapshot or
+ * LMDB copy, then each delta in order). Returns the sink tokens to recover once the sinks are open.
  *
  * @example
- * const tokens = await restoreRuntime(runtime, storage, manifest);
+ * const tokens = await restoreGraph(graph, storage, manifest);
  */
-export async function restoreRuntime(rt: JobRuntime, storage: CheckpointStorage, m: Manifest, options: RestoreOptions = {}): Promise<Map<number, unknown>> {
+export async function restoreGraph(rt: RunningGraph, storage: CheckpointStorage, m: Manifest, options: RestoreOptions = {}): Promise<Map<number, unknown>> {
+  const plan = rt.plan.nodes;
+  const byId = new Map(plan.map((n) => [stateId(n), n]));
+  const operators: StoredOperator[] = [];
   const claimed = new Set<string>();
-  for (const node of rt.nodes) {
-    const plan = rt.plan.nodes[node.id];
-    if (plan.kind === 'source' || plan.kind === 'sink') continue;
-    const id = stateId(plan);
-    const entry = m.operators.find((o) => o.id === id);
-    if (entry === undefined) continue;
-    if (entry.kind !== plan.kind) {
-      throw new Error(`cannot restore '${id}': the ${m.kind} holds state of a ${entry.kind} operator, the job has a ${plan.kind} there; give operators stable uids`);
+  for (const entry of m.operators) {
+    const n = byId.get(entry.id);
+    if (n === undefined || n.kind === 'source' || n.kind === 'sink') continue;
+    if (entry.kind !== n.kind) {
+      throw new Error(`cannot restore '${entry.id}': the ${m.kind} holds state of a ${entry.kind} operator, the job has a ${n.kind} there; give operators stable uids`);
     }
-    claimed.add(id);
-    const op = node.op;
-    if (entry.local !== null && op?.restore !== undefined) {
-      const local = decodeState(await storage.readFile(entry.local));
-      try {
-        op.restore(local);
-      } catch (e) {
-        throw new Error(`cannot restore '${id}' (${entry.kind}) from ${entry.local.path}: ${(e as Error).message}`, { cause: e });
-      }
-    }
-    if (entry.keyed.length > 0 && op?.backend !== undefined) await loadKeyedState(op.backend, storage, entry.keyed);
-    node.restoreWatermarks(decodeTime(entry.watermark), entry.inputWatermarks.map(decodeTime));
+    claimed.add(entry.id);
+    const local = entry.local;
+    operators.push({
+      node: n.id, label: `'${entry.id}' (${entry.kind})`,
+      local: local === null ? undefined : new Later(async () => decodeState(await storage.readFile(local))),
+      localFrom: local?.path ?? null,
+      keyed: entry.keyed.map((ref, i) => keyedLink(storage, ref, i === 0)),
+      watermark: decodeTime(entry.watermark), inputWatermarks: entry.inputWatermarks.map(decodeTime),
+    });
   }
   const unclaimed = m.operators.filter((o) => (o.local !== null || o.keyed.length > 0) && !claimed.has(o.id));
   if (unclaimed.length > 0 && options.allowNonRestoredState !== true) {
@@ -50,17 +51,31 @@ export async function restoreRuntime(rt: JobRuntime, storage: CheckpointStorage,
         'give operators the same uid() as before, or allow non-restored state to drop it',
     );
   }
-  rt.sources.forEach((task, i) => {
-    const id = stateId(rt.plan.nodes[rt.sourceNodeIds[i]]);
-    const entry = m.sources.find((s) => s.id === id);
-    if (entry === undefined) return;
-    task.restoreState(entry.position, entry.splitWatermarks.map(decodeTime));
-    task.node.restoreWatermarks(decodeTime(entry.watermark), []);
-  });
-  const tokens = new Map<number, unknown>();
-  for (const w of rt.writers) {
-    const entry = m.sinks.find((s) => s.id === stateId(rt.plan.nodes[w.node.id]));
-    if (entry !== undefined) tokens.set(w.node.id, entry.token);
+  const nodeOf = (id: string) => byId.get(id)?.id;
+  const cut: StoredCut = {
+    operators,
+    sources: m.sources.flatMap((s) => {
+      const node = nodeOf(s.id);
+      return node === undefined || plan[node].kind !== 'source' ? [] : [{
+        node, position: s.position, splitWatermarks: s.splitWatermarks.map(decodeTime), watermark: decodeTime(s.watermark),
+      }];
+    }),
+    sinks: m.sinks.flatMap((s) => {
+      const node = nodeOf(s.id);
+      return node === undefined || plan[node].kind !== 'sink' ? [] : [{ node, token: s.token }];
+    }),
+  };
+  return restoreCut(rt, cut);
+}
+
+/** A keyed-state file as a link of the chain, read when its turn comes. */
+function keyedLink(storage: CheckpointStorage, ref: FileRef, first: boolean): Later<KeyedLink> | KeyedLink {
+  if (ref.format === 'lmdb') {
+    const dir = dirname(storage.pathOf(ref));
+    return { kind: 'copy', dir, asSnapshot: () => readLmdbCopy(dir) };
   }
-  return tokens;
+  return new Later(async () => {
+    const data = decodeState(await storage.readFile(ref));
+    return first ? { kind: 'full', state: data } : { kind: 'delta', changes: data as StateChanges };
+  });
 }

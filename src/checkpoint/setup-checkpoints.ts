@@ -1,11 +1,11 @@
 import { mkdir, rm } from 'node:fs/promises';
-import type { JobRuntime } from '../runtime/job-runtime.ts';
-import type { RunCheckpoints } from '../runtime/job-runner.ts';
+import type { RunningGraph } from '../runtime/running-graph.ts';
+import type { RunCheckpoints } from '../runtime/job-loop.ts';
 import type { ResolvedCheckpointConfig } from './checkpoint-config.ts';
 import { CheckpointCoordinator } from './checkpoint-coordinator.ts';
 import { CheckpointStorage } from './checkpoint-storage.ts';
 import type { RestoreRequest } from './restore-request.ts';
-import { restoreRuntime } from './restore.ts';
+import { restoreGraph } from './restore.ts';
 import { SourcePositionLog } from './source-position-log.ts';
 import { stateId } from './operator-id.ts';
 
@@ -14,9 +14,9 @@ import { stateId } from './operator-id.ts';
  * path, or nothing), and a coordinator whose ids continue after every existing checkpoint.
  *
  * @example
- * new JobRunner(runtime, () => setupCheckpoints(runtime, config, { from: 'latest' }, log));
+ * new JobLoop(graph, () => setupCheckpoints(graph, config, { from: 'latest' }, log));
  */
-export async function setupCheckpoints(rt: JobRuntime, config: ResolvedCheckpointConfig, request: RestoreRequest, log: (line: string) => void): Promise<RunCheckpoints> {
+export async function setupCheckpoints(rt: RunningGraph, config: ResolvedCheckpointConfig, request: RestoreRequest, log: (line: string) => void): Promise<RunCheckpoints> {
   const storage = new CheckpointStorage(config.dir);
   if (request.from === 'fresh') await rm(storage.root, { recursive: true, force: true });
   let restore: RunCheckpoints['restore'] = null;
@@ -24,12 +24,12 @@ export async function setupCheckpoints(rt: JobRuntime, config: ResolvedCheckpoin
     const latest = await storage.latestValid(log);
     if (latest !== null) {
       log(`restoring job '${rt.jobName}' from checkpoint ${latest.dir} in ${storage.root}`);
-      restore = () => restoreRuntime(rt, storage, latest.manifest);
+      restore = () => restoreGraph(rt, storage, latest.manifest);
     }
   } else if (request.from === 'path') {
     const { storage: from, manifest } = await CheckpointStorage.load(request.path);
     log(`restoring job '${rt.jobName}' from ${manifest.kind} ${request.path}`);
-    restore = () => restoreRuntime(rt, from, manifest, { allowNonRestoredState: request.allowNonRestoredState });
+    restore = () => restoreGraph(rt, from, manifest, { allowNonRestoredState: request.allowNonRestoredState });
   }
   let positionLog: SourcePositionLog | null = null;
   if (config.guarantee === 'at-most-once') {
@@ -53,5 +53,14 @@ export async function setupCheckpoints(rt: JobRuntime, config: ResolvedCheckpoin
     }
   }
   const coordinator = new CheckpointCoordinator(rt, config, storage, log, await storage.highestId());
-  return { coordinator, restore, positionLog };
+  const restoring = restore;
+  if (restoring !== null) {
+    restore = async () => {
+      const started = rt.clock.now();
+      const tokens = await restoring();
+      coordinator.restored(rt.clock.now() - started);
+      return tokens;
+    };
+  }
+  return { hook: coordinator, restore, positionLog };
 }

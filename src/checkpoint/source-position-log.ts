@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { JobRuntime } from '../runtime/job-runtime.ts';
+import { cutSources, seekSources } from '../runtime/graph-cut.ts';
+import type { RunningGraph } from '../runtime/running-graph.ts';
 import { decodeTime, encodeTime } from './manifest.ts';
 import { stateId } from './operator-id.ts';
 
@@ -27,22 +28,22 @@ interface LoggedSource {
  */
 export class SourcePositionLog {
   private readonly file: string;
-  private readonly ids: string[];
+  /** Each source's checkpoint id, by its plan node id. */
+  private readonly ids: Map<number, string>;
   private fd: number | null = null;
   /** Bytes every record is padded to: never shorter than what the file held, so nothing old is left at its end. */
   private width = 0;
 
-  constructor(private readonly rt: JobRuntime, dir: string) {
+  constructor(private readonly rt: RunningGraph, dir: string) {
     this.file = join(dir, FILE);
-    this.ids = rt.sourceNodeIds.map((id) => stateId(rt.plan.nodes[id]));
+    this.ids = new Map(rt.plan.nodes.filter((n) => n.kind === 'source').map((n) => [n.id, stateId(n)]));
   }
 
   /** Records every source's current position (what it has read, including the batch about to be delivered). */
   write(): void {
-    const sources: LoggedSource[] = this.rt.sources.map((task, i) => {
-      const s = task.snapshotState();
-      return { id: this.ids[i], position: s.position, splitWatermarks: s.splitWatermarks.map(encodeTime) };
-    });
+    const sources: LoggedSource[] = cutSources(this.rt).map((s) => ({
+      id: this.ids.get(s.node)!, position: s.position, splitWatermarks: s.splitWatermarks.map(encodeTime),
+    }));
     const text = JSON.stringify({ job: this.rt.jobName, sources });
     if (this.fd === null) {
       // Opened at the first write, after `apply` read what a previous run left.
@@ -82,10 +83,10 @@ export class SourcePositionLog {
     } catch (e) {
       throw new Error(`${this.file} is not valid JSON (${(e as Error).message}); delete it to resume from the latest checkpoint instead`, { cause: e });
     }
-    this.rt.sources.forEach((task, i) => {
-      const entry = logged.sources.find((s) => s.id === this.ids[i]);
-      if (entry !== undefined) task.restoreState(entry.position, entry.splitWatermarks.map(decodeTime));
-    });
+    seekSources(this.rt, [...this.ids].flatMap(([node, id]) => {
+      const entry = logged.sources.find((s) => s.id === id);
+      return entry === undefined ? [] : [{ node, position: entry.position, splitWatermarks: entry.splitWatermarks.map(decodeTime) }];
+    }));
     return true;
   }
 }

@@ -2,8 +2,8 @@ import type { ResolvedCheckpointConfig } from '../checkpoint/checkpoint-config.t
 import { setupCheckpoints } from '../checkpoint/setup-checkpoints.ts';
 import type { JobMetricsSnapshot } from '../metrics/operator-metrics.ts';
 import type { Plan } from '../plan/plan.ts';
-import { JobRunner } from '../runtime/job-runner.ts';
-import { JobRuntime, type RuntimeOptions } from '../runtime/job-runtime.ts';
+import { JobLoop } from '../runtime/job-loop.ts';
+import { RunningGraph, type RuntimeOptions } from '../runtime/running-graph.ts';
 import { describeError, restartLoop } from '../job/restart-loop.ts';
 import type { TaskOwner } from './task-owner.ts';
 
@@ -20,7 +20,7 @@ export interface PartitionTaskOptions {
 }
 
 /**
- * The job for one input partition on this instance: a JobRuntime of the task plan (fresh
+ * The job for one input partition on this instance: a RunningGraph of the task plan (fresh
  * operators), restored from the newest checkpoint in its directory, which is where the
  * partition's previous owner left it. A failure restarts it from there while it is still
  * assigned. `handOver` stops it at a final checkpoint (sinks committed) for the next owner;
@@ -30,8 +30,8 @@ export interface PartitionTaskOptions {
  * const task = new PartitionTask(3, taskPlan(plan, 3, 'job'), options); task.start(); await task.handOver();
  */
 export class PartitionTask {
-  private runtime: JobRuntime | null = null;
-  private runner: JobRunner | null = null;
+  private graph: RunningGraph | null = null;
+  private jobLoop: JobLoop | null = null;
   private stopping: 'hand-over' | 'abandon' | null = null;
   private loop: Promise<void> | null = null;
   /** Attempts that failed (the last error is logged). */
@@ -55,11 +55,11 @@ export class PartitionTask {
           o.log(`${where}: another instance owns this task now; stopping it here`);
           return;
         }
-        const runtime = new JobRuntime(this.plan, o.jobName, o.runtime);
-        const runner = new JobRunner(runtime, () => setupCheckpoints(runtime, o.checkpoints, { from: 'latest' }, o.log));
-        this.runtime = runtime;
-        this.runner = runner;
-        await runner.run(); // finished (a bounded input ended) or cancelled (stopped)
+        const graph = new RunningGraph(this.plan, o.jobName, o.runtime);
+        const loop = new JobLoop(graph, () => setupCheckpoints(graph, o.checkpoints, { from: 'latest' }, o.log));
+        this.graph = graph;
+        this.jobLoop = loop;
+        await loop.run(); // finished (a bounded input ended) or cancelled (stopped)
       },
       delayAfter: (_attempt, e) => {
         this.failures++;
@@ -83,12 +83,12 @@ export class PartitionTask {
 
   private async stop(how: 'hand-over' | 'abandon'): Promise<void> {
     this.stopping ??= how;
-    if (this.stopping === 'hand-over') this.runner?.stopWithCheckpoint();
-    else this.runner?.cancel();
+    if (this.stopping === 'hand-over') this.jobLoop?.stopWithCheckpoint();
+    else this.jobLoop?.cancel();
     await this.loop;
   }
 
   metrics(): JobMetricsSnapshot | null {
-    return this.runtime?.metrics() ?? null;
+    return this.graph?.metrics() ?? null;
   }
 }

@@ -3,8 +3,8 @@ import type { ResolvedCheckpointConfig } from '../checkpoint/checkpoint-config.t
 import { resolveCheckpointConfig } from '../checkpoint/checkpoint-config.ts';
 import type { JobMetricsSnapshot } from '../metrics/operator-metrics.ts';
 import type { Plan } from '../plan/plan.ts';
-import type { JobResult } from '../runtime/job-runner.ts';
-import type { RuntimeOptions } from '../runtime/job-runtime.ts';
+import type { JobResult } from '../runtime/job-result.ts';
+import type { RuntimeOptions } from '../runtime/running-graph.ts';
 import type { StateBackendContext } from '../state/state-table.ts';
 import { kafkaAdmin } from '../connectors/kafka/kafka-client.ts';
 import { autoRepartition } from './auto-repartition.ts';
@@ -67,12 +67,12 @@ export function startScaleOut(plan: Plan, jobName: string, runtime: RuntimeOptio
   const taskDir = (p: number) => join(options.stateDir, jobName, `${inputs.topic}-${p}`);
   const newTask = (p: number) => {
     const cp = { ...base, dir: taskDir(p) };
-    // The runtime reads the guarantee from its checkpoint config: sinks.kafka is transactional.
+    // The task's sinks are built for the checkpoints' guarantee: sinks.kafka is transactional.
     // Each task's keyed state in a place of its own (an LMDB directory per operator and partition).
     const stateBackend = (ctx: StateBackendContext) => runtime.stateBackend({ ...ctx, operator: `${ctx.operator}-p${p}` });
     const owner = new TaskOwner(cp.dir);
     return new PartitionTask(p, guardSinks(taskPlan(plan, p, jobName), owner), {
-      jobName, runtime: { ...runtime, checkpoints: cp, stateBackend }, checkpoints: cp, restartDelayMs: options.taskRestartDelayMs ?? 1000, log, owner,
+      jobName, runtime: { ...runtime, guarantee: cp.guarantee, stateBackend }, checkpoints: cp, restartDelayMs: options.taskRestartDelayMs ?? 1000, log, owner,
     });
   };
   let stopRequested = false;

@@ -51,7 +51,7 @@ export class TaskOwner {
  * checkpoint can be written: a zombie's checkpoint fails instead.
  *
  * @example
- * new JobRuntime(guardSinks(taskPlan(plan, 3, 'job'), owner), 'job', options);
+ * new RunningGraph(guardSinks(taskPlan(plan, 3, 'job'), owner), 'job', options);
  */
 export function guardSinks(plan: Plan, owner: TaskOwner): Plan {
   const nodes = plan.nodes.map((n): PlanNode => (n.kind === 'sink' ? Object.freeze({ ...n, sink: guarded(n.sink, owner) }) : n));

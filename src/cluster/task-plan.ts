@@ -72,7 +72,7 @@ function isKeyed(n: PlanNode): boolean {
  * (the runtime makes fresh operators per task).
  *
  * @example
- * new JobRuntime(taskPlan(plan, 3, 'fraud'), 'fraud', options);
+ * new RunningGraph(taskPlan(plan, 3, 'fraud'), 'fraud', options);
  */
 export function taskPlan(plan: Plan, partition: number, jobName: string): Plan {
   const nodes = plan.nodes.map((n): PlanNode => {

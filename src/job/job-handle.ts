@@ -1,7 +1,7 @@
 import type { CheckpointRecord } from '../metrics/checkpoint-record.ts';
 import type { JobMetricsSnapshot } from '../metrics/operator-metrics.ts';
 import type { RecordSample } from '../metrics/sample-ring.ts';
-import type { JobResult } from '../runtime/job-runner.ts';
+import type { JobResult } from '../runtime/job-result.ts';
 import type { StateQueryResult } from '../ui/query-state.ts';
 import type { WebAddress } from '../ui/web-address.ts';
 

@@ -4,8 +4,8 @@ import type { JobMetricsSnapshot } from '../metrics/operator-metrics.ts';
 import { explain } from '../plan/explain.ts';
 import type { Plan } from '../plan/plan.ts';
 import { validatePlan } from '../plan/validate.ts';
-import { JobRunner } from '../runtime/job-runner.ts';
-import { JobRuntime } from '../runtime/job-runtime.ts';
+import { JobLoop } from '../runtime/job-loop.ts';
+import { RunningGraph } from '../runtime/running-graph.ts';
 import { queryKeyedState } from '../ui/query-state.ts';
 import type { WebAddress } from '../ui/web-address.ts';
 import { WebServer } from '../ui/web-server.ts';
@@ -34,9 +34,9 @@ export function launchJob(plan: Plan, jobName: string, settings: JobSettings): J
   const strategy = settings.restartStrategy;
   if (strategy.kind !== 'none' && cp === null) throw new Error('restartStrategy needs checkpoints: a restart resumes from the latest checkpoint');
   const log = settings.log;
-  let runtime = new JobRuntime(plan, jobName, settings);
+  let graph = new RunningGraph(plan, jobName, settings);
   // Set by the first attempt, which starts before the handle is returned.
-  let runner!: JobRunner;
+  let loop!: JobLoop;
   let cancelled = false;
   // `eddy savepoint` reaches a job with checkpoints through <checkpoint dir>/control.sock (set once the handle exists).
   let control: ControlSocket | null = null;
@@ -44,18 +44,18 @@ export function launchJob(plan: Plan, jobName: string, settings: JobSettings): J
   const result = restartLoop({
     run: async (attempt) => {
       if (attempt > 1) {
-        runtime = new JobRuntime(plan, jobName, settings);
+        graph = new RunningGraph(plan, jobName, settings);
         request = { from: 'latest' };
       }
-      const rt = runtime;
+      const g = graph;
       const from = request;
-      runner = new JobRunner(rt, cp === null ? null : async () => {
-        const setup = await setupCheckpoints(rt, cp, from, log);
+      loop = new JobLoop(g, cp === null ? null : async () => {
+        const setup = await setupCheckpoints(g, cp, from, log);
         await control?.listen(); // after the setup: a fresh start deletes the checkpoint directory
         return setup;
       });
-      if (cancelled) runner.cancel();
-      const r = await runner.run();
+      if (cancelled) loop.cancel();
+      const r = await loop.run();
       return { ...r, restarts: attempt - 1 };
     },
     delayAfter: (attempt) => (cancelled ? null : restartDelay(strategy, attempt)),
@@ -68,24 +68,24 @@ export function launchJob(plan: Plan, jobName: string, settings: JobSettings): J
   const handle: JobHandle = {
     name: jobName,
     result,
-    metrics: () => runtime.metrics(),
+    metrics: () => graph.metrics(),
     cancel: () => {
       cancelled = true;
       stopping = true;
-      runner.cancel();
+      loop.cancel();
     },
-    checkpoints: () => runner.checkpointHistory(),
-    savepoint: (path) => runner.savepoint(path),
+    checkpoints: () => loop.checkpointHistory(),
+    savepoint: (path) => loop.savepoint(path),
     stopWithSavepoint: async (path) => {
       cancelled = true; // no restart after this
       stopping = true;
-      return runner.savepoint(path, true);
+      return loop.savepoint(path, true);
     },
     queryState: (operator, key) => {
-      const rt = runtime; // the attempt running now
-      return runner.atRoundBoundary(() => queryKeyedState(rt, operator, key));
+      const g = graph; // the attempt running now
+      return g.atRoundBoundary(() => queryKeyedState(g, operator, key));
     },
-    samples: () => runtime.samples(),
+    samples: () => graph.samples(),
     web: null,
   };
   if (webOptions) {

@@ -1,9 +1,7 @@
 import type { OutputTag } from '../functions/output-tag.ts';
 import type { OperatorMetrics } from '../metrics/operator-metrics.ts';
 import type { Clock } from '../time/clock.ts';
-import type { KeyedStateBackend } from '../state/state-table.ts';
 import type { Batch } from './batch.ts';
-import type { AsyncWork } from './operators/async-work.ts';
 
 /** Where an operator emits: its main output and its side outputs. */
 export interface Output<T> {
@@ -32,8 +30,11 @@ export interface OperatorContext {
 }
 
 /**
- * The narrow operator lifecycle. Operators that do not define `onWatermark` are never woken for
- * watermarks (map and filter just pass them on).
+ * The core operator lifecycle: open, process batches, close. What an operator does beyond that
+ * (watermarks, processing time, local or keyed state, async work, finishing, its own watermarks)
+ * it declares by implementing the small interfaces of operator-capabilities.ts, which the runtime
+ * checks for once. Operators that are no WatermarkListener are never woken for watermarks (map and
+ * filter just pass them on).
  *
  * @example
  * class Upper implements Operator<string, string> {
@@ -45,22 +46,6 @@ export interface OperatorContext {
 export interface Operator<I, O> {
   open(ctx: OperatorContext, out: Output<O>): void;
   process(batch: Batch<I>, input: number): void;
-  onWatermark?(watermark: number): void;
-  /** Called once the output of a `process` call has been handed on. */
-  afterBatch?(): void;
-  onProcessingTime?(now: number): void;
-  /** Operators that replace upstream watermarks with their own (only +Infinity passes through). */
-  readonly generatesWatermarks?: boolean;
-  /** Operators that pass every watermark on themselves, +Infinity included (asyncMap holds them behind records in flight). */
-  readonly holdsWatermarks?: boolean;
-  /** Operators with I/O of their own (asyncMap): the runtime drains their results between steps. */
-  readonly async?: AsyncWork;
-  /** Called after the final watermark when the input has ended. */
-  finish?(): void;
-  /** Operator-local state that is not in `backend` (timers, panes), as structured-clonable data. */
-  snapshot?(): unknown;
-  restore?(state: unknown): void;
-  /** Keyed state, checkpointed incrementally by the runtime. */
-  readonly backend?: KeyedStateBackend;
+  /** Releases what the operator holds (its state backend); after the final checkpoint. */
   close?(): void;
 }

@@ -5,7 +5,10 @@ import { OperatorMetrics } from '../metrics/operator-metrics.ts';
 import { previewValue, type RecordSample, SampleRing } from '../metrics/sample-ring.ts';
 import type { Clock } from '../time/clock.ts';
 import { type Batch, type BatchTarget, OutputBuffer } from './batch.ts';
+import type { KeyedStateBackend } from '../state/state-table.ts';
 import type { Operator, OperatorContext, Output } from './operator.ts';
+import { type Capabilities, capabilitiesOf, type LocalState } from './operator-capabilities.ts';
+import type { AsyncWork } from './operators/async-work.ts';
 import { OperatorError } from './operator-error.ts';
 
 /** Late records and dead letters kept per operator for the dashboard. */
@@ -43,6 +46,12 @@ export class RuntimeNode implements BatchTarget, Output<unknown>, OperatorContex
   latency: LatencyTracker | null = null;
   /** The last late records and dead letters of this operator (created on the first one), raw. */
   private samples: SampleRing<RawSample> | null = null;
+  /** What the operator can do beyond open, process and close, found once (see operator-capabilities.ts). */
+  private readonly can: Capabilities;
+  /** The operator's keyed state, local state and async work, for the graph and its cut; null when it has none. */
+  readonly backend: KeyedStateBackend | null;
+  readonly local: LocalState | null;
+  readonly async: AsyncWork | null;
 
   constructor(
     readonly id: number,
@@ -58,6 +67,10 @@ export class RuntimeNode implements BatchTarget, Output<unknown>, OperatorContex
     this.metrics = new OperatorMetrics(id, kind, name);
     this.inputWms = new Array<number>(inputCount).fill(Number.NEGATIVE_INFINITY);
     this.inputIdle = new Array<boolean>(inputCount).fill(false);
+    this.can = capabilitiesOf(op);
+    this.backend = this.can.backend;
+    this.local = this.can.local;
+    this.async = this.can.async;
   }
 
   sideOutput(tagId: string, batchSize: number): OutputBuffer<unknown> {
@@ -91,7 +104,7 @@ export class RuntimeNode implements BatchTarget, Output<unknown>, OperatorContex
     try {
       this.op.process(batch, input);
       this.flushOutputs();
-      if (this.op.afterBatch !== undefined) this.op.afterBatch();
+      if (this.can.afterBatch !== null) this.can.afterBatch.afterBatch();
     } catch (e) {
       throw OperatorError.wrap(this.name, e);
     } finally {
@@ -137,10 +150,10 @@ export class RuntimeNode implements BatchTarget, Output<unknown>, OperatorContex
   /** Moves this node's input watermark forward, fires what it makes due, passes it on. */
   advanceTo(wm: number): void {
     this.wm = wm;
-    if (this.op?.onWatermark !== undefined) {
+    if (this.can.watermarks !== null) {
       const t0 = beginBusy();
       try {
-        this.op.onWatermark(wm);
+        this.can.watermarks.onWatermark(wm);
         this.flushOutputs();
       } catch (e) {
         throw OperatorError.wrap(this.name, e);
@@ -148,8 +161,9 @@ export class RuntimeNode implements BatchTarget, Output<unknown>, OperatorContex
         endBusy(this.metrics, t0);
       }
     }
-    if (this.op?.holdsWatermarks === true) return;
-    if (this.op?.generatesWatermarks === true && wm !== Number.POSITIVE_INFINITY) return;
+    const policy = this.can.watermarkPolicy;
+    if (policy === 'hold') return;
+    if (policy === 'generate' && wm !== Number.POSITIVE_INFINITY) return;
     this.propagateWatermark(wm);
   }
 
@@ -189,7 +203,7 @@ export class RuntimeNode implements BatchTarget, Output<unknown>, OperatorContex
     this.ptDeadline = Number.POSITIVE_INFINITY;
     const t0 = beginBusy();
     try {
-      this.op?.onProcessingTime?.(now);
+      this.can.processingTime?.onProcessingTime(now);
       this.flushOutputs();
     } catch (e) {
       throw OperatorError.wrap(this.name, e);
@@ -206,7 +220,7 @@ export class RuntimeNode implements BatchTarget, Output<unknown>, OperatorContex
 
   finish(): void {
     try {
-      this.op?.finish?.();
+      this.can.finishing?.finish();
     } catch (e) {
       throw OperatorError.wrap(this.name, e);
     }

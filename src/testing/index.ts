@@ -1,6 +1,7 @@
 /// <reference types="node" preserve="true" />
 // (Eddy's declarations use Node's types, e.g. Buffer for Kafka bytes: kept in the .d.ts so that a
 // project whose tsconfig lists no "types" still finds them.)
-export { StreamTestDriver, TestInput, type TestOutput, type TestDriverOptions, type DriverSnapshot } from './stream-test-driver.ts';
+export { StreamTestDriver, type TestOutput, type TestDriverOptions, type DriverSnapshot } from './stream-test-driver.ts';
+export { TestInput } from './test-input.ts';
 export type { RawKafkaMessage } from './kafka-feeder.ts';
 export { ManualClock } from '../time/clock.ts';

@@ -35,12 +35,18 @@ export class KafkaFeeder<T> {
   private readonly parseKey: (b: Buffer | null) => unknown;
   private readonly next = new Map<string, number>();
 
-  constructor(private readonly options: KafkaSourceOptions<T, unknown, unknown>, private readonly operator: string) {
+  constructor(private readonly options: KafkaSourceOptions<T, unknown, unknown>, private readonly operator: string, position: unknown = null) {
     this.parseValue = deserializerFn(options.value ?? 'json');
     this.parseKey = deserializerFn(options.key ?? 'string');
+    if (Array.isArray(position)) for (const [where, next] of position as [string, number][]) this.next.set(where, next);
   }
 
-  feed(messages: readonly RawKafkaMessage[], records: { value: T; time: number }[], deadLetters: DeadLetter[]): void {
+  /** The next offset of each partition (a restored driver's feeder goes on from them). */
+  position(): unknown {
+    return [...this.next];
+  }
+
+  feed(messages: readonly RawKafkaMessage[], records: { push(record: { value: T; time: number }): unknown }, deadLetters: DeadLetter[]): void {
     const record = this.options.record;
     for (const m of messages) {
       const topic = m.topic ?? this.options.topics?.[0] ?? 'topic';

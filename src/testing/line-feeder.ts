@@ -18,10 +18,18 @@ export class LineFeeder<T> {
     private readonly format: LineFormat<T>,
     private readonly operator: string,
     private readonly file: string,
-  ) {}
+    position: unknown = null,
+  ) {
+    if (position !== null && position !== undefined) ({ line: this.line, header: this.header } = position as { line: number; header: unknown });
+  }
+
+  /** The line count and header so far (a restored driver's feeder goes on from them). */
+  position(): unknown {
+    return { line: this.line, header: this.header };
+  }
 
   /** Parses `lines` (each without its line ending; a trailing \r is dropped, as the file reader does). */
-  feed(lines: readonly string[], records: { value: T; time: number }[], deadLetters: DeadLetter[]): void {
+  feed(lines: readonly string[], records: { push(record: { value: T; time: number }): unknown }, deadLetters: DeadLetter[]): void {
     for (const raw of lines) {
       const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
       this.line++;

@@ -6,18 +6,27 @@ import type { JobMetricsSnapshot } from '../metrics/operator-metrics.ts';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { validatePlan } from '../plan/validate.ts';
 import type { Batch, BatchTarget } from '../runtime/batch.ts';
-import { JobRuntime } from '../runtime/job-runtime.ts';
+import { RunningGraph } from '../runtime/running-graph.ts';
+import { cutGraph, restoreCut, type KeyedLink, type SourceCut } from '../runtime/graph-cut.ts';
+import type { StateChanges } from '../state/state-table.ts';
 import type { SourceTask } from '../runtime/source-task.ts';
 import { ManualClock } from '../time/clock.ts';
 import { NoWatermarksGenerator } from '../time/watermark-generator.ts';
 import { WatermarkStrategy } from '../time/watermark-strategy.ts';
 import { decodeState, encodeState } from '../checkpoint/snapshot-codec.ts';
 import { ManualReader } from './manual-reader.ts';
-import { LineFeeder } from './line-feeder.ts';
-import { KafkaFeeder, type RawKafkaMessage } from './kafka-feeder.ts';
-import { kafkaSourceOptions } from '../connectors/kafka/kafka-source.ts';
+import { TestInput } from './test-input.ts';
 import type { Source } from '../connectors/source.ts';
 import { lineFormatOf, type LineFormat } from '../connectors/file/line-format.ts';
+
+/** Keyed state goes in full again after this many links (as checkpoints' default maxDeltaChain). */
+const MAX_CHAIN = 8;
+
+/** What DriverSnapshot's bytes hold: the graph cut, with each keyed chain encoded link by link. */
+interface DriverCut {
+  readonly operators: { node: number; local: unknown; keyed: Buffer[]; watermark: number; inputWatermarks: readonly number[] }[];
+  readonly sources: readonly SourceCut[];
+}
 
 /**
  * Records a stream produced while the driver ran, with their timestamps.
@@ -48,8 +57,9 @@ export interface TestDriverOptions {
 }
 
 /**
- * Everything a checkpoint would hold, taken from a driver: operator state, keyed state,
- * watermarks. Serialized and deserialized (as a checkpoint is) when taken.
+ * Everything a checkpoint would hold, taken from a driver: operator state, keyed state (a full
+ * snapshot and the deltas since), watermarks, and each input's position. Serialized (as a
+ * checkpoint is) when taken.
  *
  * @example
  * const snap = driver.snapshot();
@@ -73,7 +83,9 @@ export interface DriverSnapshot {
  */
 export class StreamTestDriver {
   private readonly readers = new Map<string, ManualReader<unknown>>();
-  private readonly runtime: JobRuntime;
+  /** Per keyed operator (plan node id), the keyed-state chain of its last snapshot: full, then deltas. */
+  private readonly chains = new Map<number, Buffer[]>();
+  private readonly graph: RunningGraph;
   private readonly clock: ManualClock;
   private closed = false;
 
@@ -82,7 +94,7 @@ export class StreamTestDriver {
     const plan = env.plan();
     validatePlan(plan);
     const manual = options.watermarks === 'manual';
-    this.runtime = new JobRuntime(plan, 'test', {
+    this.graph = new RunningGraph(plan, 'test', {
       ...env.runtimeOptions(),
       clock: this.clock,
       readerFor: (n) => {
@@ -101,32 +113,47 @@ export class StreamTestDriver {
       },
     });
     if (options.restoreFrom !== undefined) this.restore(options.restoreFrom);
-    this.runtime.open();
+    this.graph.open();
+    // Restored records still queued in a reader go on at once, as they would after a restart.
+    this.afterInput();
   }
 
-  /** A checkpoint of the driver's job as it stands now. */
+  /**
+   * A checkpoint of the driver's job as it stands now, taken with the same cut as production's
+   * checkpoints: operator and keyed state, watermarks, and each input's position (records pushed
+   * but not read yet, line numbers and headers of pushLines, offsets of pushKafka). Keyed state
+   * is incremental as in checkpoints: the driver's first snapshot holds it in full, later ones
+   * the changes since (a snapshot carries its whole chain, so any of them restores alone).
+   */
   snapshot(): DriverSnapshot {
-    const nodes = this.runtime.nodes.map((n) => ({
-      local: n.op?.snapshot?.() ?? null,
-      keyed: n.op?.backend?.snapshot() ?? null,
-      wm: n.watermarkState(),
-    }));
-    const sources = this.runtime.sources.map((t) => t.snapshotState().splitWatermarks);
-    return { bytes: encodeState({ nodes, sources }) };
+    const cut = cutGraph(this.graph, {
+      delta: (node) => (this.chains.get(node)?.length ?? MAX_CHAIN) < MAX_CHAIN,
+      copyDir: null,
+    });
+    const operators: DriverCut['operators'] = cut.operators.map((o) => {
+      let keyed: Buffer[] = [];
+      if (o.keyed?.kind === 'full') keyed = [encodeState(o.keyed.state)];
+      else if (o.keyed?.kind === 'delta') keyed = [...this.chains.get(o.node)!, encodeState(o.keyed.changes)];
+      if (o.keyed !== null) this.chains.set(o.node, keyed);
+      return { node: o.node, local: o.local, keyed, watermark: o.watermark, inputWatermarks: o.inputWatermarks };
+    });
+    const data: DriverCut = { operators, sources: cut.sources };
+    return { bytes: encodeState(data) };
   }
 
   private restore(snap: DriverSnapshot): void {
-    const data = decodeState(snap.bytes) as {
-      nodes: { local: unknown; keyed: unknown; wm: { watermark: number; inputs: number[] } }[];
-      sources: number[][];
-    };
-    this.runtime.nodes.forEach((n, i) => {
-      const s = data.nodes[i];
-      if (s.local !== null) n.op?.restore?.(s.local);
-      if (s.keyed !== null) n.op?.backend?.restore(s.keyed);
-      n.restoreWatermarks(s.wm.watermark, s.wm.inputs);
+    const data = decodeState(snap.bytes) as DriverCut;
+    const plan = this.graph.plan.nodes;
+    const tokens = restoreCut(this.graph, {
+      operators: data.operators.map((o) => ({
+        node: o.node, label: `'${plan[o.node].name}' (${plan[o.node].kind})`, local: o.local, localFrom: null,
+        keyed: o.keyed.map((b, i): KeyedLink => (i === 0 ? { kind: 'full', state: decodeState(b) } : { kind: 'delta', changes: decodeState(b) as StateChanges })),
+        watermark: o.watermark, inputWatermarks: o.inputWatermarks,
+      })),
+      sources: data.sources,
+      sinks: [], // the driver's sinks are in-memory captures: nothing to pre-commit or recover
     });
-    this.runtime.sources.forEach((t, i) => t.restoreState(null, data.sources[i]));
+    if (tokens instanceof Promise) throw new Error('a driver snapshot restores synchronously: everything in it is in memory');
   }
 
   /** Builds a driver over the job defined in `env`. */
@@ -137,13 +164,13 @@ export class StreamTestDriver {
   /** A named source's input. */
   input<T>(sourceName: string): TestInput<T> {
     const reader = this.readers.get(sourceName);
-    const task = this.runtime.sources.find((s) => s.node.name === sourceName);
+    const task = this.graph.sources.find((s) => s.node.name === sourceName);
     if (reader === undefined || task === undefined) {
       throw new Error(`no source named '${sourceName}'; sources: ${[...this.readers.keys()].join(', ')}`);
     }
     const source = this.env.plan().nodes.find((n) => n.kind === 'source' && n.name === sourceName);
     const src = source?.kind === 'source' ? source.source : null;
-    return new TestInput<T>(this, reader as ManualReader<T>, task as SourceTask<T>, (src === null || src === undefined ? null : lineFormatOf(src)) as LineFormat<T> | null, src as Source<T> | null);
+    return new TestInput<T>(this, reader as ManualReader<T>, sourceName, (src === null || src === undefined ? null : lineFormatOf(src)) as LineFormat<T> | null, src as Source<T> | null);
   }
 
   /** Moves the watermark of one source (or, without a name, of every source) to `time`. */
@@ -153,13 +180,11 @@ export class StreamTestDriver {
   }
 
   /**
-   * Moves processing time forward by `ms`: fires processing-time timers and idleness, and
-   * (asyncMap) timeouts and retries, and hands on async results that have already come back.
+   * Moves processing time forward by `ms`: hands on async results that have already come back,
+   * and fires processing-time timers and idleness, and (asyncMap) timeouts and retries.
    */
   advanceProcessingTime(ms: number): void {
     this.clock.advance(ms);
-    this.runtime.advanceProcessingTime(this.clock.now());
-    this.runtime.drainAsync();
     this.afterInput();
   }
 
@@ -173,10 +198,9 @@ export class StreamTestDriver {
    * driver.input<number>('ids').push(1); fake.answer(0); await driver.settle(); out.values; // [lookup(1)]
    */
   async settle(): Promise<void> {
-    this.runtime.drainAsync();
-    do await yieldToEventLoop();
-    while (this.runtime.drainAsync());
     this.afterInput();
+    do await yieldToEventLoop();
+    while (this.afterInput());
   }
 
   /**
@@ -188,16 +212,15 @@ export class StreamTestDriver {
    * driver.input('orders').pushAll(orders); await driver.settleAll(); out.values.length; // orders.length
    */
   async settleAll(maxTurns = 100_000): Promise<void> {
-    const rt = this.runtime;
+    const rt = this.graph;
     for (let turn = 0; ; turn++) {
-      rt.drainAsync();
+      this.afterInput();
       if (rt.asyncOutstanding === 0) break;
       if (turn >= maxTurns) {
         throw new Error(`settleAll: ${rt.asyncOutstanding} asyncMap request(s) still in flight after ${maxTurns} event-loop turns; if they wait on the manual clock, call advanceProcessingTime`);
       }
       await Promise.race([rt.whenAsyncProgress(), yieldToEventLoop()]);
     }
-    this.afterInput();
   }
 
   /** Current processing time. */
@@ -225,124 +248,51 @@ export class StreamTestDriver {
       id = n.kind === 'sink' ? n.inputs[0] : n.id;
     }
     const capture = new Capture<T>();
-    this.runtime.nodes[id].out.connect(capture, 0);
+    this.graph.nodes[id].out.connect(capture, 0);
     return capture;
   }
 
   /** What a side output of a stream receives from now on. */
   sideOutput<S>(stream: DataStream<any>, tag: OutputTag<S>): TestOutput<S> {
     const capture = new Capture<S>();
-    this.runtime.nodes[stream.id].sideOutput(tag.id, this.env.runtimeOptions().batchSize).connect(capture, 0);
+    this.graph.nodes[stream.id].sideOutput(tag.id, this.env.runtimeOptions().batchSize).connect(capture, 0);
     return capture;
   }
 
   metrics(): JobMetricsSnapshot {
-    return this.runtime.metrics();
-  }
-
-  /** @internal after an input pushes or ends. */
-  afterInput(): void {
-    // Records still held by an asyncMap must come out before the operators finish.
-    if (!this.closed && this.runtime.finished && !this.runtime.asyncBusy) {
-      this.closed = true;
-      this.runtime.finishOperators();
-      this.runtime.closeOperators();
-    }
-  }
-}
-
-/**
- * One source of a StreamTestDriver.
- *
- * @example
- * driver.input<Click>('clicks').push(click, 1_000).advanceWatermark(60_000).end();
- */
-export class TestInput<T> {
-  constructor(
-    private readonly driver: StreamTestDriver,
-    private readonly reader: ManualReader<T>,
-    private readonly task: SourceTask<T>,
-    private readonly format: LineFormat<T> | null = null,
-    private readonly source: Source<T> | null = null,
-  ) {}
-
-  /** Pushes one record; without a timestamp the source's timestamp assigner gives it one. */
-  push(value: T, timestamp?: number): this {
-    if (this.reader.ended) throw new Error('this input has ended');
-    this.reader.queue.push({ value, time: timestamp ?? Number.NaN });
-    this.reader.read(this.task.batch);
-    this.task.deliver();
-    this.driver.afterInput();
-    return this;
+    return this.graph.metrics();
   }
 
   /**
-   * Pushes raw text through the source's own line format (file sources: jsonl, csv), as if read
-   * from `file` (default: the source's name): a CSV header on its first line, blank lines
-   * skipped, and lines that do not parse to DEAD_LETTERS with `file:line` (or failing the job
-   * under badInput 'fail'). Line numbers and the header carry on across calls for the same file.
-   *
-   * @example
-   * driver.input<Order>('orders').pushLines(['id,amount', '1,9.5', '2,oops'], { file: 'orders.csv' });
-   * dead.values; // [{ operator: 'orders', position: 'orders.csv:3', reason: "column 'amount': 'oops' is not a number", raw: '2,oops' }]
+   * @internal after an input pushed, set a watermark or ended, or time moved: steps the graph
+   * (the runtime's own round: read, drain async results, fire processing time) until it rests,
+   * setting queued watermarks as the records before them have gone through. Finishes the job once
+   * every input has ended and no asyncMap holds records. Returns whether anything moved.
    */
-  pushLines(lines: readonly string[] | string, options: { readonly file?: string } = {}): this {
-    if (this.reader.ended) throw new Error('this input has ended');
-    const name = this.task.node.name;
-    if (this.format === null) {
-      throw new Error(`pushLines: source '${name}' does not read text lines; it works for file sources (sources.jsonl, sources.csv): push records with push()`);
+  afterInput(): boolean {
+    let moved = false;
+    while (!this.closed) {
+      const r = this.graph.step();
+      let again = r.worked;
+      moved ||= r.worked;
+      for (const [name, reader] of this.readers) {
+        const wm = reader.takeWatermark();
+        if (wm === null) continue;
+        this.task(name).forceWatermark(0, wm);
+        again = true;
+      }
+      if (r.done) {
+        this.closed = true;
+        this.graph.finishOperators();
+        this.graph.closeOperators();
+      }
+      if (!again) break;
     }
-    const file = options.file ?? name;
-    let feeder = this.reader.feeders.get(file);
-    if (feeder === undefined) this.reader.feeders.set(file, (feeder = new LineFeeder(this.format, name, file)));
-    feeder.feed(typeof lines === 'string' ? lines.split('\n') : lines, this.reader.queue, this.reader.deadLetters);
-    return this.deliverQueued();
+    return moved;
   }
 
-  /**
-   * Pushes raw Kafka messages through a `sources.kafka` source's own `value`/`key` deserializers
-   * and `record` function: a message that fails goes to DEAD_LETTERS at `topic/partition@offset`
-   * (or fails the job under badInput 'fail'). Offsets count on per partition from 0 unless given.
-   * The source's timestamp assigner stamps the records (`timestamp` reaches `record` only).
-   *
-   * @example
-   * driver.input<Payment>('payments').pushKafka([{ value: '{"card":"c1","amount":12}' }, { value: '{oops' }]);
-   * dead.values[0].position; // 'payments.auth/0@1'
-   */
-  pushKafka(messages: readonly RawKafkaMessage[]): this {
-    if (this.reader.ended) throw new Error('this input has ended');
-    const options = this.source === null ? null : kafkaSourceOptions(this.source as Source<unknown>);
-    if (options === null) {
-      throw new Error(`pushKafka: source '${this.task.node.name}' is not a sources.kafka source; use pushLines for file sources and push() for records`);
-    }
-    this.reader.kafka ??= new KafkaFeeder<T>(options as never, this.task.node.name);
-    this.reader.kafka.feed(messages, this.reader.queue, this.reader.deadLetters);
-    return this.deliverQueued();
-  }
-
-  private deliverQueued(): this {
-    this.reader.read(this.task.batch);
-    this.task.deliver();
-    this.driver.afterInput();
-    return this;
-  }
-
-  pushAll(values: readonly T[]): this {
-    for (const v of values) this.push(v);
-    return this;
-  }
-
-  advanceWatermark(time: number): this {
-    this.task.forceWatermark(0, time);
-    return this;
-  }
-
-  /** No more records: this input's watermark goes to +Infinity. */
-  end(): void {
-    if (this.reader.ended) return;
-    this.reader.ended = true;
-    this.task.finish();
-    this.driver.afterInput();
+  private task(sourceName: string): SourceTask<unknown> {
+    return this.graph.sources.find((s) => s.node.name === sourceName)!;
   }
 }
 

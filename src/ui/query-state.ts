@@ -1,5 +1,5 @@
 import type { Key } from '../functions/key.ts';
-import type { JobRuntime } from '../runtime/job-runtime.ts';
+import type { RunningGraph } from '../runtime/running-graph.ts';
 
 /**
  * The answer to a queryable-state read: the operator (its uid, or its name when it has none), the
@@ -17,21 +17,21 @@ export interface StateQueryResult {
 /**
  * Reads one key's current state from a keyed operator of a running job, found by uid, then by
  * name. The key arrives as text (a URL), so it is tried as a string and, when it reads as one, as
- * a number, a bigint and a boolean. Call it between step-loop rounds (`JobRunner.atRoundBoundary`).
+ * a number, a bigint and a boolean. Call it between step-loop rounds (`RunningGraph.atRoundBoundary`).
  * Throws, naming the keyed operators there are, when the operator is unknown or has no keyed state.
  *
  * @example
- * await runner.atRoundBoundary(() => queryKeyedState(runtime, 'counter', 'user-1'));
+ * await graph.atRoundBoundary(() => queryKeyedState(graph, 'counter', 'user-1'));
  */
-export function queryKeyedState(runtime: JobRuntime, operator: string, key: string): StateQueryResult {
+export function queryKeyedState(runtime: RunningGraph, operator: string, key: string): StateQueryResult {
   const plan = runtime.plan.nodes;
-  const keyed = runtime.nodes.filter((n) => n.op?.backend !== undefined);
+  const keyed = runtime.nodes.filter((n) => n.backend !== null);
   const node = keyed.find((n) => plan[n.id].uid === operator) ?? keyed.find((n) => n.name === operator)
     ?? runtime.nodes.find((n) => plan[n.id].uid === operator || n.name === operator);
   const known = keyed.map((n) => `'${plan[n.id].uid ?? n.name}'`).join(', ') || 'none';
   if (node === undefined) throw new StateQueryError(404, `no operator '${operator}' in job '${runtime.jobName}'; operators with keyed state: ${known}`);
-  const backend = node.op?.backend;
-  if (backend === undefined) throw new StateQueryError(400, `operator '${operator}' (${node.kind}) has no keyed state; operators with keyed state: ${known}`);
+  const backend = node.backend;
+  if (backend === null) throw new StateQueryError(400, `operator '${operator}' (${node.kind}) has no keyed state; operators with keyed state: ${known}`);
   const candidates: Key[] = [key];
   const n = Number(key);
   if (key.trim() !== '' && Number.isFinite(n)) candidates.push(n);

@@ -43,7 +43,7 @@ const jobs: Record<string, Build> = {
 type Backend = 'heap' | 'lmdb';
 
 /** Closes the operators (and their LMDB environments) of a driver that will not run on. */
-const release = (driver: StreamTestDriver) => (driver as unknown as { runtime: { closeOperators(): void } }).runtime.closeOperators();
+const release = (driver: StreamTestDriver) => (driver as unknown as { graph: { closeOperators(): void } }).graph.closeOperators();
 
 function drive(build: Build, events: Ev[], split: number | null, backend: Backend = 'heap'): { out: unknown[]; late: unknown[] } {
   const root = backend === 'lmdb' ? mkdtempSync(join(tmpdir(), 'eddy-roundtrip-')) : null;

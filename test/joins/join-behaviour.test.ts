@@ -65,8 +65,8 @@ function job(build: (l: KeyedStream<string, Ev>, r: KeyedStream<string, Ev>) => 
 
 /** The keyed state backend of the operator producing `stream` (test-only peek at the runtime). */
 function backendOf(driver: StreamTestDriver, stream: { readonly id: number }): KeyedStateBackend {
-  const rt = (driver as unknown as { runtime: { nodes: { op: { backend: KeyedStateBackend } }[] } }).runtime;
-  return rt.nodes[stream.id].op.backend;
+  const graph = (driver as unknown as { graph: { nodes: { backend: KeyedStateBackend }[] } }).graph;
+  return graph.nodes[stream.id].backend;
 }
 const entries = (b: KeyedStateBackend) => b.tableNames().filter((t) => t === 'left' || t === 'right')
   .reduce((n, t) => n + [...b.table<unknown[]>(t).entries()].reduce((m, [, list]) => m + list.length, 0), 0);

@@ -7,8 +7,8 @@ import { StreamEnvironment, WatermarkStrategy, sinks, type Source, type SourceBa
 import { resolveCheckpointConfig } from '../../src/checkpoint/checkpoint-config.ts';
 import { CheckpointStorage } from '../../src/checkpoint/checkpoint-storage.ts';
 import { setupCheckpoints } from '../../src/checkpoint/setup-checkpoints.ts';
-import { JobRunner } from '../../src/runtime/job-runner.ts';
-import { JobRuntime } from '../../src/runtime/job-runtime.ts';
+import { JobLoop } from '../../src/runtime/job-loop.ts';
+import { RunningGraph } from '../../src/runtime/running-graph.ts';
 
 /**
  * An endless source whose reads complete asynchronously, filling the batch (and moving its
@@ -44,8 +44,8 @@ test('stopWithCheckpoint: the final checkpoint\'s source position covers exactly
     env.fromSource(asyncCounter(), WatermarkStrategy.noWatermarks<number>(), 'counter').map((x) => x).sinkTo(out);
     const dir = join(mkdtempSync(join(tmpdir(), 'eddy-stop-ckpt-')), 'ckpt');
     const config = resolveCheckpointConfig({ dir, intervalMs: 1_000_000 });
-    const runtime = new JobRuntime(env.plan(), 'stop', { ...env.runtimeOptions(), checkpoints: config });
-    const runner = new JobRunner(runtime, () => setupCheckpoints(runtime, config, { from: 'latest' }, () => {}));
+    const runtime = new RunningGraph(env.plan(), 'stop', { ...env.runtimeOptions(), guarantee: config.guarantee });
+    const runner = new JobLoop(runtime, () => setupCheckpoints(runtime, config, { from: 'latest' }, () => {}));
     const done = runner.run();
     await new Promise((r) => setTimeout(r, 5 + run * 3));
     runner.stopWithCheckpoint();

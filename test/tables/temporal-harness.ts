@@ -7,7 +7,7 @@
  */
 import { type DataStream, OutputTag, StreamEnvironment, WatermarkStrategy, sinks } from 'eddy';
 import { type DriverSnapshot, StreamTestDriver } from 'eddy/testing';
-import type { JobRuntime } from '../../src/runtime/job-runtime.ts';
+import type { RunningGraph } from '../../src/runtime/running-graph.ts';
 import type { KeyedStateBackend } from '../../src/state/state-table.ts';
 
 export interface Order { readonly id: number; readonly sku: string }
@@ -40,7 +40,7 @@ export function temporalJob(mode: 'inner' | 'left', restoreFrom?: DriverSnapshot
     late: driver.sideOutput(joined, LATE),
     orders: driver.input<Order>('orders'),
     prices: driver.input<PriceChange>('prices'),
-    backend: () => (driver as unknown as { runtime: JobRuntime }).runtime.nodes[joined.id].op!.backend as KeyedStateBackend,
+    backend: () => (driver as unknown as { graph: RunningGraph }).graph.nodes[joined.id].backend as KeyedStateBackend,
   };
 }
 

@@ -62,7 +62,7 @@ test('LMDB state: a sliding window spanning more panes than LMDB has tables for 
     const op = operatorOf(driver, sums);
     for (let i = 0; i < 40; i++) driver.input<{ k: string; ts: number }>('in').push({ k: `k${i % 3}`, ts: i * 7_000 });
     driver.endInput();
-    (driver as unknown as { runtime: { closeOperators(): void } }).runtime.closeOperators();
+    (driver as unknown as { graph: { closeOperators(): void } }).graph.closeOperators();
     return { op, out: out.values.map((v) => JSON.stringify(v)).sort() };
   };
   try {

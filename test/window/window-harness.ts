@@ -18,7 +18,7 @@ import {
   TumblingProcessingTimeWindows, WatermarkStrategy, sinks,
 } from 'eddy';
 import { StreamTestDriver } from 'eddy/testing';
-import type { JobRuntime } from '../../src/runtime/job-runtime.ts';
+import type { RunningGraph } from '../../src/runtime/running-graph.ts';
 import { AlignedWindowOperator } from '../../src/runtime/operators/aligned-window-operator.ts';
 import { WindowOperator } from '../../src/runtime/operators/window-operator.ts';
 import { type AssignerSpec, type Firing, type Op, type Rec, runOracle } from './window-oracle.ts';
@@ -144,7 +144,7 @@ function genericEventTimeTrigger(): Trigger<Rec> {
 
 /** The window operator of a running job. The driver does not expose operators: the state checks reach in on purpose. */
 export function operatorOf(driver: StreamTestDriver, stream: DataStream<any>): unknown {
-  return (driver as unknown as { runtime: JobRuntime }).runtime.nodes[stream.id].op;
+  return (driver as unknown as { graph: RunningGraph }).graph.nodes[stream.id].op;
 }
 
 /** Live (key, window) states of the generic operator, and whether anything else is left (maps, timers). */
@@ -185,7 +185,7 @@ export function checkCaseOn(c: Case, backend: 'heap' | 'lmdb'): void {
   try {
     driver = runCase(c, dir, (d) => (driver = d));
   } finally {
-    if (driver !== null) (driver as unknown as { runtime: JobRuntime }).runtime.closeOperators();
+    if (driver !== null) (driver as unknown as { graph: RunningGraph }).graph.closeOperators();
     if (dir !== null) rmSync(dir, { recursive: true, force: true });
   }
 }

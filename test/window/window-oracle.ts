@@ -13,8 +13,9 @@
  * - A window is dropped when W >= end - 1 + allowedLateness. The end of input is W = +Infinity.
  * - Sessions [ts, ts + gap) merge with every window of the key they overlap or touch; lateness is
  *   judged on the merged window.
- * - Processing-time windows use the clock at the push, fire when the clock reaches end - 1, are
- *   never late, and all fire at the end of input.
+ * - Processing-time windows use the clock at the push, fire when the clock reaches end - 1 (at
+ *   the push itself when it is there already, as the step loop fires due timers at the end of
+ *   every round), are never late, and all fire at the end of input.
  * - Count windows (GlobalWindows + CountTrigger): every `slide` elements of a key, the last
  *   `size` of them (tumbling: slide = size, and the window starts afresh). Partial ones never fire.
  *
@@ -136,7 +137,14 @@ export function runOracle(spec: OracleSpec, ops: readonly Op[]): StepResult[] {
       windows.push(w);
     }
     w.elements.push(rec);
-    if (spec.time === 'processing') return;
+    if (spec.time === 'processing') {
+      // The clock may already be at end - 1 (a window of 1 ms): it fires at the end of the push's round.
+      if (end - 1 <= now) {
+        fire(w);
+        windows = windows.filter((x) => x !== w);
+      }
+      return;
+    }
     if (end - 1 <= wm) {
       fire(w);
     } else if (spec.continuous !== null && w.nextEarly === null) {

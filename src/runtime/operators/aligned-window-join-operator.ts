@@ -6,6 +6,7 @@ import { KeyedTimers } from '../../time/keyed-timers.ts';
 import { windowStart } from '../../window/time-window.ts';
 import type { Batch } from '../batch.ts';
 import type { Operator, OperatorContext, Output } from '../operator.ts';
+import type { KeyedState, LocalState, WatermarkListener } from '../operator-capabilities.ts';
 import { noTimestamp } from './interval-join-operator.ts';
 import { JoinBuffer, type JoinEntry } from './join-buffer.ts';
 import type { WindowJoinSpec } from './window-join-operator.ts';
@@ -24,7 +25,7 @@ import type { WindowJoinSpec } from './window-join-operator.ts';
  * new AlignedWindowJoinOperator({ leftKey, rightKey, assigner: TumblingEventTimeWindows.of(10_000), joinType: 'inner',
  *   leftLateTag: null, rightLateTag: null, fn: (l, r, _ctx, out) => out.collect([l, r]) }, new HeapStateBackend());
  */
-export class AlignedWindowJoinOperator implements Operator<unknown, unknown>, JoinContext {
+export class AlignedWindowJoinOperator implements Operator<unknown, unknown>, WatermarkListener, LocalState, KeyedState, JoinContext {
   private out!: Output<unknown>;
   private ctx!: OperatorContext;
   private readonly timers = new KeyedTimers();

@@ -6,6 +6,7 @@ import type { TimeWindow } from '../../window/time-window.ts';
 import { gcd, windowStart } from '../../window/time-window.ts';
 import type { Batch } from '../batch.ts';
 import type { Operator, OperatorContext, Output } from '../operator.ts';
+import type { KeyedState, LocalState, WatermarkListener } from '../operator-capabilities.ts';
 import { missingTimestamp } from './window-errors.ts';
 
 /** Configuration of an aligned (tumbling or sliding) event-time window aggregation. */
@@ -62,7 +63,7 @@ const paneTable = (start: number) => `pane:${start}`;
  * new AlignedWindowOperator({ key: (c) => c.page, size: 60_000, slide: 60_000, offset: 0,
  *   allowedLateness: 0, lateTag: null, agg: Aggregates.count(), emit: (key, w, value) => ({ key, ...w, value }) });
  */
-export class AlignedWindowOperator<T, ACC, O> implements Operator<T, O> {
+export class AlignedWindowOperator<T, ACC, O> implements Operator<T, O>, WatermarkListener, LocalState, KeyedState {
   private out!: Output<O>;
   private ctx!: OperatorContext;
   private readonly pane: number;

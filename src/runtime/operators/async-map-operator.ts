@@ -2,6 +2,7 @@ import type { ResolvedAsyncMapOptions } from '../../functions/async-map-options.
 import { DEAD_LETTERS } from '../../functions/dead-letter.ts';
 import type { Batch } from '../batch.ts';
 import type { Operator, OperatorContext, Output } from '../operator.ts';
+import type { AsyncOperator, Finishing, LocalState, ProcessingTimeListener, WatermarkListener, WatermarkOwner } from '../operator-capabilities.ts';
 import type { AsyncWork } from './async-work.ts';
 
 // Entry states. WAITING: not admitted (the operator was at capacity). GONE: emitted (unordered mode
@@ -50,9 +51,9 @@ interface AsyncMapSnapshot { items: SnapshotItem[]; outWatermark: number }
  * @example
  * new AsyncMapOperator((id: number) => db.lookup(id), resolveAsyncMapOptions({ capacity: 10 }));
  */
-export class AsyncMapOperator<I, O> implements Operator<I, O>, AsyncWork {
+export class AsyncMapOperator<I, O> implements Operator<I, O>, WatermarkListener, ProcessingTimeListener, LocalState, AsyncOperator, Finishing, WatermarkOwner, AsyncWork {
   /** Watermarks leave through the queue (see `onWatermark`), +Infinity included. */
-  readonly holdsWatermarks = true;
+  readonly watermarkPolicy = 'hold';
   private ctx!: OperatorContext;
   private out!: Output<O>;
   private queue: (Entry | Held)[] = [];

@@ -8,6 +8,7 @@ import type { Key } from '../../functions/key.ts';
 import type { KeyedStateBackend } from '../../state/state-table.ts';
 import type { Batch } from '../batch.ts';
 import type { Operator, OperatorContext, Output } from '../operator.ts';
+import type { KeyedState, LocalState, ProcessingTimeListener, WatermarkListener } from '../operator-capabilities.ts';
 import { BroadcastView, ReadOnlyBroadcastView } from './broadcast-state-view.ts';
 import { KeyedProcessOperator } from './keyed-process-operator.ts';
 
@@ -21,7 +22,7 @@ type AnyFn = KeyedBroadcastProcessFunction<Key, unknown, unknown, unknown>;
  * @example
  * new BroadcastProcessOperator((r: Reading) => r.sensor, fn, new HeapStateBackend());
  */
-export class BroadcastProcessOperator implements Operator<unknown, unknown>, BroadcastContext, Collector<unknown> {
+export class BroadcastProcessOperator implements Operator<unknown, unknown>, WatermarkListener, ProcessingTimeListener, LocalState, KeyedState, BroadcastContext, Collector<unknown> {
   private readonly inner: KeyedProcessOperator<unknown, unknown>;
   private readonly states = new Map<string, Map<unknown, unknown>>();
   private readonly writable = new Map<string, BroadcastView<unknown, unknown>>();

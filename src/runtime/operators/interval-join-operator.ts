@@ -5,6 +5,7 @@ import type { KeyedStateBackend } from '../../state/state-table.ts';
 import { TimerHeap } from '../../time/timer-heap.ts';
 import type { Batch } from '../batch.ts';
 import type { Operator, OperatorContext, Output } from '../operator.ts';
+import type { KeyedState, LocalState, WatermarkListener } from '../operator-capabilities.ts';
 import { JoinBuffer, type JoinEntry } from './join-buffer.ts';
 
 /** Configuration of an interval join: inclusive bounds on rightTs - leftTs. */
@@ -32,7 +33,7 @@ export interface IntervalJoinSpec {
  * new IntervalJoinOperator({ leftKey, rightKey, lower: -5_000, upper: 10_000, joinType: 'inner',
  *   leftLateTag: null, rightLateTag: null, fn: (l, r, _ctx, out) => out.collect([l, r]) }, new HeapStateBackend());
  */
-export class IntervalJoinOperator implements Operator<unknown, unknown>, JoinContext {
+export class IntervalJoinOperator implements Operator<unknown, unknown>, WatermarkListener, LocalState, KeyedState, JoinContext {
   private out!: Output<unknown>;
   private ctx!: OperatorContext;
   /** Cleanup timers by time; an entry is live only while `armed` still holds its time for the key. */

@@ -10,6 +10,7 @@ import type { KeyedStateBackend } from '../../state/state-table.ts';
 import { KeyedTimers } from '../../time/keyed-timers.ts';
 import type { Batch } from '../batch.ts';
 import type { Operator, OperatorContext, Output } from '../operator.ts';
+import type { KeyedState, LocalState, ProcessingTimeListener, WatermarkListener } from '../operator-capabilities.ts';
 
 /**
  * Runs a KeyedProcessFunction: sets the current key before each call, so state handles and timers
@@ -18,7 +19,7 @@ import type { Operator, OperatorContext, Output } from '../operator.ts';
  * @example
  * new KeyedProcessOperator((e: Event) => e.user, fn, new HeapStateBackend());
  */
-export class KeyedProcessOperator<I, O> implements Operator<I, O>, OnTimerContext<Key>, TimerService, Collector<O> {
+export class KeyedProcessOperator<I, O> implements Operator<I, O>, WatermarkListener, ProcessingTimeListener, LocalState, KeyedState, OnTimerContext<Key>, TimerService, Collector<O> {
   private out!: Output<O>;
   private ctx!: OperatorContext;
   private readonly keyCtx = new KeyContext();

@@ -5,6 +5,7 @@ import type { KeyedStateBackend } from '../../state/state-table.ts';
 import { KeyedTimers } from '../../time/keyed-timers.ts';
 import type { Batch } from '../batch.ts';
 import type { Operator, OperatorContext, Output } from '../operator.ts';
+import type { KeyedState, LocalState, ProcessingTimeListener, WatermarkListener } from '../operator-capabilities.ts';
 import { JoinBuffer, type JoinEntry } from './join-buffer.ts';
 
 /** Configuration of a regular join; `ttlMs` null keeps every record for good. */
@@ -28,7 +29,7 @@ export interface RegularJoinSpec {
  * new RegularJoinOperator({ leftKey, rightKey, ttlMs: 3_600_000, joinType: 'inner',
  *   fn: (p, a, _ctx, out) => out.collect({ ...p, ...a }) }, new HeapStateBackend());
  */
-export class RegularJoinOperator implements Operator<unknown, unknown>, JoinContext {
+export class RegularJoinOperator implements Operator<unknown, unknown>, WatermarkListener, ProcessingTimeListener, LocalState, KeyedState, JoinContext {
   private out!: Output<unknown>;
   private ctx!: OperatorContext;
   private readonly timers = new KeyedTimers();

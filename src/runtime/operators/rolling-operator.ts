@@ -3,6 +3,7 @@ import type { Key } from '../../functions/key.ts';
 import type { KeyedStateBackend, StateTable } from '../../state/state-table.ts';
 import type { Batch } from '../batch.ts';
 import type { Operator, OperatorContext, Output } from '../operator.ts';
+import type { KeyedState } from '../operator-capabilities.ts';
 
 /**
  * Rolling aggregation on a keyed stream: after every record, emits the key's updated aggregate.
@@ -10,7 +11,7 @@ import type { Operator, OperatorContext, Output } from '../operator.ts';
  * @example
  * new RollingOperator((o: Order) => o.user, Aggregates.sum((o: Order) => o.amount), (key, sum) => ({ key, value: sum }), backend);
  */
-export class RollingOperator<T, ACC, O> implements Operator<T, O> {
+export class RollingOperator<T, ACC, O> implements Operator<T, O>, KeyedState {
   private out!: Output<O>;
   private table!: StateTable<ACC>;
 

@@ -2,6 +2,7 @@ import type { Key } from '../../functions/key.ts';
 import type { KeyedStateBackend, StateTable } from '../../state/state-table.ts';
 import type { Batch } from '../batch.ts';
 import type { Operator, OperatorContext, Output } from '../operator.ts';
+import type { KeyedState } from '../operator-capabilities.ts';
 import type { TemporalJoinSpec } from './temporal-join-operator.ts';
 
 /**
@@ -14,7 +15,7 @@ import type { TemporalJoinSpec } from './temporal-join-operator.ts';
  * new TableJoinOperator({ key: (o) => o.sku, tableKey: (p) => p.sku, tableValue: (p) => p,
  *   join: (o, p) => ({ ...o, price: p?.price }), mode: 'left', lateTag: null }, new HeapStateBackend());
  */
-export class TableJoinOperator implements Operator<unknown, unknown> {
+export class TableJoinOperator implements Operator<unknown, unknown>, KeyedState {
   private out!: Output<unknown>;
   private latest!: StateTable<unknown>;
 

@@ -4,6 +4,7 @@ import type { KeyedStateBackend, StateTable } from '../../state/state-table.ts';
 import { TimerHeap } from '../../time/timer-heap.ts';
 import type { Batch } from '../batch.ts';
 import type { Operator, OperatorContext, Output } from '../operator.ts';
+import type { KeyedState, LocalState, WatermarkListener } from '../operator-capabilities.ts';
 import { addVersion, countUpTo, insertByTime, pruneVersions, versionAt, type Versions } from './table-versions.ts';
 
 /** What a temporal join does; the functions come from the user's builder calls. */
@@ -28,7 +29,7 @@ export interface TemporalJoinSpec {
  * new TemporalJoinOperator({ key: (o) => o.sku, tableKey: (p) => p.sku, tableValue: (p) => p,
  *   join: (o, p) => ({ ...o, price: p.price }), mode: 'inner', lateTag: null }, new HeapStateBackend());
  */
-export class TemporalJoinOperator implements Operator<unknown, unknown> {
+export class TemporalJoinOperator implements Operator<unknown, unknown>, WatermarkListener, LocalState, KeyedState {
   private out!: Output<unknown>;
   private ctx!: OperatorContext;
   private versions!: StateTable<Versions>;

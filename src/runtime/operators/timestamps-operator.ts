@@ -2,6 +2,7 @@ import type { WatermarkGenerator } from '../../time/watermark-generator.ts';
 import type { WatermarkStrategy } from '../../time/watermark-strategy.ts';
 import type { Batch } from '../batch.ts';
 import type { Operator, OperatorContext, Output } from '../operator.ts';
+import type { BatchListener, WatermarkOwner } from '../operator-capabilities.ts';
 
 /**
  * assignTimestampsAndWatermarks in the middle of a job: new timestamps and a new watermark that
@@ -10,8 +11,8 @@ import type { Operator, OperatorContext, Output } from '../operator.ts';
  * @example
  * new TimestampsOperator(WatermarkStrategy.forMonotonousTimestamps<Reading>().withTimestampAssigner((r) => r.ts));
  */
-export class TimestampsOperator<T> implements Operator<T, T> {
-  readonly generatesWatermarks = true;
+export class TimestampsOperator<T> implements Operator<T, T>, BatchListener, WatermarkOwner {
+  readonly watermarkPolicy = 'generate';
   private out!: Output<T>;
   private ctx!: OperatorContext;
   private gen!: WatermarkGenerator<T>;

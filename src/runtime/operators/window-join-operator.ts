@@ -7,6 +7,7 @@ import type { TimeWindow } from '../../window/time-window.ts';
 import type { WindowAssigner } from '../../window/window-assigner.ts';
 import type { Batch } from '../batch.ts';
 import type { Operator, OperatorContext, Output } from '../operator.ts';
+import type { KeyedState, LocalState, ProcessingTimeListener, WatermarkListener } from '../operator-capabilities.ts';
 import { WindowOperator } from './window-operator.ts';
 
 /** Configuration of a window join. */
@@ -42,7 +43,7 @@ interface Tagged {
  * new WindowJoinOperator({ leftKey, rightKey, assigner: TumblingEventTimeWindows.of(10_000),
  *   joinType: 'inner', fn: (l, r, _ctx, out) => out.collect({ l, r }) });
  */
-export class WindowJoinOperator implements Operator<unknown, unknown>, JoinContext {
+export class WindowJoinOperator implements Operator<unknown, unknown>, WatermarkListener, ProcessingTimeListener, LocalState, KeyedState, JoinContext {
   private readonly inner: WindowOperator<Tagged>;
   private readonly tagged: { values: Tagged[]; times: number[]; length: number } = { values: [], times: [], length: 0 };
   private readonly outer: [boolean, boolean];

@@ -10,6 +10,7 @@ import { type Trigger, type TriggerContext, TriggerResult } from '../../window/t
 import type { WindowAssigner } from '../../window/window-assigner.ts';
 import type { Batch } from '../batch.ts';
 import type { Operator, OperatorContext, Output } from '../operator.ts';
+import type { KeyedState, LocalState, ProcessingTimeListener, WatermarkListener } from '../operator-capabilities.ts';
 import { missingTimestamp } from './window-errors.ts';
 import { windowState, type WindowState } from './window-state.ts';
 
@@ -47,7 +48,7 @@ interface Timer {
  * new WindowOperator({ key: (e) => e.user, assigner: EventTimeSessionWindows.withGap(1_800_000),
  *   trigger: EventTimeTrigger.create(), evictor: null, allowedLateness: 0, lateTag: null, fn });
  */
-export class WindowOperator<T> implements Operator<T, unknown>, TriggerContext, Collector<unknown> {
+export class WindowOperator<T> implements Operator<T, unknown>, WatermarkListener, ProcessingTimeListener, LocalState, KeyedState, TriggerContext, Collector<unknown> {
   private out!: Output<unknown>;
   private ctx!: OperatorContext;
   /** Non-merging: key -> window start -> state. Merging: key -> states sorted by start. */

@@ -1,0 +1,19 @@
+import type { CheckpointRecord } from '../metrics/checkpoint-record.ts';
+import type { JobMetricsSnapshot } from '../metrics/operator-metrics.ts';
+
+/**
+ * How a run ended.
+ *
+ * @example
+ * const { status, durationMs, metrics } = await env.execute('job'); console.log(status, metrics.recordsIn);
+ */
+export interface JobResult {
+  readonly job: string;
+  readonly status: 'finished' | 'cancelled';
+  readonly durationMs: number;
+  readonly metrics: JobMetricsSnapshot;
+  /** Checkpoints taken during the run (empty without checkpointing). */
+  readonly checkpoints: readonly CheckpointRecord[];
+  /** How many times the job was restarted after a failure. */
+  readonly restarts: number;
+}
