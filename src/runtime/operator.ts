@@ -60,7 +60,7 @@ export interface Operator<I, O> {
   /** Operator-local state that is not in `backend` (timers, panes), as structured-clonable data. */
   snapshot?(): unknown;
   restore?(state: unknown): void;
-  /** Keyed state, checkpointed incrementally by the runtime. */
+  /** Keyed state: the runtime checkpoints it (its `StateCheckpointing` face); the operator uses only its tables (`StateStorage`). */
   readonly backend?: KeyedStateBackend;
   close?(): void;
 }

@@ -1,5 +1,8 @@
 import type { Key } from '../functions/key.ts';
-import type { KeyedStateBackend, StateChanges, StateTable, TableStats } from './state-table.ts';
+import type { KeyedStateBackend } from './keyed-state-backend.ts';
+import type { StateChanges } from './state-checkpointing.ts';
+import type { TableStats } from './state-storage.ts';
+import type { StateTable } from './state-table.ts';
 
 /** Fewest changed keys that can make a table give up tracking (see `HeapTable.overflowed`). */
 const MIN_TRACKED = 1024;
@@ -28,10 +31,12 @@ class HeapTable<V> implements StateTable<V> {
     const d = this.dirty;
     if (d !== null && d.add(key).size > this.dirtyLimit) this.grown();
   }
-  delete(key: Key): void {
+  delete(key: Key): boolean {
     if (this.gone !== null) this.fail();
+    if (!this.map.delete(key)) return false;
     const d = this.dirty;
-    if (this.map.delete(key) && d !== null && d.add(key).size > this.dirtyLimit) this.grown();
+    if (d !== null && d.add(key).size > this.dirtyLimit) this.grown();
+    return true;
   }
   /** Starts tracking changes afresh. */
   track(): void {

@@ -7,7 +7,10 @@ import type { Key } from '../functions/key.ts';
 import { encodeStoredKey } from './lmdb-key-codec.ts';
 import { parseSnapshot } from './lmdb-snapshot.ts';
 import { LmdbTable, type LmdbTableHost, type ValueCodec } from './lmdb-table.ts';
-import type { KeyedStateBackend, StateBackendContext, StateChanges, StateTable, TableStats } from './state-table.ts';
+import type { KeyedStateBackend, StateBackendContext } from './keyed-state-backend.ts';
+import type { StateChanges } from './state-checkpointing.ts';
+import type { TableStats } from './state-storage.ts';
+import type { StateTable } from './state-table.ts';
 
 /**
  * Options of an LMDB state backend.

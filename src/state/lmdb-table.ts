@@ -121,15 +121,20 @@ export class LmdbTable<V> implements StateTable<V> {
     if (fresh) this.host.cacheGrew();
   }
 
-  delete(key: Key): void {
+  delete(key: Key): boolean {
     let e = this.cache.get(key);
     if (e === undefined) {
       e = this.read(key, false);
-      if (e.dbBytes === -1) return; // too long to have been stored
+      if (e.dbBytes === -1) return false; // too long to have been stored
       this.cache.set(key, e);
-      if (e.inDb) this.remove(e);
+      const had = e.inDb;
+      if (had) this.remove(e);
       this.host.cacheGrew();
-    } else if (e.value !== ABSENT) this.remove(e);
+      return had;
+    }
+    if (e.value === ABSENT) return false;
+    this.remove(e);
+    return true;
   }
 
   keys(): IterableIterator<Key> {

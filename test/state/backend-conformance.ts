@@ -72,9 +72,9 @@ export function backendConformance(name: string, create: () => KeyedStateBackend
       assert.equal(t.size, 2);
       assert.deepEqual(sorted(t.keys()), ['a', 'b']);
       assert.deepEqual([...t.entries()].sort(([x], [y]) => keyOrder(x, y)), [['a', 3], ['b', 2]]);
-      t.delete('a');
-      t.delete('a');
-      t.delete('never-written');
+      assert.equal(t.delete('a'), true, 'delete says whether the key had a value');
+      assert.equal(t.delete('a'), false);
+      assert.equal(t.delete('never-written'), false);
       assert.equal(t.size, 1);
       assert.equal(t.get('a'), undefined);
       assert.deepEqual(sorted(t.keys()), ['b']);
