@@ -1,16 +1,26 @@
 import type { StateTable } from './state-table.ts';
 
 /**
- * Size of one table, for metrics and `eddy inspect`.
+ * Size and traffic of one table, for metrics, the dashboard and `eddy inspect`. The counters are
+ * counted since the table's handle was made (open, restore, or re-creation after a drop), by the
+ * layer that sees them: reads, writes and deletes by the metered layer of every backend, cache hits
+ * and misses by the write-back cache of a backend on disk.
  *
  * @example
- * for (const t of backend.stats()) console.log(t.name, t.keys, t.bytes);
+ * for (const t of backend.stats()) console.log(t.name, t.keys, t.bytes, t.reads);
  */
 export interface TableStats {
   readonly name: string;
   readonly keys: number;
   /** Approximate bytes of keys and values (serialized size where the backend knows it). */
   readonly bytes: number;
+  readonly reads?: number;
+  readonly writes?: number;
+  readonly deletes?: number;
+  /** Reads answered from memory by a write-back cache... */
+  readonly cacheHits?: number;
+  /** ...and those that went to disk. */
+  readonly cacheMisses?: number;
 }
 
 /**
