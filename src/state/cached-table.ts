@@ -106,6 +106,12 @@ export class CachedTable<V> implements StateTable<V> {
     return had;
   }
 
+  /** The current value without filling the cache or counting a read: what a checkpoint's delta reads. */
+  peek(key: Key): V | undefined {
+    const v = this.current(key, true);
+    return v === ABSENT ? undefined : (v as V);
+  }
+
   keys(): IterableIterator<Key> {
     return this.walk(false, (k) => k);
   }
@@ -196,8 +202,8 @@ export class CachedTable<V> implements StateTable<V> {
     return e;
   }
 
-  /** The current value of a key without filling the cache: ABSENT when it has none. */
-  private peek(key: Key, withValue: boolean): unknown {
+  /** The current value of a key without filling the cache: ABSENT when it has none (undefined for a present key without `withValue`). */
+  private current(key: Key, withValue: boolean): unknown {
     const e = this.cache.get(key);
     if (e !== undefined) return e.value;
     const probe: Stored = { value: ABSENT, bytes: 0 };
@@ -218,7 +224,7 @@ export class CachedTable<V> implements StateTable<V> {
     for (const e of this.cache.values()) if (e.bytes === 0 && e.value !== ABSENT) cacheOnly.push(e.key);
     for (const k of cacheOnly) {
       if (this.gone !== null) return undefined;
-      const v = this.peek(k, withValues);
+      const v = this.current(k, withValues);
       if (v === ABSENT) continue;
       seen.add(k);
       yield out(k, v);

@@ -16,8 +16,8 @@ import { TrackedTable } from './tracked-table.ts';
  * costs a record sent to a topic, so the cache must absorb repeated writes first; here it costs a
  * Set entry that absorbs them itself. Above the cache, a delta is taken at the cut without a flush
  * (a hot key reaches LMDB once per eviction, not once per checkpoint), its values are read from
- * the cache (where the keys written lately mostly are), and it works while an LMDB copy holds
- * writes in the cache.
+ * the cache (where the keys written lately mostly are) without disturbing it, and it works while
+ * an LMDB copy holds writes in the cache.
  *
  * @example
  * const backend = new ChangeTracker(new HeapStore(), Infinity);

@@ -140,3 +140,19 @@ test('write-back cache: during a checkpoint copy nothing is flushed and nothing 
   cache.flush(false);
   assert.equal(store.table<number>('t').get(5), -6, 'the writes made during the copy reach LMDB after it');
 });
+
+test('write-back cache: peek (what a delta reads) neither fills the cache nor counts a read', () => {
+  const { cache } = cacheOver(1_000);
+  const t = cache.table<number>('t') as CachedTable<number>;
+  t.put('k', 1);
+  cache.flush(false);
+  t.evict(10);
+  t.evict(10); // two turns of the hand: the first clears the reference bit
+  assert.equal(t.cache.size, 0);
+  assert.equal(t.peek('k'), 1);
+  assert.equal(t.peek('missing'), undefined);
+  assert.equal(t.cache.size, 0, 'nothing cached by peeking');
+  assert.deepEqual([t.hits, t.misses], [0, 0]);
+  t.put('k', 2);
+  assert.equal(t.peek('k'), 2, 'a dirty value is the current one');
+});
