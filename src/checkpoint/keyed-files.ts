@@ -3,7 +3,7 @@ import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { LmdbStateBackend } from '../state/lmdb-state-backend.ts';
-import type { KeyedStateBackend, StateChanges } from '../state/state-table.ts';
+import type { StateChanges, StateCheckpointing } from '../state/state-checkpointing.ts';
 import type { CheckpointStorage } from './checkpoint-storage.ts';
 import type { FileRef } from './manifest.ts';
 import { decodeState, sha256 } from './snapshot-codec.ts';
@@ -22,7 +22,7 @@ export const LMDB_DATA_FILE = 'data.mdb';
  * @example
  * await loadKeyedState(backend, storage, entry.keyed);
  */
-export async function loadKeyedState(backend: KeyedStateBackend, storage: CheckpointStorage, refs: readonly FileRef[]): Promise<void> {
+export async function loadKeyedState(backend: StateCheckpointing, storage: CheckpointStorage, refs: readonly FileRef[]): Promise<void> {
   const [full, ...deltas] = refs;
   if (full.format === 'lmdb') {
     const dir = dirname(storage.pathOf(full));

@@ -24,7 +24,7 @@ export interface LocalState {
   restore(state: unknown): void;
 }
 
-/** Keyed state in a backend, which the runtime checkpoints incrementally. */
+/** Keyed state in a backend: the runtime checkpoints it (its `StateCheckpointing` face); the operator uses only its tables (`StateStorage`). */
 export interface KeyedState {
   /** Undefined for an operator that has no keyed state after all (a window operator on the heap may keep its own). */
   readonly backend: KeyedStateBackend | undefined;

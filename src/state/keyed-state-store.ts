@@ -1,7 +1,8 @@
 import type { AggregateFunction, ReduceFunction } from '../functions/aggregate-function.ts';
 import type { Clock } from '../time/clock.ts';
 import type { KeyContext } from './key-context.ts';
-import type { KeyedStateBackend, StateTable } from './state-table.ts';
+import type { StateStorage } from './state-storage.ts';
+import type { StateTable } from './state-table.ts';
 import type {
   AggregatingState, ListState, MapState, ReducingState, StateOptions, ValueState,
 } from '../functions/state-types.ts';
@@ -21,7 +22,7 @@ export class KeyedStateStore {
   private readonly names = new Set<string>();
 
   constructor(
-    private readonly backend: KeyedStateBackend,
+    private readonly backend: StateStorage,
     private readonly key: KeyContext,
     private readonly clock: Clock,
   ) {}

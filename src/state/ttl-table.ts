@@ -52,8 +52,8 @@ export class TtlTable<V> implements StateTable<V> {
     this.cleanSome(2);
   }
 
-  delete(key: Key): void {
-    this.inner.delete(key);
+  delete(key: Key): boolean {
+    return this.inner.delete(key);
   }
 
   *keys(): IterableIterator<Key> {

@@ -12,6 +12,9 @@
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { Aggregates, ManualClock, type Key, type KeyedStateBackend } from 'eddy';
 import { KeyContext } from '../../src/state/key-context.ts';
@@ -58,6 +61,11 @@ export function backendConformance(name: string, create: () => KeyedStateBackend
     }
   };
 
+  // What this backend has of the optional contract, to skip what it lacks with the reason.
+  const probe = create();
+  const canCopy = probe.copyTo !== undefined && probe.restoreCopy !== undefined;
+  probe.close();
+
   describe(`state backend conformance: ${name}`, () => {
     if (cleanup !== undefined) after(cleanup);
 
@@ -72,9 +80,9 @@ export function backendConformance(name: string, create: () => KeyedStateBackend
       assert.equal(t.size, 2);
       assert.deepEqual(sorted(t.keys()), ['a', 'b']);
       assert.deepEqual([...t.entries()].sort(([x], [y]) => keyOrder(x, y)), [['a', 3], ['b', 2]]);
-      t.delete('a');
-      t.delete('a');
-      t.delete('never-written');
+      assert.equal(t.delete('a'), true, 'delete says whether the key had a value');
+      assert.equal(t.delete('a'), false);
+      assert.equal(t.delete('never-written'), false);
       assert.equal(t.size, 1);
       assert.equal(t.get('a'), undefined);
       assert.deepEqual(sorted(t.keys()), ['b']);
@@ -347,6 +355,44 @@ export function backendConformance(name: string, create: () => KeyedStateBackend
       clock.advance(1_000);
       assert.equal(v.value(), undefined);
     }));
+
+    test('stats count the reads, writes and deletes of each table (the metered layer every backend has)', () => using(1, (b) => {
+      const t = b.table<number>('t');
+      t.put('a', 1);
+      t.put('b', 2);
+      t.get('a');
+      t.delete('b');
+      const s = b.stats().find((x) => x.name === 't')!;
+      assert.deepEqual([s.reads, s.writes, s.deletes, s.keys], [1, 2, 1, 1]);
+    }));
+
+    test('copyTo while writes go on: the copy holds the state as of the call, restoreCopy brings it back, deltas after it apply', {
+      skip: canCopy ? false : `${name} has no copyTo: its full checkpoints are snapshot()s`,
+    }, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'eddy-conformance-copy-'));
+      const [b, back] = [create(), create()];
+      try {
+        const t = b.table<number[]>('t');
+        for (let i = 0; i < 300; i++) t.put(i, [i]);
+        b.table<number>('gone').put('k', 1);
+        const expected = contents(b);
+        const copying = b.copyTo!(join(dir, 'copy'));
+        for (let i = 0; i < 300; i += 2) t.put(i, [-i - 1]); // not -0: LMDB stores it as 0
+        t.delete(1);
+        b.dropTable('gone');
+        await copying;
+        const delta = cut(b.changes());
+        back.table<number>('other').put('x', 1);
+        await back.restoreCopy!(join(dir, 'copy'));
+        assert.deepEqual(contents(back), expected, 'the copy holds the state at copyTo, none of the later writes');
+        back.applyChanges(delta);
+        assert.deepEqual(contents(back), contents(b), 'copy + the delta after it rebuild the state');
+      } finally {
+        b.close();
+        back.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
 
     test('the five state handles over the backend, per key, and through a snapshot', () => using(2, (b, copy) => {
       const write = store(b);

@@ -8,7 +8,8 @@
  */
 import fc from 'fast-check';
 import type { Key, KeyedStateBackend } from 'eddy';
-import type { StateChanges } from '../../src/state/state-table.ts';
+import type { StateChanges } from '../../src/state/state-checkpointing.ts';
+import type { StateStorage } from '../../src/state/state-storage.ts';
 
 /** One step of a random run. @example const op: Op = { op: 'put', table: 'a', key: 1n, value: [1] }; */
 export type Op =
@@ -123,7 +124,7 @@ export function replay(
  * @example
  * assert.deepEqual(contents(restored), contents(original));
  */
-export function contents(backend: KeyedStateBackend): Contents {
+export function contents(backend: StateStorage): Contents {
   const out: Contents = new Map();
   for (const name of backend.tableNames()) {
     const entries = new Map(backend.table(name).entries());
