@@ -105,6 +105,7 @@ export class JobRuntime implements ProcessingTimeScheduler {
 
   open(): void {
     for (const n of this.nodes) n.open();
+    for (const s of this.sources) s.start();
   }
 
   request(_node: RuntimeNode, time: number): void {

@@ -7,7 +7,8 @@ import type { KafkaFeeder } from './kafka-feeder.ts';
  * A source reader fed by hand: the test driver queues records, then reads them out at once.
  */
 export class ManualReader<T> implements SourceReader<T> {
-  readonly queue: { value: T; time: number }[] = [];
+  /** Records pushed, with where they came from when the test said (`file:line` for pushLines). */
+  readonly queue: { value: T; time: number; at?: string }[] = [];
   /** Input rejected by pushLines, handed on with the next read as a file reader would. */
   readonly deadLetters: DeadLetter[] = [];
   /** pushLines' parsers, one per file name (line numbers and header carry on between calls). */
@@ -15,6 +16,10 @@ export class ManualReader<T> implements SourceReader<T> {
   /** pushKafka's deserializer (next offsets per partition carry on between calls). */
   kafka: KafkaFeeder<T> | null = null;
   ended = false;
+  /** Records handed out so far, and the positions of the last batch's (for positionOf). */
+  private handed = 0;
+  private batchFirst = 0;
+  private readonly slotAt: (string | undefined)[] = [];
 
   async open(): Promise<void> {}
 
@@ -23,13 +28,21 @@ export class ManualReader<T> implements SourceReader<T> {
     for (let i = 0; i < n; i++) {
       batch.values[i] = this.queue[i].value;
       batch.times[i] = this.queue[i].time;
+      this.slotAt[i] = this.queue[i].at;
     }
+    this.batchFirst = this.handed;
+    this.handed += n;
     this.queue.length = 0;
     for (const dl of this.deadLetters) batch.deadLetters.push(dl);
     this.deadLetters.length = 0;
     batch.split = 0;
     batch.length = n;
     return n === 0 && this.ended ? 'end' : 'data';
+  }
+
+  /** `orders.csv:3` for pushLines, `payments/0@7` for pushKafka, `push #4` (the 4th record of this input) for push. */
+  positionOf(index: number): string {
+    return this.slotAt[index] ?? `push #${this.batchFirst + index + 1}`;
   }
 
   splitCount(): number {

@@ -28,7 +28,7 @@ test('run: a map that throws fails the job with the operator named, exit 1, no s
   const ran = await runEddy(['run', 'test/cli/fixtures/failing-job.ts'], { out });
   assert.equal(ran.code, 1, ran.stderr);
   assert.match(ran.stderr, /^eddy: job 'failing' failed after /m);
-  assert.match(ran.stderr, /^eddy: operator 'explode-on-three' failed on input from collection .*: cannot take 3$/m);
+  assert.match(ran.stderr, /^eddy: operator 'explode-on-three' failed on input from collection\[2\]: cannot take 3$/m);
   assert.match(ran.stderr, /failing-job\.ts:8:\d+/, 'points at the line that threw');
   assert.doesNotMatch(ran.stderr, /map-operator\.ts|job-runner\.ts/, 'no frames of Eddy itself');
   assert.equal(ran.stderr.match(/cannot take 3/g)?.length, 1, 'the error is reported once');

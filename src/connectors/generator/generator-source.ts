@@ -46,6 +46,8 @@ class GeneratorReader<T> implements SourceReader<T> {
   private next: number[];
   private turn = 0;
   private startedAt = 0;
+  /** Index of the first record of the last batch (for positionOf). */
+  private batchFirst = 0;
   private readonly limit: number;
 
   constructor(private readonly options: GeneratorOptions<T>, private readonly splits: number, private readonly ctx: SourceReaderContext) {
@@ -91,10 +93,16 @@ class GeneratorReader<T> implements SourceReader<T> {
       len++;
       i += this.splits;
     }
+    this.batchFirst = this.next[s];
     this.next[s] = i;
     batch.split = s;
     batch.length = len;
     return 'data';
+  }
+
+  /** `generator#17`: the record's index, which `generate` made it from. */
+  positionOf(index: number): string {
+    return `generator#${this.batchFirst + index * this.splits}`;
   }
 
   private produced(): number {

@@ -10,6 +10,7 @@ import type { Batch } from '../batch.ts';
 import type { Operator, OperatorContext, Output } from '../operator.ts';
 import { BroadcastView, ReadOnlyBroadcastView } from './broadcast-state-view.ts';
 import { KeyedProcessOperator } from './keyed-process-operator.ts';
+import { failedAt } from '../operator-error.ts';
 
 type AnyFn = KeyedBroadcastProcessFunction<Key, unknown, unknown, unknown>;
 
@@ -54,9 +55,14 @@ export class BroadcastProcessOperator implements Operator<unknown, unknown>, Bro
       return;
     }
     const { values, times } = batch;
-    for (let i = 0, n = batch.length; i < n; i++) {
-      this.time = times[i];
-      this.fn.processBroadcastElement(values[i], this, this);
+    let i = 0;
+    try {
+      for (const n = batch.length; i < n; i++) {
+        this.time = times[i];
+        this.fn.processBroadcastElement(values[i], this, this);
+      }
+    } catch (e) {
+      throw failedAt(e, batch, i);
     }
   }
 

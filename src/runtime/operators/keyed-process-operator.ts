@@ -10,6 +10,7 @@ import type { KeyedStateBackend } from '../../state/state-table.ts';
 import { KeyedTimers } from '../../time/keyed-timers.ts';
 import type { Batch } from '../batch.ts';
 import type { Operator, OperatorContext, Output } from '../operator.ts';
+import { failedAt } from '../operator-error.ts';
 
 /**
  * Runs a KeyedProcessFunction: sets the current key before each call, so state handles and timers
@@ -53,11 +54,16 @@ export class KeyedProcessOperator<I, O> implements Operator<I, O>, OnTimerContex
     const values = batch.values;
     const times = batch.times;
     const key = this.key;
-    for (let i = 0, n = batch.length; i < n; i++) {
-      const v = values[i];
-      this.keyCtx.current = key(v);
-      this.time = times[i];
-      this.fn.processElement(v, this, this);
+    let i = 0;
+    try {
+      for (const n = batch.length; i < n; i++) {
+        const v = values[i];
+        this.keyCtx.current = key(v);
+        this.time = times[i];
+        this.fn.processElement(v, this, this);
+      }
+    } catch (e) {
+      throw failedAt(e, batch, i);
     }
     this.schedule();
   }
