@@ -60,6 +60,12 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
   });
 }
 
+test('run: the first SIGTERM stops a job whose generator waits 1 000 s for its next record, cleanly', async () => {
+  const ran = await runEddy(['run', 'test/cli/fixtures/slow-job.ts'], { out, interrupt: { when: /job 'slow' started/, signal: 'SIGTERM' } });
+  assert.equal(ran.code, 143, ran.stderr);
+  assert.match(ran.stderr, /^eddy: job 'slow' cancelled after .*: 0 records in, 0 out/m, 'one signal, and the summary of a clean stop');
+});
+
 const script = (() => {
   try {
     return execFileSync('script', ['--version'], { encoding: 'utf8' }).includes('util-linux') ? 'script' : null;

@@ -41,6 +41,9 @@ export function generatorSource<T>(options: GeneratorOptions<T>): Source<T> {
   };
 }
 
+/** Longest a read waits for the next record of a rate-limited generator (the step loop's idle poll). */
+const MAX_WAIT_MS = 50;
+
 class GeneratorReader<T> implements SourceReader<T> {
   /** Next index of each split (split s produces s, s + splits, s + 2 * splits, ...). */
   private next: number[];
@@ -80,6 +83,12 @@ class GeneratorReader<T> implements SourceReader<T> {
       const produced = this.produced();
       if (produced >= allowed) {
         const wait = ((produced + 1) * 1000) / rate - (this.ctx.clock.now() - this.startedAt);
+        // At a slow rate the next record may be seconds away: say 'idle' rather than wait for
+        // it, so that a cancel or a checkpoint is not held up (the step loop polls again soon).
+        if (wait > MAX_WAIT_MS) {
+          batch.length = 0;
+          return 'idle';
+        }
         return this.ctx.clock.sleep(Math.max(1, wait)).then(() => this.read(batch));
       }
       n = Math.min(n, Math.max(1, Math.ceil((allowed - produced) / this.splits)));
