@@ -9,7 +9,8 @@ import type { WatermarkGenerator } from '../time/watermark-generator.ts';
 import { WatermarkMerge } from '../time/watermark-merge.ts';
 import type { WatermarkStrategy } from '../time/watermark-strategy.ts';
 import type { Batch } from './batch.ts';
-import { failedInputOf, OperatorError } from './operator-error.ts';
+import { OperatorError } from './operator-error.ts';
+import { RecordLocator } from './record-locator.ts';
 
 /** What a source task needs of the node it feeds (RuntimeNode is one). */
 export interface SourceOutput {
@@ -51,10 +52,7 @@ export class SourceTask<T> {
   private readPending = false;
   private positionBeforeRead: unknown = undefined;
   private loggedDeadLetters = 0;
-  /** The batch's length as read, before records with bad timestamps left it. */
-  private readLength = 0;
-  /** After records left the batch: the reader's slot of each remaining record; null when none left. */
-  private slots: number[] | null = null;
+  private readonly where: RecordLocator<T>;
   private readonly skipSplit = (s: number): boolean => this.reader.isSplitFinished(s) || this.reader.isSplitCaughtUp?.(s) === true;
 
   constructor(
@@ -66,6 +64,7 @@ export class SourceTask<T> {
   ) {
     this.splits = new WatermarkMerge(0, strategy.idlenessMs);
     this.ingestion = strategy.timestampAssigner === null && strategy.timestampKind === 'ingestion';
+    this.where = new RecordLocator(reader, this.batch);
   }
 
   /**
@@ -83,8 +82,7 @@ export class SourceTask<T> {
     const now = node.clock.now();
     nextBusyRound();
     node.markIngested(now);
-    this.slots = null;
-    this.readLength = b.length;
+    this.where.delivering();
     if (b.deadLetters.length > 0) this.deadLetters(b.deadLetters, now);
     const split = b.split;
     if (split >= this.splits.size) this.addSplits(split + 1, now);
@@ -101,7 +99,7 @@ export class SourceTask<T> {
       try {
         node.receive(b as Batch<unknown>, 0);
       } catch (e) {
-        throw this.locate(OperatorError.wrap(node.name, e));
+        throw this.where.locate(OperatorError.wrap(node.name, e));
       }
     }
     this.splits.raise(split, gen.currentWatermark());
@@ -178,7 +176,7 @@ export class SourceTask<T> {
       throw this.stampFailed(e, r);
     }
     b.length = w;
-    this.slots = slots;
+    this.where.compacted(slots);
   }
 
   private badTimestamp(slot: number, value: T, ts: unknown, assigned: boolean): DeadLetter {
@@ -186,50 +184,13 @@ export class SourceTask<T> {
     const what = assigned
       ? `the timestamp assigner of ${source} returned ${describeNonTime(ts)}; expected a finite number of epoch milliseconds`
       : `${source} read the record with the timestamp ${describeNonTime(ts)}; expected a finite number of epoch milliseconds (or NaN for none)`;
-    return { operator: this.node.name, position: this.positionOf(slot), reason: what, raw: previewValue(value) };
+    return { operator: this.node.name, position: this.where.positionOf(slot), reason: what, raw: previewValue(value) };
   }
 
   /** A timestamp assigner or watermark generator threw: fail with the record it threw on. */
   private stampFailed(e: unknown, slot: number): OperatorError {
     if (e instanceof OperatorError) return e;
-    return new OperatorError(this.node.name, e, this.positionOf(slot));
-  }
-
-  /** Names the record an operator downstream failed on, as exactly as the error allows. */
-  private locate(err: OperatorError): OperatorError {
-    if (err.position !== null) return err;
-    const b = this.batch;
-    const at = failedInputOf(err);
-    if (at === null) return err.withPosition(this.batchRange());
-    if (at.batch === b) return err.withPosition(this.positionOf(this.slotOf(at.index)));
-    // A record passed on unchanged (filter, a keyed operator's input) is the same value with the same time.
-    const v = at.batch.values[at.index];
-    const t = at.batch.times[at.index];
-    for (let j = 0; j < b.length; j++) {
-      if (b.values[j] === v && (b.times[j] === t || (t !== t && b.times[j] !== b.times[j]))) return err.withPosition(this.positionOf(this.slotOf(j)));
-    }
-    return err.withPosition(this.batchRange(), previewValue(v));
-  }
-
-  private slotOf(index: number): number {
-    return this.slots === null ? index : this.slots[index];
-  }
-
-  /** Where the record in the reader's batch slot `slot` came from. */
-  private positionOf(slot: number): string {
-    const r = this.reader;
-    if (r.positionOf !== undefined) return r.positionOf(slot);
-    return `${r.splitName(this.batch.split)} (record ${slot + 1} of a batch of ${this.readLength})`;
-  }
-
-  /** The positions of the batch being delivered, first to last. */
-  private batchRange(): string {
-    const n = this.batch.length;
-    if (n <= 1) return this.positionOf(this.slotOf(0));
-    const first = this.slotOf(0);
-    const last = this.slotOf(n - 1);
-    if (this.reader.positionOf === undefined) return `${this.reader.splitName(this.batch.split)} (a batch of ${this.readLength} records)`;
-    return `${this.positionOf(first)} to ${this.positionOf(last)}`;
+    return new OperatorError(this.node.name, e, this.where.positionOf(slot));
   }
 
   /** Each split's watermark, idleness and lag, and the split holding the source's watermark back. */
