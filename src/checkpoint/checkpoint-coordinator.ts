@@ -11,6 +11,7 @@ import { LMDB_DATA_FILE } from './keyed-files.ts';
 import type { CheckpointRecord } from '../metrics/checkpoint-record.ts';
 import type { CheckpointMetrics } from '../metrics/operator-metrics.ts';
 import type { CheckpointHook } from '../runtime/checkpoint-hook.ts';
+import { withTimeout } from '../time/timeout.ts';
 
 interface Cut {
   readonly id: number;
@@ -218,7 +219,7 @@ export class CheckpointCoordinator implements CheckpointHook {
         });
         return { newChains };
       })();
-      const { newChains } = await withTimeout(work, this.config.timeoutMs, `checkpoint ${cut.id} timed out after ${this.config.timeoutMs} ms`);
+      const { newChains } = await withTimeout(clock, work, this.config.timeoutMs, `checkpoint ${cut.id} timed out after ${this.config.timeoutMs} ms`);
       // A savepoint used up the change tracking: the next checkpoint writes full state.
       if (savepoint) this.chains.clear();
       else this.chains = newChains;
@@ -246,12 +247,4 @@ export class CheckpointCoordinator implements CheckpointHook {
     }
     if (this.history.length > 100) this.history.splice(0, this.history.length - 100);
   }
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }

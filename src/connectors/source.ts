@@ -41,7 +41,9 @@ export interface SourceReaderContext {
 
 /**
  * Reads one source. A source is divided into splits (files of a directory, partitions of a topic),
- * each with its own watermark. `read` may return a promise: that is where I/O waits.
+ * each with its own watermark. `read` may return a promise: that is where I/O waits. A read with
+ * nothing to hand out settles soon (within tens of milliseconds) with 'idle' rather than waiting
+ * for data, so that a cancel or a checkpoint never waits for a quiet source.
  * `position`/`seek` give a replayable position (for checkpoints).
  *
  * @example
@@ -70,6 +72,14 @@ export interface SourceReader<T> {
   isSplitCaughtUp?(split: number): boolean;
   /** Optional: the checkpoint holding `position` (this reader's) has completed. */
   notifyCheckpointComplete?(checkpointId: number, position: unknown): void;
+  /**
+   * Optional: where record `index` of the batch this reader filled last came from, as people
+   * read it (`file:line`, `topic/partition@offset`), for a dead letter or an error about that
+   * record. Asked only when a record goes wrong, before the next `read`: keep a number per batch
+   * slot (a line, an offset) and build the text here, never per record. Without it, errors name
+   * the split and the record's place in its batch.
+   */
+  positionOf?(index: number): string;
   /** A JSON-serializable position from which `seek` resumes exactly after the last record read. */
   position(): unknown;
   seek(position: unknown): void;

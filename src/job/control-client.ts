@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { resolve } from 'node:path';
 import { type ControlRequest, type ControlResponse, controlSocketPath, socketAddress } from './control-socket.ts';
+import { systemClock } from '../time/clock.ts';
 
 /**
  * The job could not be reached: nothing runs with that checkpoint directory, or the connection
@@ -35,11 +36,14 @@ export async function sendControlRequest(checkpointDir: string, request: Control
     const socket = connect(address);
     let received = '';
     let settled = false;
-    const timer = timeoutMs === undefined ? null : setTimeout(() => finish(new JobUnreachableError(`the job at ${path} did not answer within ${timeoutMs} ms`)), timeoutMs);
+    const answered = new AbortController();
+    if (timeoutMs !== undefined) {
+      void systemClock.sleep(timeoutMs, answered.signal).then(() => finish(new JobUnreachableError(`the job at ${path} did not answer within ${timeoutMs} ms`)));
+    }
     const finish = (outcome: ControlResponse | Error) => {
       if (settled) return;
       settled = true;
-      if (timer !== null) clearTimeout(timer);
+      answered.abort();
       socket.destroy();
       if (outcome instanceof Error) fail(outcome);
       else done(outcome);

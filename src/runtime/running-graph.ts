@@ -261,6 +261,7 @@ export class RunningGraph implements ProcessingTimeScheduler {
 
   open(): void {
     for (const n of this.nodes) n.open();
+    for (const s of this.sources) s.start();
   }
 
   request(_node: RuntimeNode, time: number): void {

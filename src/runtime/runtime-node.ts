@@ -1,15 +1,18 @@
+import { DEAD_LETTERS, type DeadLetter } from '../functions/dead-letter.ts';
 import type { OutputTag } from '../functions/output-tag.ts';
 import { beginBusy, endBusy } from '../metrics/busy-time.ts';
 import type { LatencyTracker } from '../metrics/latency-tracker.ts';
 import { OperatorMetrics } from '../metrics/operator-metrics.ts';
 import { previewValue, type RecordSample, SampleRing } from '../metrics/sample-ring.ts';
 import type { Clock } from '../time/clock.ts';
+import { WatermarkMerge } from '../time/watermark-merge.ts';
 import { type Batch, type BatchTarget, OutputBuffer } from './batch.ts';
 import type { KeyedStateBackend } from '../state/state-table.ts';
 import type { Operator, OperatorContext, Output } from './operator.ts';
 import { type Capabilities, capabilitiesOf, type LocalState } from './operator-capabilities.ts';
 import type { AsyncWork } from './operators/async-work.ts';
 import { OperatorError } from './operator-error.ts';
+import type { SourceOutput } from './source-task.ts';
 
 /** Late records and dead letters kept per operator for the dashboard. */
 const SAMPLES_PER_OPERATOR = 20;
@@ -32,12 +35,12 @@ export interface ProcessingTimeScheduler {
  * One operator in the running graph: receives batches, tracks its input watermarks (min over
  * inputs that are not idle), and passes output and watermarks on, in that order.
  */
-export class RuntimeNode implements BatchTarget, Output<unknown>, OperatorContext {
+export class RuntimeNode implements BatchTarget, Output<unknown>, OperatorContext, SourceOutput {
   readonly out: OutputBuffer<unknown>;
   readonly sideOuts = new Map<string, OutputBuffer<unknown>>();
   readonly metrics: OperatorMetrics;
-  private readonly inputWms: number[];
-  private readonly inputIdle: boolean[];
+  /** Watermarks and idleness of the inputs. */
+  private readonly inputs: WatermarkMerge;
   private wm = Number.NEGATIVE_INFINITY;
   private idle = false;
   /** Earliest processing time this node asked to be called at. */
@@ -65,8 +68,7 @@ export class RuntimeNode implements BatchTarget, Output<unknown>, OperatorContex
   ) {
     this.out = new OutputBuffer(batchSize);
     this.metrics = new OperatorMetrics(id, kind, name);
-    this.inputWms = new Array<number>(inputCount).fill(Number.NEGATIVE_INFINITY);
-    this.inputIdle = new Array<boolean>(inputCount).fill(false);
+    this.inputs = new WatermarkMerge(inputCount);
     this.can = capabilitiesOf(op);
     this.backend = this.can.backend;
     this.local = this.can.local;
@@ -113,27 +115,20 @@ export class RuntimeNode implements BatchTarget, Output<unknown>, OperatorContex
   }
 
   onInputWatermark(input: number, watermark: number): void {
-    if (watermark <= this.inputWms[input] && !this.inputIdle[input]) return;
-    if (watermark > this.inputWms[input]) this.inputWms[input] = watermark;
-    this.inputIdle[input] = false;
+    const inputs = this.inputs;
+    // A watermark from an idle input wakes it, even one that does not move it forward.
+    if (!inputs.raise(input, watermark) && !inputs.isIdle(input)) return;
+    inputs.setIdle(input, false);
     this.recompute();
   }
 
   onInputIdle(input: number, idle: boolean): void {
-    if (this.inputIdle[input] === idle) return;
-    this.inputIdle[input] = idle;
-    this.recompute();
+    if (this.inputs.setIdle(input, idle)) this.recompute();
   }
 
   private recompute(): void {
-    let min = Number.POSITIVE_INFINITY;
-    let active = 0;
-    for (let i = 0; i < this.inputWms.length; i++) {
-      if (this.inputIdle[i]) continue;
-      active++;
-      if (this.inputWms[i] < min) min = this.inputWms[i];
-    }
-    if (active === 0) {
+    const min = this.inputs.merge();
+    if (this.inputs.live === 0) {
       if (!this.idle) {
         this.idle = true;
         this.propagateIdle(true);
@@ -176,14 +171,29 @@ export class RuntimeNode implements BatchTarget, Output<unknown>, OperatorContex
 
   /** Watermarks of this node, for checkpoints. */
   watermarkState(): { watermark: number; inputs: number[]; idle: boolean[] } {
-    return { watermark: this.wm, inputs: [...this.inputWms], idle: [...this.inputIdle] };
+    return { watermark: this.wm, inputs: this.inputs.watermarks(), idle: this.inputs.idleness() };
   }
 
   /** Puts back checkpointed watermarks, before any record flows (nothing fires). */
   restoreWatermarks(watermark: number, inputs: readonly number[]): void {
     this.wm = watermark;
     this.metrics.watermark = watermark;
-    for (let i = 0; i < this.inputWms.length && i < inputs.length; i++) this.inputWms[i] = inputs[i];
+    for (let i = 0; i < this.inputs.size && i < inputs.length; i++) this.inputs.raise(i, inputs[i]);
+  }
+
+  // --- SourceOutput (source nodes) ------------------------------------------------------------
+
+  deadLetter(letter: DeadLetter, now: number, emit: boolean): boolean {
+    this.metrics.deadLetters++;
+    this.sample('dead-letter', letter.raw, Number.NaN, `${letter.reason} at ${letter.position}`);
+    const side = this.sideOuts.get(DEAD_LETTERS.id);
+    if (side === undefined || !side.connected) return false;
+    if (emit) side.emit(letter, now);
+    return true;
+  }
+
+  markIngested(now: number): void {
+    if (this.latency !== null) this.latency.ingestedAt = now;
   }
 
   /** For source nodes, which have no inputs: their split tracking decides idleness. */

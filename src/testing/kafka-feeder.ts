@@ -46,7 +46,7 @@ export class KafkaFeeder<T> {
     return [...this.next];
   }
 
-  feed(messages: readonly RawKafkaMessage[], records: { push(record: { value: T; time: number }): unknown }, deadLetters: DeadLetter[]): void {
+  feed(messages: readonly RawKafkaMessage[], records: { push(record: { value: T; time: number; at: string }): unknown }, deadLetters: DeadLetter[]): void {
     const record = this.options.record;
     for (const m of messages) {
       const topic = m.topic ?? this.options.topics?.[0] ?? 'topic';
@@ -60,7 +60,7 @@ export class KafkaFeeder<T> {
         const r: KafkaRecord<unknown, unknown> = {
           topic, partition, offset, timestamp: m.timestamp ?? Number.NaN, key: record === undefined ? null : this.parseKey(bytes(m.key)), value: v, headers: m.headers,
         };
-        records.push({ value: record === undefined ? (v as T) : record(r), time: Number.NaN });
+        records.push({ value: record === undefined ? (v as T) : record(r), time: Number.NaN, at: `${where}@${offset}` });
       } catch (e) {
         deadLetters.push({ operator: this.operator, position: `${where}@${offset}`, reason: (e as Error).message, raw: value === null ? 'null' : value.toString('utf8', 0, 1000) });
       }

@@ -29,7 +29,7 @@ export class LineFeeder<T> {
   }
 
   /** Parses `lines` (each without its line ending; a trailing \r is dropped, as the file reader does). */
-  feed(lines: readonly string[], records: { push(record: { value: T; time: number }): unknown }, deadLetters: DeadLetter[]): void {
+  feed(lines: readonly string[], records: { push(record: { value: T; time: number; at: string }): unknown }, deadLetters: DeadLetter[]): void {
     for (const raw of lines) {
       const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
       this.line++;
@@ -44,7 +44,7 @@ export class LineFeeder<T> {
       // The file reader's rule exactly (long whitespace-only lines are parsed, and rejected).
       if (text.length === 0 || (text.length < 8 && text.trim().length === 0)) continue;
       try {
-        records.push({ value: this.format.parse(text, this.header), time: Number.NaN });
+        records.push({ value: this.format.parse(text, this.header), time: Number.NaN, at: `${this.file}:${this.line}` });
       } catch (e) {
         deadLetters.push({ operator: this.operator, position: `${this.file}:${this.line}`, reason: (e as Error).message, raw: text });
       }

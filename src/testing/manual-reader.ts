@@ -4,7 +4,7 @@ import type { LineFeeder } from './line-feeder.ts';
 import type { KafkaFeeder } from './kafka-feeder.ts';
 
 /** A record the test pushed, or a watermark it set, waiting for the runtime's next read. */
-export type ManualItem<T> = { readonly value: T; readonly time: number } | { readonly watermark: number };
+export type ManualItem<T> = { readonly value: T; readonly time: number; readonly at?: string } | { readonly watermark: number };
 
 /** Where a manual reader stands: what it has handed on, what is still queued, and its feeders' counts. */
 interface ManualPosition {
@@ -32,6 +32,9 @@ export class ManualReader<T> implements SourceReader<T> {
   restoredLines = new Map<string, unknown>();
   restoredKafka: unknown = null;
   private read_ = 0;
+  /** The first record of the last batch (its ordinal), and where each of its records came from (for positionOf). */
+  private batchFirst = 0;
+  private readonly slotAt: (string | undefined)[] = [];
 
   async open(): Promise<void> {}
 
@@ -46,9 +49,11 @@ export class ManualReader<T> implements SourceReader<T> {
       if ('watermark' in item) break;
       batch.values[n] = item.value;
       batch.times[n] = item.time;
+      this.slotAt[n] = item.at;
       n++;
     }
     if (n > 0) this.queue.splice(0, n);
+    this.batchFirst = this.read_;
     this.read_ += n;
     const letters = this.deadLetters.length;
     for (const dl of this.deadLetters) batch.deadLetters.push(dl);
@@ -65,6 +70,11 @@ export class ManualReader<T> implements SourceReader<T> {
     if (head === undefined || !('watermark' in head)) return null;
     this.queue.shift();
     return head.watermark;
+  }
+
+  /** `orders.csv:3` for pushLines, `payments/0@7` for pushKafka, `push #4` (the 4th record of this input) for push. */
+  positionOf(index: number): string {
+    return this.slotAt[index] ?? `push #${this.batchFirst + index + 1}`;
   }
 
   splitCount(): number {

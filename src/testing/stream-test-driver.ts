@@ -108,7 +108,7 @@ export class StreamTestDriver {
         // Explicit timestamps on push win; otherwise the source's own assigner runs.
         const assign = n.strategy.timestampAssigner;
         const base = manual ? WatermarkStrategy.forGenerator<unknown>(() => new NoWatermarksGenerator()) : n.strategy;
-        const withTs = base.withTimestampAssigner((v, ts) => (Number.isNaN(ts) && assign !== null ? assign(v, ts) : ts));
+        const withTs = assign === null ? base : base.withTimestampAssigner((v, ts) => (Number.isNaN(ts) ? assign(v, ts) : ts));
         return n.strategy.idlenessMs === null ? withTs : withTs.withIdleness(n.strategy.idlenessMs);
       },
     });

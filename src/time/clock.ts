@@ -10,20 +10,31 @@
 export interface Clock {
   /** Milliseconds since the epoch (processing time). */
   now(): number;
-  /** Resolves after `ms` of this clock's time; a manual clock resolves when advanced past it. */
-  sleep(ms: number): Promise<void>;
+  /**
+   * Resolves after `ms` of this clock's time; a manual clock resolves when advanced past it.
+   * With `signal`, it resolves as soon as the signal aborts, and its timer goes away (a sleep
+   * that lost a race must not keep the process alive).
+   */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 /**
- * The wall clock. `sleep` is a real timer that does not keep the process alive by itself.
+ * The wall clock. `sleep` is a real timer (it keeps the process alive while it runs).
  *
  * @example
  * const env = StreamEnvironment.create({ clock: systemClock });
  */
 export const systemClock: Clock = {
   now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => {
-    setTimeout(resolve, Math.max(0, ms));
+  sleep: (ms, signal) => new Promise((resolve) => {
+    if (signal?.aborted === true) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, Math.max(0, ms));
+    signal?.addEventListener('abort', done, { once: true });
   }),
 };
 
@@ -42,8 +53,16 @@ export class ManualClock implements Clock {
     return this.current;
   }
 
-  sleep(ms: number): Promise<void> {
-    return new Promise((wake) => this.sleepers.push({ until: this.current + ms, wake }));
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((wake) => {
+      if (signal?.aborted === true) return wake();
+      const sleeper = { until: this.current + ms, wake };
+      this.sleepers.push(sleeper);
+      signal?.addEventListener('abort', () => {
+        this.sleepers = this.sleepers.filter((s) => s !== sleeper);
+        wake();
+      }, { once: true });
+    });
   }
 
   /** Moves time forward by `ms` and wakes every sleeper whose time has come. */

@@ -11,6 +11,7 @@ import { RestApi } from './rest-api.ts';
 import type { WebAddress } from './web-address.ts';
 import { isLoopback, type ResolvedWebOptions } from './web-options.ts';
 import type { WebTarget } from './web-target.ts';
+import { type RepeatingTimer, repeatEvery } from '../time/wall-timer.ts';
 
 /** The dashboard's files, served from memory (read once at start). */
 const ASSETS: Record<string, string> = {
@@ -38,7 +39,7 @@ const COOKIE = 'eddy_token';
 export class WebServer {
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
-  private timer: NodeJS.Timeout | null = null;
+  private timer: RepeatingTimer | null = null;
   private assets = new Map<string, string>();
   readonly history: MetricsHistory;
   readonly registry: Registry;
@@ -85,9 +86,8 @@ export class WebServer {
     const host = this.options.host;
     this.address = { host, port, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/` };
     this.sample();
-    // A real timer (not the job's clock): the charts follow wall time; unref'd so that it never keeps a process alive.
-    this.timer = setInterval(() => this.sample(), this.options.sampleEveryMs);
-    this.timer.unref();
+    // Wall time (not the job's clock): the charts follow wall time.
+    this.timer = repeatEvery(this.options.sampleEveryMs, () => this.sample());
     return this.address;
   }
 
@@ -106,7 +106,7 @@ export class WebServer {
       this.closed = true;
       await this.starting?.catch(() => {});
     }
-    if (this.timer !== null) clearInterval(this.timer);
+    this.timer?.stop();
     this.timer = null;
     const server = this.server;
     this.server = null;

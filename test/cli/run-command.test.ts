@@ -28,7 +28,7 @@ test('run: a map that throws fails the job with the operator named, exit 1, no s
   const ran = await runEddy(['run', 'test/cli/fixtures/failing-job.ts'], { out });
   assert.equal(ran.code, 1, ran.stderr);
   assert.match(ran.stderr, /^eddy: job 'failing' failed after /m);
-  assert.match(ran.stderr, /^eddy: operator 'explode-on-three' failed on input from collection .*: cannot take 3$/m);
+  assert.match(ran.stderr, /^eddy: operator 'explode-on-three' failed on input from collection\[2\]: cannot take 3$/m);
   assert.match(ran.stderr, /failing-job\.ts:8:\d+/, 'points at the line that threw');
   assert.doesNotMatch(ran.stderr, /map-operator\.ts|job-loop\.ts|running-graph\.ts/, 'no frames of Eddy itself');
   assert.equal(ran.stderr.match(/cannot take 3/g)?.length, 1, 'the error is reported once');
@@ -59,6 +59,12 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     assert.equal(summary[1], summary[2]);
   });
 }
+
+test('run: the first SIGTERM stops a job whose generator waits 1 000 s for its next record, cleanly', async () => {
+  const ran = await runEddy(['run', 'test/cli/fixtures/slow-job.ts'], { out, interrupt: { when: /job 'slow' started/, signal: 'SIGTERM' } });
+  assert.equal(ran.code, 143, ran.stderr);
+  assert.match(ran.stderr, /^eddy: job 'slow' cancelled after .*: 0 records in, 0 out/m, 'one signal, and the summary of a clean stop');
+});
 
 const script = (() => {
   try {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, readFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StreamEnvironment, WatermarkStrategy, DEAD_LETTERS, sinks, sources, type DeadLetter, type SourceBatch } from 'eddy';
@@ -147,4 +147,19 @@ test('a missing input file is a clear error', async () => {
   const env = StreamEnvironment.create();
   env.fromSource(sources.jsonl('/nonexistent/x.jsonl'), WatermarkStrategy.noWatermarks(), 'in').sinkTo(sinks.collect());
   await assert.rejects(env.execute(), /\/nonexistent\/x.jsonl does not exist/);
+});
+
+test('exactly-once file sinks name their part files after the format when the path has no extension', async () => {
+  const d = dir();
+  const env = StreamEnvironment.create({ log: () => {}, checkpoints: { dir: join(d, 'ckpt'), intervalMs: 60_000 } });
+  const rows = env.fromCollection([{ k: 'a', n: 1 }, { k: 'b', n: 2 }]);
+  rows.sinkTo(sinks.jsonl(join(d, 'out', 'counts')));
+  rows.sinkTo(sinks.csv(join(d, 'out', 'rows')));
+  rows.sinkTo(sinks.jsonl(join(d, 'out', 'named.log')));
+  await env.execute();
+  const names = (sub: string) => readdirSync(join(d, 'out', sub)).filter((n) => n.startsWith('part-'));
+  assert.ok(names('counts').length > 0 && names('counts').every((n) => n.endsWith('.jsonl')), names('counts').join());
+  assert.ok(names('rows').length > 0 && names('rows').every((n) => n.endsWith('.csv')), names('rows').join());
+  assert.ok(names('named.log').every((n) => n.endsWith('.log')), 'an extension the path gives is kept');
+  assert.deepEqual(readFileSync(join(d, 'out', 'counts', names('counts')[0]), 'utf8').trim().split('\n').map((l) => JSON.parse(l)), [{ k: 'a', n: 1 }, { k: 'b', n: 2 }]);
 });

@@ -31,3 +31,23 @@ test('generator: the rate limit follows the injected clock', async () => {
   assert.equal(batch.length, 5);
   assert.deepEqual(batch.values.slice(0, 5), [10, 11, 12, 13, 14]);
 });
+
+for (const count of [3, undefined]) {
+  test(`generator: cancel does not wait for the next record of a slow rate (${count === undefined ? 'unbounded' : 'bounded'})`, async () => {
+    // One record every 1 000 s: the first is due at 1 000 s (bounded sources are read in strict
+    // turn, so the loop awaits each read; unbounded reads are in flight while the loop polls).
+    const env = StreamEnvironment.create({ log: () => {} });
+    const out = sinks.collect<number>();
+    env.fromSource(sources.generator({ count, ratePerSecond: 0.001, generate: (i) => i }), WatermarkStrategy.noWatermarks(), 'slow').sinkTo(out);
+    const job = env.executeAsync('slow');
+    await new Promise((r) => setTimeout(r, 200));
+    job.cancel();
+    let bound: NodeJS.Timeout | undefined;
+    const stopped = await Promise.race([
+      job.result.then((r) => r.status),
+      new Promise<string>((r) => (bound = setTimeout(() => r('still running after 15 s'), 15_000))),
+    ]).finally(() => clearTimeout(bound));
+    assert.equal(stopped, 'cancelled');
+    assert.deepEqual(out.values, []);
+  });
+}

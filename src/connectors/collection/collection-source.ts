@@ -17,6 +17,8 @@ export function collectionSource<T>(values: readonly T[]): Source<T> {
 
 class CollectionReader<T> implements SourceReader<T> {
   private next = 0;
+  /** Index of the first element of the last batch (for positionOf). */
+  private batchStart = 0;
   constructor(private readonly values: readonly T[], private readonly ctx: SourceReaderContext) {}
   async open(): Promise<void> {}
   read(batch: SourceBatch<T>): ReadStatus {
@@ -31,8 +33,12 @@ class CollectionReader<T> implements SourceReader<T> {
     }
     batch.split = 0;
     batch.length = n;
+    this.batchStart = this.next;
     this.next += n;
     return 'data';
+  }
+  positionOf(index: number): string {
+    return `collection[${this.batchStart + index}]`;
   }
   splitCount(): number {
     return 1;

@@ -40,6 +40,9 @@ class FileReader<T> implements SourceReader<T> {
   private files: string[] = [];
   private pos: FilePosition = { file: 0, offset: 0, line: 0, header: undefined };
   private lines: LineReader | null = null;
+  /** Line number of each record of the last batch, and that batch's file (for positionOf). */
+  private readonly slotLines: number[] = [];
+  private batchFile = 0;
 
   constructor(
     private readonly path: string,
@@ -122,6 +125,7 @@ class FileReader<T> implements SourceReader<T> {
       try {
         batch.values[n] = format.parse(text, this.pos.header);
         batch.times[n] = Number.NaN;
+        this.slotLines[n] = lineNo;
         n++;
       } catch (e) {
         batch.deadLetters.push({ operator: this.ctx.operatorName, position: `${file}:${lineNo}`, reason: (e as Error).message, raw: text });
@@ -131,6 +135,11 @@ class FileReader<T> implements SourceReader<T> {
     this.pos.line = lines.line;
     batch.split = this.pos.file;
     batch.length = n;
+    this.batchFile = this.pos.file;
+  }
+
+  positionOf(index: number): string {
+    return `${this.files[this.batchFile]}:${this.slotLines[index]}`;
   }
 
   splitCount(): number {

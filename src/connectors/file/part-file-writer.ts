@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { type FileHandle, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SinkWriter } from '../sink.ts';
@@ -19,7 +20,8 @@ export class PartFileWriter<T> implements SinkWriter<T> {
   private seq = 0;
   /** Pending file names not yet committed (they survive a failed checkpoint). */
   private uncommitted: string[] = [];
-  private readonly run = `${process.pid}-${Date.now().toString(36)}`;
+  /** Tells this writer's files from those of other runs (restarts in the same process too). */
+  private readonly run = `${process.pid}-${randomBytes(4).toString('hex')}`;
 
   constructor(private readonly dir: string, private readonly ext: string, private readonly format: TextFormat<T>, readonly capacity: number) {}
 

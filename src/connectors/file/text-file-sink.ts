@@ -32,9 +32,14 @@ export function textFileSink<T>(path: string, format: TextFormat<T>, options: Fi
     kind: format.kind,
     describe: () => `${format.kind}(${path})`,
     createWriter: (ctx) => ctx.guarantee === 'exactly-once'
-      ? new PartFileWriter(path, extname(path) || '.txt', format, options.bufferChars ?? 1 << 20)
+      ? new PartFileWriter(path, extname(path) || partExtension(format.kind), format, options.bufferChars ?? 1 << 20)
       : new TextFileWriter(path, format, options.bufferChars ?? 1 << 20, ctx.guarantee === 'at-least-once' || ctx.guarantee === 'at-most-once'),
   };
+}
+
+/** The part files of a directory named without an extension (`out/counts`) say their format. */
+function partExtension(kind: string): string {
+  return kind === 'jsonl' || kind === 'csv' ? `.${kind}` : '.txt';
 }
 
 class TextFileWriter<T> implements SinkWriter<T> {

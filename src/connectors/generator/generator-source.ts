@@ -41,11 +41,16 @@ export function generatorSource<T>(options: GeneratorOptions<T>): Source<T> {
   };
 }
 
+/** Longest a read waits for the next record of a rate-limited generator (the step loop's idle poll). */
+const MAX_WAIT_MS = 50;
+
 class GeneratorReader<T> implements SourceReader<T> {
   /** Next index of each split (split s produces s, s + splits, s + 2 * splits, ...). */
   private next: number[];
   private turn = 0;
   private startedAt = 0;
+  /** Index of the first record of the last batch (for positionOf). */
+  private batchFirst = 0;
   private readonly limit: number;
 
   constructor(private readonly options: GeneratorOptions<T>, private readonly splits: number, private readonly ctx: SourceReaderContext) {
@@ -78,6 +83,12 @@ class GeneratorReader<T> implements SourceReader<T> {
       const produced = this.produced();
       if (produced >= allowed) {
         const wait = ((produced + 1) * 1000) / rate - (this.ctx.clock.now() - this.startedAt);
+        // At a slow rate the next record may be seconds away: say 'idle' rather than wait for
+        // it, so that a cancel or a checkpoint is not held up (the step loop polls again soon).
+        if (wait > MAX_WAIT_MS) {
+          batch.length = 0;
+          return 'idle';
+        }
         return this.ctx.clock.sleep(Math.max(1, wait)).then(() => this.read(batch));
       }
       n = Math.min(n, Math.max(1, Math.ceil((allowed - produced) / this.splits)));
@@ -91,10 +102,16 @@ class GeneratorReader<T> implements SourceReader<T> {
       len++;
       i += this.splits;
     }
+    this.batchFirst = this.next[s];
     this.next[s] = i;
     batch.split = s;
     batch.length = len;
     return 'data';
+  }
+
+  /** `generator#17`: the record's index, which `generate` made it from. */
+  positionOf(index: number): string {
+    return `generator#${this.batchFirst + index * this.splits}`;
   }
 
   private produced(): number {

@@ -44,6 +44,9 @@ export class KafkaReader<T, K, V> implements SourceReader<T> {
   private assigned = false;
   private buffer: KafkaMessage[] = [];
   private bufPos = 0;
+  /** Offset of each record of the last batch, and that batch's split (for positionOf). */
+  private readonly slotOffsets: number[] = [];
+  private batchSplit = 0;
   private readonly parseValue: (b: Buffer | null) => V;
   private readonly parseKey: (b: Buffer | null) => K;
   private readonly caughtUpIdleMs: number;
@@ -238,13 +241,19 @@ export class KafkaReader<T, K, V> implements SourceReader<T> {
       }
       values[n] = value;
       times[n] = m.timestamp ?? Number.NaN;
+      this.slotOffsets[n] = m.offset;
       n++;
     }
     this.bufPos = i;
     this.reportedIdle[split] = false;
     batch.split = split;
     batch.length = n;
+    this.batchSplit = split;
     return 'data';
+  }
+
+  positionOf(index: number): string {
+    return `${this.splitName(this.batchSplit)}@${this.slotOffsets[index]}`;
   }
 
   private async assign(): Promise<void> {

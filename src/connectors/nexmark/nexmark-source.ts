@@ -63,7 +63,7 @@ export function nexmarkSource(options: NexmarkSourceOptions = {}): Source<Nexmar
     bounded: events !== undefined,
     describe: () => `nexmark(${events ?? 'unbounded'} events${firstEvent ? ` from event ${firstEvent}` : ''}${rate ? ` at ${rate}/s` : ''}, ${config.firstEventRate} events/s of event time, `
       + `out-of-order groups of ${config.outOfOrderGroupSize}, ${splits} splits)`,
-    createReader: (ctx) => new NexmarkReader(numbers.createReader(ctx)),
+    createReader: (ctx) => new NexmarkReader(numbers.createReader(ctx), firstEvent),
   };
 }
 
@@ -79,7 +79,7 @@ class NexmarkReader implements SourceReader<NexmarkEvent> {
     return status;
   };
 
-  constructor(private readonly numbers: SourceReader<NexmarkEvent>) {}
+  constructor(private readonly numbers: SourceReader<NexmarkEvent>, private readonly firstEvent: number) {}
 
   open(): Promise<void> {
     return this.numbers.open();
@@ -96,6 +96,11 @@ class NexmarkReader implements SourceReader<NexmarkEvent> {
   }
   isSplitFinished(split: number): boolean {
     return this.numbers.isSplitFinished(split);
+  }
+  /** `nexmark#17`: the generator's event number (the generator reader says `generator#<n>`, n counted from firstEvent). */
+  positionOf(index: number): string {
+    const n = Number(this.numbers.positionOf!(index).slice('generator#'.length));
+    return `nexmark#${this.firstEvent + n}`;
   }
   /** The next event number of each split. */
   position(): unknown {

@@ -87,6 +87,8 @@ class PostgresReader<T> implements SourceReader<T> {
   private owned: OwnedPool | null = null;
   /** Rows of the last page (array mode), and how far they have gone into batches. */
   private rows: unknown[][] = [];
+  /** The row (index into `rows`) of each record of the last batch (for positionOf). */
+  private readonly slotRows: number[] = [];
   private next = 0;
   private fields: string[] = [];
   private after: string[] | null = null;
@@ -195,6 +197,7 @@ class PostgresReader<T> implements SourceReader<T> {
       }
       batch.values[n] = value;
       batch.times[n] = versionAt < 0 || versionAt >= width ? Number.NaN : timeOf(a[versionAt]);
+      this.slotRows[n] = i;
       n++;
     }
     // The position: the last row this batch consumed (delivered or dead-lettered).
@@ -203,6 +206,11 @@ class PostgresReader<T> implements SourceReader<T> {
     this.reportedCaughtUp = false;
     batch.length = n;
     return 'data';
+  }
+
+  positionOf(index: number): string {
+    const row = this.rows[this.slotRows[index]];
+    return this.where(row.slice(this.fields.length - this.sql.positionColumns) as string[]);
   }
 
   /** `products(sku=K1)`: the table and the row's key, for dead letters. */

@@ -10,6 +10,7 @@ import type { KeyedState, LocalState, WatermarkListener } from '../operator-capa
 import { noTimestamp } from './interval-join-operator.ts';
 import { JoinBuffer, type JoinEntry } from './join-buffer.ts';
 import type { WindowJoinSpec } from './window-join-operator.ts';
+import { failedAt } from '../operator-error.ts';
 
 /**
  * A window join over tumbling or sliding event-time windows with its records in the keyed state
@@ -60,19 +61,24 @@ export class AlignedWindowJoinOperator implements Operator<unknown, unknown>, Wa
     const key = side === 0 ? this.spec.leftKey : this.spec.rightKey;
     const { size, slide, offset } = this;
     const wm = (this.wm = this.ctx.currentWatermark());
-    for (let i = 0, n = batch.length; i < n; i++) {
-      const v = batch.values[i];
-      const t = batch.times[i];
-      if (!Number.isFinite(t)) throw noTimestamp(this.ctx.name, side, t);
-      // Windows [start, start + size) holding t, newest first; those whose end - 1 <= W have fired.
-      const last = windowStart(t, slide, offset);
-      if (last + size - 1 <= wm || last + size <= t) {
-        this.late(side, v, t);
-        continue;
+    let i = 0;
+    try {
+      for (const n = batch.length; i < n; i++) {
+        const v = batch.values[i];
+        const t = batch.times[i];
+        if (!Number.isFinite(t)) throw noTimestamp(this.ctx.name, side, t);
+        // Windows [start, start + size) holding t, newest first; those whose end - 1 <= W have fired.
+        const last = windowStart(t, slide, offset);
+        if (last + size - 1 <= wm || last + size <= t) {
+          this.late(side, v, t);
+          continue;
+        }
+        const k = key(v);
+        this.buffers[side].add(k, { t, v, m: false, at: 0 });
+        for (let start = last; start > t - size && start + size - 1 > wm; start -= slide) this.timers.register(k, start + size - 1);
       }
-      const k = key(v);
-      this.buffers[side].add(k, { t, v, m: false, at: 0 });
-      for (let start = last; start > t - size && start + size - 1 > wm; start -= slide) this.timers.register(k, start + size - 1);
+    } catch (e) {
+      throw failedAt(e, batch, i);
     }
   }
 

@@ -8,6 +8,7 @@ import type { Batch } from '../batch.ts';
 import type { Operator, OperatorContext, Output } from '../operator.ts';
 import type { KeyedState, LocalState, WatermarkListener } from '../operator-capabilities.ts';
 import { missingTimestamp } from './window-errors.ts';
+import { failedAt } from '../operator-error.ts';
 
 /** Configuration of an aligned (tumbling or sliding) event-time window aggregation. */
 export interface AlignedWindowSpec<T, ACC, O> {
@@ -117,32 +118,37 @@ export class AlignedWindowOperator<T, ACC, O> implements Operator<T, O>, Waterma
     let hi = Number.NaN;
     let lastStart = 0;
     let ps = 0;
-    for (let i = 0, n = batch.length; i < n; i++) {
-      const v = values[i];
-      const ts = times[i];
-      if (!(ts >= lo && ts < hi)) {
-        lastStart = windowStart(ts, slide, offset);
-        ps = tumbling ? lastStart : windowStart(ts, paneSize, offset);
-        lo = ps;
-        hi = ps + paneSize;
+    let i = 0;
+    try {
+      for (const n = batch.length; i < n; i++) {
+        const v = values[i];
+        const ts = times[i];
+        if (!(ts >= lo && ts < hi)) {
+          lastStart = windowStart(ts, slide, offset);
+          ps = tumbling ? lastStart : windowStart(ts, paneSize, offset);
+          lo = ps;
+          hi = ps + paneSize;
+        }
+        // A record in no window (a gap between windows when size < slide) is reported like a late
+        // one, as the generic WindowOperator does, rather than lost in a pane no window reads.
+        if (!(lastStart + size - 1 + allowedLateness > wm) || lastStart + size <= ts) {
+          if (!Number.isFinite(ts)) throw missingTimestamp(this.ctx.name, ts);
+          this.late(v, ts);
+          continue;
+        }
+        let pane = this.lastPane;
+        if (ps !== this.lastPaneStart || pane === null) {
+          pane = this.panes.get(ps) ?? this.newPane(ps);
+          this.lastPane = pane;
+          this.lastPaneStart = ps;
+        }
+        const k = key(v);
+        const acc = pane.get(k);
+        pane.set(k, agg.add(v, acc === undefined ? agg.createAccumulator() : acc));
+        if (ts < refireBelow) this.refire(k, ts, wm);
       }
-      // A record in no window (a gap between windows when size < slide) is reported like a late
-      // one, as the generic WindowOperator does, rather than lost in a pane no window reads.
-      if (!(lastStart + size - 1 + allowedLateness > wm) || lastStart + size <= ts) {
-        if (!Number.isFinite(ts)) throw missingTimestamp(this.ctx.name, ts);
-        this.late(v, ts);
-        continue;
-      }
-      let pane = this.lastPane;
-      if (ps !== this.lastPaneStart || pane === null) {
-        pane = this.panes.get(ps) ?? this.newPane(ps);
-        this.lastPane = pane;
-        this.lastPaneStart = ps;
-      }
-      const k = key(v);
-      const acc = pane.get(k);
-      pane.set(k, agg.add(v, acc === undefined ? agg.createAccumulator() : acc));
-      if (ts < refireBelow) this.refire(k, ts, wm);
+    } catch (e) {
+      throw failedAt(e, batch, i);
     }
   }
 

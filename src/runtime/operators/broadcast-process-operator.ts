@@ -11,6 +11,7 @@ import type { Operator, OperatorContext, Output } from '../operator.ts';
 import type { KeyedState, LocalState, ProcessingTimeListener, WatermarkListener } from '../operator-capabilities.ts';
 import { BroadcastView, ReadOnlyBroadcastView } from './broadcast-state-view.ts';
 import { KeyedProcessOperator } from './keyed-process-operator.ts';
+import { failedAt } from '../operator-error.ts';
 
 type AnyFn = KeyedBroadcastProcessFunction<Key, unknown, unknown, unknown>;
 
@@ -55,9 +56,14 @@ export class BroadcastProcessOperator implements Operator<unknown, unknown>, Wat
       return;
     }
     const { values, times } = batch;
-    for (let i = 0, n = batch.length; i < n; i++) {
-      this.time = times[i];
-      this.fn.processBroadcastElement(values[i], this, this);
+    let i = 0;
+    try {
+      for (const n = batch.length; i < n; i++) {
+        this.time = times[i];
+        this.fn.processBroadcastElement(values[i], this, this);
+      }
+    } catch (e) {
+      throw failedAt(e, batch, i);
     }
   }
 

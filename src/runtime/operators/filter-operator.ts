@@ -1,5 +1,6 @@
 import type { Batch } from '../batch.ts';
 import type { Operator, OperatorContext, Output } from '../operator.ts';
+import { failedAt } from '../operator-error.ts';
 
 /**
  * Keeps the records for which the predicate is true.
@@ -18,6 +19,11 @@ export class FilterOperator<T> implements Operator<T, T> {
     const out = this.out;
     const values = batch.values;
     const times = batch.times;
-    for (let i = 0, n = batch.length; i < n; i++) if (fn(values[i])) out.emit(values[i], times[i]);
+    let i = 0;
+    try {
+      for (const n = batch.length; i < n; i++) if (fn(values[i])) out.emit(values[i], times[i]);
+    } catch (e) {
+      throw failedAt(e, batch, i);
+    }
   }
 }

@@ -1,6 +1,7 @@
 import type { Collector } from '../../functions/collector.ts';
 import type { Batch } from '../batch.ts';
 import type { Operator, OperatorContext, Output } from '../operator.ts';
+import { failedAt } from '../operator-error.ts';
 
 /**
  * Emits zero or more records per input record through a collector (reused, never allocated per record).
@@ -22,9 +23,14 @@ export class FlatMapOperator<I, O> implements Operator<I, O>, Collector<O> {
     const fn = this.fn;
     const values = batch.values;
     const times = batch.times;
-    for (let i = 0, n = batch.length; i < n; i++) {
-      this.time = times[i];
-      fn(values[i], this);
+    let i = 0;
+    try {
+      for (const n = batch.length; i < n; i++) {
+        this.time = times[i];
+        fn(values[i], this);
+      }
+    } catch (e) {
+      throw failedAt(e, batch, i);
     }
   }
 }

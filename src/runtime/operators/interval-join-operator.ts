@@ -7,6 +7,7 @@ import type { Batch } from '../batch.ts';
 import type { Operator, OperatorContext, Output } from '../operator.ts';
 import type { KeyedState, LocalState, WatermarkListener } from '../operator-capabilities.ts';
 import { JoinBuffer, type JoinEntry } from './join-buffer.ts';
+import { failedAt } from '../operator-error.ts';
 
 /** Configuration of an interval join: inclusive bounds on rightTs - leftTs. */
 export interface IntervalJoinSpec {
@@ -64,15 +65,20 @@ export class IntervalJoinOperator implements Operator<unknown, unknown>, Waterma
     const side = input === 0 ? 0 : 1;
     const key = side === 0 ? this.spec.leftKey : this.spec.rightKey;
     this.wm = this.ctx.currentWatermark();
-    for (let i = 0, n = batch.length; i < n; i++) {
-      const v = batch.values[i];
-      const t = batch.times[i];
-      if (!Number.isFinite(t)) throw noTimestamp(this.ctx.name, side, t);
-      if (t <= this.wm) {
-        this.late(side, v, t);
-        continue;
+    let i = 0;
+    try {
+      for (const n = batch.length; i < n; i++) {
+        const v = batch.values[i];
+        const t = batch.times[i];
+        if (!Number.isFinite(t)) throw noTimestamp(this.ctx.name, side, t);
+        if (t <= this.wm) {
+          this.late(side, v, t);
+          continue;
+        }
+        this.onRecord(side, key(v), v, t);
       }
-      this.onRecord(side, key(v), v, t);
+    } catch (e) {
+      throw failedAt(e, batch, i);
     }
   }
 

@@ -11,6 +11,7 @@ import { KeyedTimers } from '../../time/keyed-timers.ts';
 import type { Batch } from '../batch.ts';
 import type { Operator, OperatorContext, Output } from '../operator.ts';
 import type { KeyedState, LocalState, ProcessingTimeListener, WatermarkListener } from '../operator-capabilities.ts';
+import { failedAt } from '../operator-error.ts';
 
 /**
  * Runs a KeyedProcessFunction: sets the current key before each call, so state handles and timers
@@ -54,11 +55,16 @@ export class KeyedProcessOperator<I, O> implements Operator<I, O>, WatermarkList
     const values = batch.values;
     const times = batch.times;
     const key = this.key;
-    for (let i = 0, n = batch.length; i < n; i++) {
-      const v = values[i];
-      this.keyCtx.current = key(v);
-      this.time = times[i];
-      this.fn.processElement(v, this, this);
+    let i = 0;
+    try {
+      for (const n = batch.length; i < n; i++) {
+        const v = values[i];
+        this.keyCtx.current = key(v);
+        this.time = times[i];
+        this.fn.processElement(v, this, this);
+      }
+    } catch (e) {
+      throw failedAt(e, batch, i);
     }
     this.schedule();
   }

@@ -3,6 +3,7 @@ import type { OutputTag } from '../../functions/output-tag.ts';
 import type { ProcessContext, ProcessFunction } from '../../functions/process-function.ts';
 import type { Batch } from '../batch.ts';
 import type { Operator, OperatorContext, Output } from '../operator.ts';
+import { failedAt } from '../operator-error.ts';
 
 /**
  * Runs a ProcessFunction: one context and one collector, reused for every record.
@@ -24,9 +25,14 @@ export class ProcessOperator<I, O> implements Operator<I, O>, ProcessContext, Co
   process(batch: Batch<I>): void {
     const values = batch.values;
     const times = batch.times;
-    for (let i = 0, n = batch.length; i < n; i++) {
-      this.time = times[i];
-      this.fn.processElement(values[i], this, this);
+    let i = 0;
+    try {
+      for (const n = batch.length; i < n; i++) {
+        this.time = times[i];
+        this.fn.processElement(values[i], this, this);
+      }
+    } catch (e) {
+      throw failedAt(e, batch, i);
     }
   }
   close(): void {

@@ -7,6 +7,7 @@ import type { Batch } from '../batch.ts';
 import type { Operator, OperatorContext, Output } from '../operator.ts';
 import type { KeyedState, LocalState, ProcessingTimeListener, WatermarkListener } from '../operator-capabilities.ts';
 import { JoinBuffer, type JoinEntry } from './join-buffer.ts';
+import { failedAt } from '../operator-error.ts';
 
 /** Configuration of a regular join; `ttlMs` null keeps every record for good. */
 export interface RegularJoinSpec {
@@ -61,14 +62,19 @@ export class RegularJoinOperator implements Operator<unknown, unknown>, Watermar
     const key = side === 0 ? this.spec.leftKey : this.spec.rightKey;
     const ttl = this.spec.ttlMs;
     this.now = this.ctx.clock.now();
-    for (let i = 0, n = batch.length; i < n; i++) {
-      const v = batch.values[i];
-      const t = batch.times[i];
-      const k = key(v);
-      if (ttl !== null) this.expire(k); // records past their TTL must not match, timer or not
-      const matched = this.match(side, k, v, t);
-      this.buffers[side].add(k, { t, v, m: matched, at: this.now });
-      if (ttl !== null) this.timers.register(k, this.now + ttl);
+    let i = 0;
+    try {
+      for (const n = batch.length; i < n; i++) {
+        const v = batch.values[i];
+        const t = batch.times[i];
+        const k = key(v);
+        if (ttl !== null) this.expire(k); // records past their TTL must not match, timer or not
+        const matched = this.match(side, k, v, t);
+        this.buffers[side].add(k, { t, v, m: matched, at: this.now });
+        if (ttl !== null) this.timers.register(k, this.now + ttl);
+      }
+    } catch (e) {
+      throw failedAt(e, batch, i);
     }
     this.schedule();
   }

@@ -4,6 +4,7 @@ import type { KeyedStateBackend, StateTable } from '../../state/state-table.ts';
 import type { Batch } from '../batch.ts';
 import type { Operator, OperatorContext, Output } from '../operator.ts';
 import type { KeyedState } from '../operator-capabilities.ts';
+import { failedAt } from '../operator-error.ts';
 
 /**
  * Rolling aggregation on a keyed stream: after every record, emits the key's updated aggregate.
@@ -29,13 +30,18 @@ export class RollingOperator<T, ACC, O> implements Operator<T, O>, KeyedState {
 
   process(batch: Batch<T>): void {
     const { key, agg, emit, table, out } = this;
-    for (let i = 0, n = batch.length; i < n; i++) {
-      const v = batch.values[i];
-      const k = key(v);
-      const prev = table.get(k);
-      const acc = agg.add(v, prev === undefined ? agg.createAccumulator() : prev);
-      table.put(k, acc);
-      out.emit(emit(k, agg.getResult(acc), v), batch.times[i]);
+    let i = 0;
+    try {
+      for (const n = batch.length; i < n; i++) {
+        const v = batch.values[i];
+        const k = key(v);
+        const prev = table.get(k);
+        const acc = agg.add(v, prev === undefined ? agg.createAccumulator() : prev);
+        table.put(k, acc);
+        out.emit(emit(k, agg.getResult(acc), v), batch.times[i]);
+      }
+    } catch (e) {
+      throw failedAt(e, batch, i);
     }
   }
 

@@ -4,6 +4,7 @@ import type { Batch } from '../batch.ts';
 import type { Operator, OperatorContext, Output } from '../operator.ts';
 import type { KeyedState } from '../operator-capabilities.ts';
 import type { TemporalJoinSpec } from './temporal-join-operator.ts';
+import { failedAt } from '../operator-error.ts';
 
 /**
  * Lookup join (processing time): input 1, the table's changelog, keeps the latest row per key;
@@ -30,19 +31,29 @@ export class TableJoinOperator implements Operator<unknown, unknown>, KeyedState
     const { values, times } = batch;
     if (input === 1) {
       const { tableKey, tableValue } = this.spec;
-      for (let i = 0, n = batch.length; i < n; i++) {
-        const k: Key = tableKey(values[i]);
-        const row = tableValue(values[i]);
-        if (row === null || row === undefined) this.latest.delete(k);
-        else this.latest.put(k, row);
+      let i = 0;
+      try {
+        for (const n = batch.length; i < n; i++) {
+          const k: Key = tableKey(values[i]);
+          const row = tableValue(values[i]);
+          if (row === null || row === undefined) this.latest.delete(k);
+          else this.latest.put(k, row);
+        }
+      } catch (e) {
+        throw failedAt(e, batch, i);
       }
       return;
     }
     const { key, join, mode } = this.spec;
-    for (let i = 0, n = batch.length; i < n; i++) {
-      const row = this.latest.get(key(values[i]));
-      if (row !== undefined) this.out.emit(join(values[i], row), times[i]);
-      else if (mode === 'left') this.out.emit(join(values[i], null), times[i]);
+    let i = 0;
+    try {
+      for (const n = batch.length; i < n; i++) {
+        const row = this.latest.get(key(values[i]));
+        if (row !== undefined) this.out.emit(join(values[i], row), times[i]);
+        else if (mode === 'left') this.out.emit(join(values[i], null), times[i]);
+      }
+    } catch (e) {
+      throw failedAt(e, batch, i);
     }
   }
 

@@ -6,6 +6,7 @@ import type { Batch } from '../batch.ts';
 import type { Operator, OperatorContext, Output } from '../operator.ts';
 import type { KeyedState, LocalState, WatermarkListener } from '../operator-capabilities.ts';
 import { addVersion, countUpTo, insertByTime, pruneVersions, versionAt, type Versions } from './table-versions.ts';
+import { failedAt } from '../operator-error.ts';
 
 /** What a temporal join does; the functions come from the user's builder calls. */
 export interface TemporalJoinSpec {
@@ -55,40 +56,50 @@ export class TemporalJoinOperator implements Operator<unknown, unknown>, Waterma
     const { values, times } = batch;
     if (input === 1) {
       const { tableKey, tableValue } = this.spec;
-      for (let i = 0, n = batch.length; i < n; i++) {
-        const t = times[i];
-        if (!Number.isFinite(t)) throw this.missingTimestamp(t, 'table changelog');
-        const k = tableKey(values[i]);
-        const row = tableValue(values[i]);
-        const list = this.versions.get(k) ?? [];
-        addVersion(list, t, row === undefined ? null : row);
-        // A version behind the watermark is late: it is kept for the events still to come.
-        if (t <= wm) pruneVersions(list, wm);
-        else this.timers.push(t, k);
-        if (list.length === 0) this.versions.delete(k);
-        else this.versions.put(k, list);
+      let i = 0;
+      try {
+        for (const n = batch.length; i < n; i++) {
+          const t = times[i];
+          if (!Number.isFinite(t)) throw this.missingTimestamp(t, 'table changelog');
+          const k = tableKey(values[i]);
+          const row = tableValue(values[i]);
+          const list = this.versions.get(k) ?? [];
+          addVersion(list, t, row === undefined ? null : row);
+          // A version behind the watermark is late: it is kept for the events still to come.
+          if (t <= wm) pruneVersions(list, wm);
+          else this.timers.push(t, k);
+          if (list.length === 0) this.versions.delete(k);
+          else this.versions.put(k, list);
+        }
+      } catch (e) {
+        throw failedAt(e, batch, i);
       }
       return;
     }
     const key = this.spec.key;
-    for (let i = 0, n = batch.length; i < n; i++) {
-      const t = times[i];
-      if (!Number.isFinite(t)) throw this.missingTimestamp(t, 'stream');
-      if (t <= wm) {
-        this.late(values[i], t);
-        continue;
+    let i = 0;
+    try {
+      for (const n = batch.length; i < n; i++) {
+        const t = times[i];
+        if (!Number.isFinite(t)) throw this.missingTimestamp(t, 'stream');
+        if (t <= wm) {
+          this.late(values[i], t);
+          continue;
+        }
+        const k = key(values[i]);
+        const buffer = this.pending.get(k);
+        // Only the earliest waiting event of a key has a timer; firing it arms the next one.
+        if (buffer === undefined) {
+          this.pending.put(k, [[t, values[i]]]);
+          this.timers.push(t, k);
+        } else {
+          if (t < buffer[0][0]) this.timers.push(t, k);
+          insertByTime(buffer, t, values[i]);
+          this.pending.put(k, buffer);
+        }
       }
-      const k = key(values[i]);
-      const buffer = this.pending.get(k);
-      // Only the earliest waiting event of a key has a timer; firing it arms the next one.
-      if (buffer === undefined) {
-        this.pending.put(k, [[t, values[i]]]);
-        this.timers.push(t, k);
-      } else {
-        if (t < buffer[0][0]) this.timers.push(t, k);
-        insertByTime(buffer, t, values[i]);
-        this.pending.put(k, buffer);
-      }
+    } catch (e) {
+      throw failedAt(e, batch, i);
     }
   }
 

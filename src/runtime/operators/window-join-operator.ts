@@ -9,6 +9,7 @@ import type { Batch } from '../batch.ts';
 import type { Operator, OperatorContext, Output } from '../operator.ts';
 import type { KeyedState, LocalState, ProcessingTimeListener, WatermarkListener } from '../operator-capabilities.ts';
 import { WindowOperator } from './window-operator.ts';
+import { sameRecordIn } from '../operator-error.ts';
 
 /** Configuration of a window join. */
 export interface WindowJoinSpec {
@@ -101,8 +102,13 @@ export class WindowJoinOperator implements Operator<unknown, unknown>, Watermark
       t.times[i] = batch.times[i];
     }
     t.length = batch.length;
-    this.inner.process(t);
-    t.values.length = 0; // the window holds the tagged records; this array must not pin them
+    try {
+      this.inner.process(t);
+    } catch (e) {
+      throw sameRecordIn(e, t, batch);
+    } finally {
+      t.values.length = 0; // the window holds the tagged records; this array must not pin them
+    }
   }
 
   onWatermark(wm: number): void {

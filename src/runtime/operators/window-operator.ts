@@ -13,6 +13,7 @@ import type { Operator, OperatorContext, Output } from '../operator.ts';
 import type { KeyedState, LocalState, ProcessingTimeListener, WatermarkListener } from '../operator-capabilities.ts';
 import { missingTimestamp } from './window-errors.ts';
 import { windowState, type WindowState } from './window-state.ts';
+import { failedAt } from '../operator-error.ts';
 
 /** Configuration of the generic window operator. */
 export interface WindowOperatorSpec<T> {
@@ -94,25 +95,30 @@ export class WindowOperator<T> implements Operator<T, unknown>, WatermarkListene
     const { assigner, key } = this.spec;
     this.wm = this.ctx.currentWatermark();
     this.now = this.ctx.clock.now();
-    for (let i = 0, n = batch.length; i < n; i++) {
-      const v = batch.values[i];
-      const ts = assigner.isEventTime ? batch.times[i] : this.now;
-      if (assigner.isEventTime && !Number.isFinite(ts) && assigner.kind !== 'global') throw missingTimestamp(this.ctx.name, ts);
-      const k = key(v);
-      this.assigned.length = 0;
-      assigner.assignWindows(v, ts, this.assigned);
-      let accepted = false;
-      for (const w of this.assigned) {
-        const ws = assigner.isMerging ? this.mergeInto(k, w) : this.stateFor(k, w);
-        if (ws === null || this.isLate(ws.window)) continue;
-        accepted = true;
-        this.add(ws, v, batch.times[i]);
-        this.cur = ws;
-        const r = this.spec.trigger.onElement(v, ts, ws.window, this);
-        this.act(ws, r);
-        this.registerCleanup(ws);
+    let i = 0;
+    try {
+      for (const n = batch.length; i < n; i++) {
+        const v = batch.values[i];
+        const ts = assigner.isEventTime ? batch.times[i] : this.now;
+        if (assigner.isEventTime && !Number.isFinite(ts) && assigner.kind !== 'global') throw missingTimestamp(this.ctx.name, ts);
+        const k = key(v);
+        this.assigned.length = 0;
+        assigner.assignWindows(v, ts, this.assigned);
+        let accepted = false;
+        for (const w of this.assigned) {
+          const ws = assigner.isMerging ? this.mergeInto(k, w) : this.stateFor(k, w);
+          if (ws === null || this.isLate(ws.window)) continue;
+          accepted = true;
+          this.add(ws, v, batch.times[i]);
+          this.cur = ws;
+          const r = this.spec.trigger.onElement(v, ts, ws.window, this);
+          this.act(ws, r);
+          this.registerCleanup(ws);
+        }
+        if (!accepted) this.late(v, batch.times[i]);
       }
-      if (!accepted) this.late(v, batch.times[i]);
+    } catch (e) {
+      throw failedAt(e, batch, i);
     }
     this.requestPt();
   }
