@@ -46,6 +46,8 @@ class GeneratorReader<T> implements SourceReader<T> {
   private next: number[];
   private turn = 0;
   private startedAt = 0;
+  /** Records produced before this reader started (a restore seeks past them): the rate counts from there. */
+  private base = 0;
   private readonly limit: number;
 
   constructor(private readonly options: GeneratorOptions<T>, private readonly splits: number, private readonly ctx: SourceReaderContext) {
@@ -75,7 +77,7 @@ class GeneratorReader<T> implements SourceReader<T> {
     const rate = this.options.ratePerSecond;
     if (rate !== undefined) {
       const allowed = Math.floor(((this.ctx.clock.now() - this.startedAt) * rate) / 1000);
-      const produced = this.produced();
+      const produced = this.produced() - this.base;
       if (produced >= allowed) {
         const wait = ((produced + 1) * 1000) / rate - (this.ctx.clock.now() - this.startedAt);
         return this.ctx.clock.sleep(Math.max(1, wait)).then(() => this.read(batch));
@@ -117,6 +119,7 @@ class GeneratorReader<T> implements SourceReader<T> {
   }
   seek(position: unknown): void {
     this.next = [...(position as number[])];
+    this.base = this.produced();
   }
   async close(): Promise<void> {}
 }
