@@ -68,6 +68,9 @@ export class JobRunner {
   /** A savepoint at the next batch boundary; with `stop`, the job stops exactly there. */
   async savepoint(path: string, stop = false): Promise<string> {
     if (this.checkpoints === null) throw new Error('savepoints need checkpoints: create the environment with { checkpoints: { dir } }');
+    // A run that is over (a failed attempt, during the restart strategy's delay) takes no more
+    // savepoints: the request would wait forever.
+    if (!this.running) throw new Error(`job '${this.runtime.jobName}' is not running (it failed and may be restarting): no savepoint taken; try again once it runs`);
     const coordinator = this.checkpoints.coordinator;
     if (stop) coordinator.onStop = () => this.cancel();
     return coordinator.requestSavepoint(path, stop);
