@@ -22,6 +22,12 @@ export interface LmdbStateBackendOptions {
   readonly cacheEntries?: number;
   /** Most tables the directory can hold (LMDB's maxDbs; default 256). */
   readonly maxTables?: number;
+  /**
+   * Delete what the directory holds instead of opening it. `inDirectory` sets it: a job's state
+   * starts empty unless a checkpoint restores it, and LMDB may bring the process down on a file
+   * that a crash or a bad disk left corrupt. Default false.
+   */
+  readonly fresh?: boolean;
 }
 
 // Table t lives in the LMDB database `t:<name>`; META maps each table name to its byte count,
@@ -86,7 +92,7 @@ export class LmdbStateBackend implements KeyedStateBackend {
    * StreamEnvironment.create({ stateBackend: LmdbStateBackend.inDirectory('.eddy/state/clicks') });
    */
   static inDirectory(dir: string, options: Omit<LmdbStateBackendOptions, 'path'> = {}): (ctx: StateBackendContext) => LmdbStateBackend {
-    return (ctx) => new LmdbStateBackend({ ...options, path: join(dir, ctx.operator.replace(/[^A-Za-z0-9._-]/g, '_')) });
+    return (ctx) => new LmdbStateBackend({ fresh: true, ...options, path: join(dir, ctx.operator.replace(/[^A-Za-z0-9._-]/g, '_')) });
   }
 
   /** State lives on disk: window operators keep their contents here too. */
@@ -123,6 +129,7 @@ export class LmdbStateBackend implements KeyedStateBackend {
       throw new Error(`LmdbStateBackend: ${this.path} is already open in this process; give each operator its own directory`);
     }
     this.maxDbs = (options.maxTables ?? 256) + 1;
+    if (options.fresh === true) rmSync(this.path, { recursive: true, force: true });
     this.openEnv();
     openPaths.add(this.path);
   }
