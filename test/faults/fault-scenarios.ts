@@ -8,12 +8,15 @@ import { join } from 'node:path';
 import pg from 'pg';
 import type { KafkaServer } from './kafka-server.ts';
 import type { PostgresServer } from './postgres-server.ts';
-import { sleep } from './server-process.ts';
+import { portOpen, sleep, waitFor } from './server-process.ts';
 
 /** When a fault began and when the server could be used again (wall-clock ms). */
 export interface FaultWindow {
   readonly fault: string;
   readonly startedAt: number;
+  /** The server took connections again (its port is open), maybe before it is ready. */
+  readonly listeningAt: number;
+  /** The server answers requests again. */
   readonly backAt: number;
 }
 
@@ -28,8 +31,17 @@ export async function brokerOutage(kafka: KafkaServer, downMs: number): Promise<
   const startedAt = Date.now();
   await kafka.kill();
   await sleep(Math.max(0, startedAt + downMs - Date.now()));
+  const listening = whenListening(kafka.port);
   await kafka.restart();
-  return { fault: `Kafka broker killed, down ${Math.round(downMs / 1000)} s, restarted`, startedAt, backAt: Date.now() };
+  return { fault: `Kafka broker killed, down ${Math.round(downMs / 1000)} s, restarted`, startedAt, listeningAt: await listening, backAt: Date.now() };
+}
+
+/** Resolves with the time `port` first accepts a connection (polled every 50 ms, for at most 5 minutes). */
+async function whenListening(port: number): Promise<number> {
+  for (const deadline = Date.now() + 300_000; Date.now() < deadline; await sleep(50)) {
+    if (await portOpen(port)) return Date.now();
+  }
+  return Date.now();
 }
 
 /**
@@ -41,8 +53,12 @@ export async function brokerOutage(kafka: KafkaServer, downMs: number): Promise<
  */
 export async function postgresRestart(db: PostgresServer, mode: 'immediate' | 'fast', downMs = 0): Promise<FaultWindow> {
   const startedAt = Date.now();
+  const listening = (async () => {
+    await waitFor('the server to stop', async () => !(await portOpen(db.port)), 60_000, 20);
+    return whenListening(db.port);
+  })();
   await db.restart(mode, downMs);
-  return { fault: `PostgreSQL restarted (${mode} stop${downMs > 0 ? `, down ${downMs} ms` : ''})`, startedAt, backAt: Date.now() };
+  return { fault: `PostgreSQL restarted (${mode} stop${downMs > 0 ? `, down ${downMs} ms` : ''})`, startedAt, listeningAt: await listening, backAt: Date.now() };
 }
 
 /**
@@ -64,7 +80,8 @@ export async function terminateBackends(url: string, applicationName: string, st
       'SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = $1 AND ($2::text IS NULL OR state = $2) AND pid <> pg_backend_pid()',
       [applicationName, state ?? null]);
     const terminated = rows.filter((r) => r.ok).length;
-    return { fault: `pg_terminate_backend on ${terminated} connections of '${applicationName}'${state ? ` (${state})` : ''}`, startedAt, backAt: Date.now(), terminated };
+    const backAt = Date.now();
+    return { fault: `pg_terminate_backend on ${terminated} connections of '${applicationName}'${state ? ` (${state})` : ''}`, startedAt, listeningAt: backAt, backAt, terminated };
   } finally {
     await client.end();
   }

@@ -28,8 +28,9 @@ export class JobChild {
   private readonly child: ChildProcess;
 
   private constructor(args: readonly string[], timeoutMs: number) {
+    // The environment as it is: under scripts/node24.sh, NODE_OPTIONS points the Kafka client at its Node 24 build.
     this.child = spawn(process.execPath, ['--conditions=eddy-source', '--import', 'tsx', JOB, ...args], {
-      cwd: ROOT, env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'],
     });
     live.add(this.child);
     let stdout = '';
@@ -63,6 +64,11 @@ export class JobChild {
   /** Asks the job to stop with a savepoint (SIGTERM), which commits what it has read. */
   stop(): void {
     this.child.kill('SIGTERM');
+  }
+
+  /** The time of the first log line matching `re` at or after `from` (wall-clock ms), or null. */
+  firstAfter(re: RegExp, from: number): number | null {
+    return this.log.find(([t, l]) => t >= from && re.test(l))?.[0] ?? null;
   }
 
   /** Log lines matching `re`. */

@@ -25,7 +25,7 @@ export interface KafkaOutageReport {
   readonly outageMs: number;
   /** From the SIGKILL to the broker answering again (down time plus its restart). */
   readonly unavailableMs: number;
-  /** From the broker answering again to the first record committed after it. */
+  /** From the broker's port opening again to the sink's first commit (or recovery) after it. */
   readonly recoverMs: number;
   /** Records committed in all (ids 0..committed-1 when exact). */
   readonly committed: number;
@@ -91,9 +91,9 @@ export async function runKafkaOutage(kafka: KafkaServer, o: KafkaOutageOptions):
     const atBack = out.count;
     progress(`broker back after ${((fault.backAt - fault.startedAt) / 1000).toFixed(1)} s; waiting for new output`);
     await waitFor('records committed after the broker came back', () => exited || out.count > atBack, 300_000);
-    const recoveredAt = out.seenAfter(atBack);
-    if (recoveredAt === null) throw new Error(`the job ended without publishing after the outage:\n${job.describe(t0)}`);
-    progress(`publishing again ${((recoveredAt - fault.backAt) / 1000).toFixed(1)} s after the broker came back; stopping the job`);
+    if (out.seenAfter(atBack) === null) throw new Error(`the job ended without publishing after the outage:\n${job.describe(t0)}`);
+    const recoveredAt = job.firstAfter(/^(committed checkpoint|recovered the restored)/, fault.listeningAt) ?? out.seenAfter(atBack)!;
+    progress(`publishing again ${((recoveredAt - fault.listeningAt) / 1000).toFixed(1)} s after the broker took connections again; stopping the job`);
     const during = disk.max(fault.startedAt, recoveredAt);
     // Let a few more checkpoints commit, then stop: the savepoint commits the rest.
     await sleep(2_000);
@@ -113,7 +113,7 @@ export async function runKafkaOutage(kafka: KafkaServer, o: KafkaOutageOptions):
     return {
       outageMs: o.outageMs,
       unavailableMs: fault.backAt - fault.startedAt,
-      recoverMs: recoveredAt - fault.backAt,
+      recoverMs: recoveredAt - fault.listeningAt,
       committed,
       problems: sinkJobDifferences(records, committed),
       storage: {
@@ -126,6 +126,8 @@ export async function runKafkaOutage(kafka: KafkaServer, o: KafkaOutageOptions):
       retain: RETAIN,
       log: job.describe(t0, 60),
     };
+  } catch (e) {
+    throw new Error(`${(e as Error).message}\njob log:\n${job.describe(t0)}`, { cause: e });
   } finally {
     job.stop();
     disk.stop();

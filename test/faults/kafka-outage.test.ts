@@ -21,7 +21,7 @@ after(async () => {
 function check(r: KafkaOutageReport): void {
   if (process.env.EDDY_FAULTS_VERBOSE) process.stdout.write(`${r.log}\n`);
   process.stdout.write(`# Kafka outage ${r.outageMs / 1000} s: broker unavailable ${(r.unavailableMs / 1000).toFixed(1)} s, ` +
-    `publishing again ${(r.recoverMs / 1000).toFixed(1)} s after it came back; ${r.committed} records committed; ` +
+    `publishing again ${(r.recoverMs / 1000).toFixed(1)} s after it took connections again; ${r.committed} records committed; ` +
     `${r.failedCheckpoints} failed checkpoints (at most ${r.maxInARow} in a row), ${r.restarts} restarts; ` +
     `checkpoints ${r.storage.beforeBytes} B before, at most ${r.storage.maxBytes} B in ${r.storage.maxCheckpoints} checkpoints during (bound ${r.storage.boundBytes} B)\n`);
   assert.deepEqual(r.problems, [], `committed output differs from the oracle\n${r.log}`);

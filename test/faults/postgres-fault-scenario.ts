@@ -16,7 +16,7 @@ export interface PostgresFaultReport {
   readonly fault: string;
   /** The sink's transactions at the fault: its open one (rows written, not prepared) and those prepared, not yet committed. */
   readonly atFault: { readonly openTransaction: boolean; readonly prepared: readonly string[] };
-  /** From the server being usable again to the first row committed after it. */
+  /** From the server taking connections again to the sink's first commit (or recovery) after it. */
   readonly recoverMs: number;
   readonly committed: number;
   readonly problems: readonly string[];
@@ -33,7 +33,7 @@ async function terminateMidTransaction(url: string, applicationName: string): Pr
     const first = await terminateBackends(url, applicationName, 'idle in transaction');
     if (first.terminated > 0) {
       const rest = await terminateBackends(url, applicationName);
-      return { fault: `pg_terminate_backend on the connection in a transaction and ${rest.terminated} more`, startedAt: first.startedAt, backAt: rest.backAt };
+      return { fault: `pg_terminate_backend on the connection in a transaction and ${rest.terminated} more`, startedAt: first.startedAt, listeningAt: rest.backAt, backAt: rest.backAt };
     }
     if (Date.now() > deadline) throw new Error('the sink never held an open transaction long enough to terminate it');
     await sleep(5);
@@ -77,8 +77,8 @@ export async function runPostgresFault(db: PostgresServer, fault: PostgresFault,
     const window: FaultWindow = fault === 'terminate-backend' ? await terminateMidTransaction(db.url, table) : await postgresRestart(db, fault === 'restart-immediate' ? 'immediate' : 'fast');
     const atBack = out.count;
     await waitFor('rows committed after the fault', () => exited || out.count > atBack, 120_000);
-    const recoveredAt = out.seenAfter(atBack);
-    if (recoveredAt === null) throw new Error(`the job ended without committing after the fault:\n${job.describe(t0)}`);
+    if (out.seenAfter(atBack) === null) throw new Error(`the job ended without committing after the fault:\n${job.describe(t0)}`);
+    const recoveredAt = job.firstAfter(/^(committed checkpoint|recovered the restored)/, window.listeningAt) ?? out.seenAfter(atBack)!;
     await sleep(1_000);
     job.stop();
     const exit = await job.exited;
@@ -88,9 +88,11 @@ export async function runPostgresFault(db: PostgresServer, fault: PostgresFault,
     const committed = records.reduce((m, r) => Math.max(m, r.id + 1), 0);
     const left = await pool.query<{ gid: string }>('SELECT gid FROM pg_prepared_xacts WHERE left(gid, length($1)) = $1', [prefix]);
     return {
-      fault: window.fault, atFault, recoverMs: recoveredAt - window.backAt, committed, problems: sinkJobDifferences(records, committed),
+      fault: window.fault, atFault, recoverMs: recoveredAt - window.listeningAt, committed, problems: sinkJobDifferences(records, committed),
       preparedLeft: left.rows.map((r) => r.gid), restarts: job.lines(/restarting from the latest checkpoint/).length, log: job.describe(t0, 60),
     };
+  } catch (e) {
+    throw new Error(`${(e as Error).message}\njob log:\n${job.describe(t0)}`, { cause: e });
   } finally {
     job.stop();
     await Promise.race([job.exited, sleep(30_000)]);

@@ -27,7 +27,7 @@ for (const [fault, title] of cases) {
     const r = await runPostgresFault(db, fault);
     if (process.env.EDDY_FAULTS_VERBOSE) process.stdout.write(`${r.log}\n`);
     process.stdout.write(`# ${r.fault}: at the fault ${r.atFault.openTransaction ? 'an open transaction and ' : ''}${r.atFault.prepared.length} prepared; ` +
-      `committing again ${(r.recoverMs / 1000).toFixed(1)} s after; ${r.restarts} restarts; ${r.committed} rows\n`);
+      `committing again ${(r.recoverMs / 1000).toFixed(1)} s after the server took connections again; ${r.restarts} restarts; ${r.committed} rows\n`);
     assert.ok(r.atFault.openTransaction && r.atFault.prepared.length > 0, 'the fault landed between the two phases');
     assert.deepEqual(r.problems, [], `the table differs from the oracle\n${r.log}`);
     assert.deepEqual(r.preparedLeft, [], 'prepared transactions left behind');
