@@ -158,7 +158,6 @@ export class KafkaTransactionalWriter<T> implements SinkWriter<T> {
     const segments = unpack(Buffer.from(t.segments, 'base64')) as Encoded[][];
     // Segments an earlier transaction committed (one that failed on our side, yet went through).
     const left = t.segmentIds === undefined || done === null ? segments : segments.filter((_, i) => t.segmentIds![i] > done);
-    if (this.producer === null) await this.connectProducer();
     await this.publish(left, t.checkpointId);
   }
 
