@@ -34,7 +34,12 @@ export interface CheckpointConfig {
   readonly timeoutMs?: number;
   /** Least time between the end of one checkpoint and the start of the next. Default 0. */
   readonly minPauseMs?: number;
-  /** Consecutive failed checkpoints tolerated before the job fails. Default 3. */
+  /**
+   * Consecutive failed checkpoints tolerated before the job fails (and the restart strategy takes
+   * over). A checkpoint fails when its files cannot be written (a full disk) or when, written,
+   * its sinks cannot commit (a broker or database outage): the next checkpoint's commit retries
+   * what is left. Default 3.
+   */
   readonly tolerableFailures?: number;
   /** Complete checkpoints kept on disk. Default 3. */
   readonly retain?: number;

@@ -188,12 +188,24 @@ export class CheckpointCoordinator implements CheckpointHook {
     return { id, startedAt: now, operators, sources, sourceCuts: taken.sources };
   }
 
-  /** The asynchronous part: files, then the manifest, then the sinks' commit. */
+  /**
+   * The asynchronous part: files, then the manifest, then retention, then the sinks' commit.
+   *
+   * Once the manifest is durable the checkpoint is what a restart restores, whatever its commit
+   * does: a sink's token covers every earlier pre-commit not yet committed, so older checkpoints are
+   * retired before the commit is tried (storage stays bounded while a sink cannot commit, say
+   * during a broker outage), and a failed commit is retried by the next checkpoint's commit or, after
+   * a restart, by `recover`. A failed commit counts as a failed checkpoint: `failures` is reset only
+   * when a checkpoint is durable and committed, so a sink that cannot commit fails the job after
+   * `tolerableFailures` checkpoints (as Flink fails a job whose committer keeps failing) and the
+   * restart strategy takes over.
+   */
   private async persist(cut: Cut, target: { storage: CheckpointStorage; dir: string; kind: 'checkpoint' | 'savepoint' }): Promise<void> {
     const clock = this.graph.clock;
     const { dir, storage, kind } = target;
     const savepoint = kind === 'savepoint';
     let bytes = 0;
+    let phase: 'write' | 'retain' | 'commit' = 'write';
     try {
       const work = (async () => {
         const entries: OperatorEntry[] = [];
@@ -220,23 +232,29 @@ export class CheckpointCoordinator implements CheckpointHook {
         return { newChains };
       })();
       const { newChains } = await withTimeout(clock, work, this.config.timeoutMs, `checkpoint ${cut.id} timed out after ${this.config.timeoutMs} ms`);
+      phase = 'retain';
       // A savepoint used up the change tracking: the next checkpoint writes full state.
       if (savepoint) this.chains.clear();
       else this.chains = newChains;
-      this.failures = 0;
+      if (!savepoint) await this.storage.retain(this.config.retain);
+      phase = 'commit';
       await commitSinks(this.graph, cut.id, cut.sinkCuts);
       notifyCheckpointComplete(this.graph, cut.id, cut.sourceCuts);
-      if (!savepoint) await this.storage.retain(this.config.retain);
+      this.failures = 0;
       const durationMs = clock.now() - cut.startedAt;
       const state = cut.operators.filter((o) => o.keyed !== null || o.copy !== null).map((o) => ({ operator: o.entry.id, keys: o.entry.keyCount, bytes: o.entry.stateBytes }));
       this.history.push({ id: cut.id, status: 'completed', startedAt: cut.startedAt, durationMs, syncMs: cut.syncMs, bytes, state });
       const m = this.figures;
       this.figures = { ...m, completed: m.completed + 1, lastDurationMs: durationMs, lastBytes: bytes, lastSyncMs: cut.syncMs };
     } catch (e) {
-      // The deltas taken for this checkpoint are gone: the next one must write full state.
-      this.chains.clear();
+      // The deltas taken for a checkpoint that is not on disk are gone: the next one must write
+      // full state. (A durable checkpoint whose commit failed keeps its chain: restores use it.)
+      if (phase === 'write') this.chains.clear();
       this.failures++;
-      const message = e instanceof Error ? e.message : String(e);
+      const reason = e instanceof Error ? e.message : String(e);
+      const message = phase === 'commit'
+        ? `it is on disk, but committing its output failed (the next checkpoint's commit, or a restart from it, publishes that output): ${reason}`
+        : phase === 'retain' ? `it is on disk, but removing older checkpoints failed: ${reason}` : reason;
       this.history.push({ id: cut.id, status: 'failed', startedAt: cut.startedAt, durationMs: clock.now() - cut.startedAt, syncMs: cut.syncMs, bytes, error: message });
       const m = this.figures;
       this.figures = { ...m, failed: m.failed + 1 };

@@ -193,13 +193,18 @@ export class CheckpointStorage {
   /**
    * Keeps the newest `keep` complete checkpoints and every file they reference (read from their
    * manifests on disk, so checkpoints of an earlier run of the job count too); removes the rest,
-   * including unfinished checkpoints older than the newest complete one.
+   * including unfinished checkpoints older than the newest complete one. A retired checkpoint
+   * whose state files a kept one still references (a delta chain reaches back into it) loses its
+   * manifest and keeps only those files: at most `keep` manifests remain, and a manifest carries
+   * the sinks' tokens, which hold every record not yet published while a sink cannot commit.
    */
   async retain(keep: number): Promise<void> {
     const completed = await this.completedIds();
     const newest = completed[0] ?? 0;
     const keepIds = new Set(completed.slice(0, keep));
+    /** Referenced files, relative to the root, and the checkpoint directories holding them. */
     const referenced = new Set<string>();
+    const referencedDirs = new Set<string>();
     for (const id of keepIds) {
       let m: Manifest;
       try {
@@ -207,7 +212,12 @@ export class CheckpointStorage {
       } catch {
         continue;
       }
-      for (const op of m.operators) for (const ref of [...(op.local ? [op.local] : []), ...op.keyed]) referenced.add(ref.path.split('/')[0]);
+      for (const op of m.operators) {
+        for (const ref of [...(op.local ? [op.local] : []), ...op.keyed]) {
+          referenced.add(ref.path);
+          referencedDirs.add(ref.path.split('/')[0]);
+        }
+      }
     }
     let names: string[];
     try {
@@ -219,13 +229,22 @@ export class CheckpointStorage {
       const m = /^chk-(\d+)$/.exec(n);
       if (m === null) continue;
       const id = Number(m[1]);
-      if (keepIds.has(id) || referenced.has(n) || id >= newest) continue;
+      if (keepIds.has(id) || id >= newest) continue;
       if (completed.includes(id)) {
-        // A retired checkpoint whose files nobody references: drop its manifest first, so a crash
-        // half-way leaves an incomplete directory, never a manifest with missing files.
+        // Retired: drop its manifest first, so a crash half-way leaves an incomplete directory,
+        // never a manifest with missing files.
         await rm(join(this.root, n, MANIFEST), { force: true });
       }
-      await rm(join(this.root, n), { recursive: true, force: true });
+      if (!referencedDirs.has(n)) {
+        await rm(join(this.root, n), { recursive: true, force: true });
+        continue;
+      }
+      // Still referenced: keep the referenced files (an LMDB copy is a directory) and nothing else.
+      for (const f of await readdir(join(this.root, n)).catch(() => [] as string[])) {
+        const rel = `${n}/${f}`;
+        if ([...referenced].some((r) => r === rel || r.startsWith(`${rel}/`))) continue;
+        await rm(join(this.root, rel), { recursive: true, force: true });
+      }
     }
   }
 }

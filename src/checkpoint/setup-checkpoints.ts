@@ -3,7 +3,7 @@ import type { RunningGraph } from '../runtime/running-graph.ts';
 import type { RunCheckpoints } from '../runtime/job-loop.ts';
 import type { ResolvedCheckpointConfig } from './checkpoint-config.ts';
 import { CheckpointCoordinator } from './checkpoint-coordinator.ts';
-import { CheckpointStorage } from './checkpoint-storage.ts';
+import { checkpointDirName, CheckpointStorage, CorruptCheckpointError } from './checkpoint-storage.ts';
 import type { RestoreRequest } from './restore-request.ts';
 import { restoreGraph } from './restore.ts';
 import { SourcePositionLog } from './source-position-log.ts';
@@ -22,9 +22,22 @@ export async function setupCheckpoints(rt: RunningGraph, config: ResolvedCheckpo
   let restore: RunCheckpoints['restore'] = null;
   if (request.from === 'latest') {
     const latest = await storage.latestValid(log);
+    const newest = (await storage.completedIds())[0];
     if (latest !== null) {
-      log(`restoring job '${rt.jobName}' from checkpoint ${latest.dir} in ${storage.root}`);
+      // An older checkpoint restores exact state, but sinks committed output after it: the replay
+      // writes that output again (at-least-once for that stretch). Better than no restore at all.
+      const skipped = newest !== undefined && latest.dir !== checkpointDirName(newest);
+      log(`restoring job '${rt.jobName}' from checkpoint ${latest.dir} in ${storage.root}` + (skipped
+        ? `, not the newest (${checkpointDirName(newest)}, which cannot be used): output that sinks committed after ${latest.dir} is written again as the job catches up`
+        : ''));
       restore = () => restoreGraph(rt, storage, latest.manifest);
+    } else if (newest !== undefined) {
+      // Starting from scratch would repeat everything they committed: the user decides.
+      throw new CorruptCheckpointError(
+        `job '${rt.jobName}' does not start: none of its checkpoints in ${storage.root} can be used (the reasons are logged above), and starting ` +
+          "from scratch would write again all the output they committed. Restore a savepoint (restore: { from: 'path', path }), " +
+          "or start over with restore: { from: 'fresh' }, which deletes them",
+      );
     }
   } else if (request.from === 'path') {
     const { storage: from, manifest } = await CheckpointStorage.load(request.path);

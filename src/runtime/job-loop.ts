@@ -33,6 +33,8 @@ export class JobLoop {
   private checkpoints: RunCheckpoints | null = null;
   /** `stopWithCheckpoint` was called: the cancelled run still takes its final checkpoint. */
   private checkpointAtStop = false;
+  /** False once the run is over (a failed attempt stays over while a restart strategy waits). */
+  private running = true;
 
   constructor(readonly graph: RunningGraph, private readonly setupCheckpoints: (() => Promise<RunCheckpoints>) | null = null) {}
 
@@ -43,6 +45,9 @@ export class JobLoop {
   /** A savepoint at the next batch boundary; with `stop`, the job stops exactly there. */
   async savepoint(path: string, stop = false): Promise<string> {
     if (this.checkpoints === null) throw new Error('savepoints need checkpoints: create the environment with { checkpoints: { dir } }');
+    // A run that is over (a failed attempt, during the restart strategy's delay) takes no more
+    // savepoints: the request would wait forever.
+    if (!this.running) throw new Error(`job '${this.graph.jobName}' is not running (it failed and may be restarting): no savepoint taken; try again once it runs`);
     return this.checkpoints.hook.requestSavepoint(path, stop ? () => this.cancel() : null);
   }
 
@@ -72,6 +77,7 @@ export class JobLoop {
       await this.loop();
       await this.finish();
     } finally {
+      this.running = false;
       await this.close();
     }
     return {

@@ -18,6 +18,12 @@ export interface LmdbStateBackendOptions {
   readonly cacheEntries?: number;
   /** Most tables the directory can hold (LMDB's maxDbs; default 256). */
   readonly maxTables?: number;
+  /**
+   * Delete what the directory holds instead of opening it. `inDirectory` sets it: a job's state
+   * starts empty unless a checkpoint restores it, and LMDB may bring the process down on a file
+   * that a crash or a bad disk left corrupt. Default false.
+   */
+  readonly fresh?: boolean;
 }
 
 /** The parts of the chain the backend reaches past the outer layers: the cache (for `flush`) and the store. */
@@ -61,7 +67,7 @@ export class LmdbStateBackend extends LayeredStateBackend {
    * StreamEnvironment.create({ stateBackend: LmdbStateBackend.inDirectory('.eddy/state/clicks') });
    */
   static inDirectory(dir: string, options: Omit<LmdbStateBackendOptions, 'path'> = {}): (ctx: StateBackendContext) => LmdbStateBackend {
-    return (ctx) => new LmdbStateBackend({ ...options, path: join(dir, ctx.operator.replace(/[^A-Za-z0-9._-]/g, '_')) });
+    return (ctx) => new LmdbStateBackend({ fresh: true, ...options, path: join(dir, ctx.operator.replace(/[^A-Za-z0-9._-]/g, '_')) });
   }
 
   /**

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Database, RootDatabase, TransactionFlags } from 'lmdb';
 import type { Key } from '../functions/key.ts';
@@ -20,6 +21,8 @@ export interface LmdbStoreOptions {
   readonly path: string;
   /** Most tables the directory can hold (LMDB's maxDbs; default 256). */
   readonly maxTables?: number;
+  /** Delete what the directory holds instead of opening it (see LmdbStateBackendOptions.fresh). */
+  readonly fresh?: boolean;
 }
 
 // Table t lives in the LMDB database `t:<name>`; META maps each table name to its byte count,
@@ -74,6 +77,7 @@ export class LmdbStore implements BackingStore, LmdbTableHost {
       throw new Error(`LmdbStateBackend: ${this.path} is already open in this process; give each operator its own directory`);
     }
     this.maxDbs = (options.maxTables ?? 256) + 1;
+    if (options.fresh === true) rmSync(this.path, { recursive: true, force: true });
     this.copy = new LmdbCheckpointCopy({
       path: this.path,
       maxDbs: this.maxDbs,

@@ -64,6 +64,22 @@ test('without attempts left the failure surfaces', async () => {
   assert.throws(() => noCheckpoints.executeAsync(), /restartStrategy needs checkpoints/);
 });
 
+test('a savepoint asked for while a failed job waits to restart is refused at once (it waited forever); the stop holds', async () => {
+  const root = tmp('eddy-restart-savepoint-');
+  const logs: string[] = [];
+  const env = StreamEnvironment.create({
+    batchSize: 50, log: (l) => logs.push(l), checkpoints: { dir: join(root, 'ckpt'), intervalMs: 1 },
+    restartStrategy: { kind: 'fixed-delay', delayMs: 1_000, maxAttempts: 1 },
+  });
+  countJob(env, join(root, 'out'), { count: 5_000, failOnce: { at: 1_000, done: false } });
+  const job = env.executeAsync('count');
+  while (!logs.some((l) => /restarting from the latest checkpoint in 1000 ms/.test(l))) await new Promise((r) => setTimeout(r, 5));
+  await assert.rejects(job.savepoint(join(root, 'sp')), /job 'count' is not running \(it failed and may be restarting\): no savepoint taken/);
+  await assert.rejects(job.stopWithSavepoint(join(root, 'sp')), /is not running/);
+  // The stop holds: the attempt after the delay ends at once.
+  assert.equal((await job.result).status, 'cancelled');
+});
+
 test('savepoint, then a changed job resumes from it by uid; unmatched state is an error unless allowed', async () => {
   const root = tmp('eddy-savepoint-');
   const env = StreamEnvironment.create({ batchSize: 100, log: () => {}, checkpoints: { dir: join(root, 'ckpt'), intervalMs: 60_000 } });

@@ -51,3 +51,17 @@ for (const count of [3, undefined]) {
     assert.deepEqual(out.values, []);
   });
 }
+
+test('generator: after a restore the rate counts from the restored position (no pause for the records before it)', async () => {
+  const clock = new ManualClock(0);
+  const reader = sources.generator({ ratePerSecond: 100, generate: (i) => i }).createReader({
+    operatorName: 'g', clock, batchSize: 1000, badInput: 'dead-letter',
+  });
+  await reader.open();
+  reader.seek([50_000]); // restored at record 50 000: 500 s of input at 100/s
+  const batch: SourceBatch<number> = { split: 0, values: [], times: [], length: 0, deadLetters: [] };
+  clock.advance(100);
+  assert.equal(reader.read(batch), 'data', 'records flow at once, at the rate');
+  assert.equal(batch.length, 10);
+  assert.equal(batch.values[0], 50_000);
+});

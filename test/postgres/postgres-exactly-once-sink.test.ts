@@ -138,3 +138,31 @@ test("guarantee 'at-least-once' writes autocommit batches without checkpoints", 
   await env.execute('alo');
   assert.deepEqual(await ids(t), evs(0, 30).map((e) => e.id));
 });
+
+test('a lost connection never kills the process: outside a transaction it is replaced, with the open transaction every later write fails clearly', async () => {
+  const t = await table();
+  const app = `eo_lost_${process.pid}_${Date.now().toString(36)}`;
+  const terminate = async (state?: string) => {
+    const { rows } = await pool.query<{ ok: boolean }>(
+      'SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = $1 AND ($2::text IS NULL OR state = $2)', [app, state ?? null]);
+    return rows.length;
+  };
+  const w = sinks.postgres<Ev>({ url: `${databaseUrl()}?application_name=${app}`, table: t, columns: ['id', 'name'] }).createWriter({ operatorName: 'out', guarantee: 'exactly-once' });
+  await w.open();
+  await w.recover!(null);
+  write(w, evs(0, 10));
+  const t1 = await w.preCommit!(1); // prepared; no transaction open
+  assert.ok(await terminate() >= 1, 'the sink\'s connections were terminated');
+  await new Promise((r) => setTimeout(r, 200)); // the 'error' events arrive (unhandled, they ended the process)
+  await w.commit!(1, t1); // the control connection is replaced
+  write(w, evs(10, 20));
+  await w.flush(); // so is the data connection: no transaction was open on it
+  assert.deepEqual(await ids(t), evs(0, 10).map((e) => e.id));
+  assert.equal(await terminate('idle in transaction'), 1, 'the data connection, inside the open transaction');
+  await new Promise((r) => setTimeout(r, 200));
+  write(w, evs(20, 30));
+  await assert.rejects(w.flush(), /the connection holding the open transaction was lost \(terminating connection due to administrator command\); its rows are gone, so the job fails and restarts from its latest checkpoint/);
+  await assert.rejects(w.preCommit!(2), /the connection holding the open transaction was lost/);
+  await w.close();
+  assert.deepEqual(await ids(t), evs(0, 10).map((e) => e.id), 'nothing of the lost transaction is visible');
+});

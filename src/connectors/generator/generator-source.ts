@@ -51,6 +51,8 @@ class GeneratorReader<T> implements SourceReader<T> {
   private startedAt = 0;
   /** Index of the first record of the last batch (for positionOf). */
   private batchFirst = 0;
+  /** Records produced before this reader started (a restore seeks past them): the rate counts from there. */
+  private base = 0;
   private readonly limit: number;
 
   constructor(private readonly options: GeneratorOptions<T>, private readonly splits: number, private readonly ctx: SourceReaderContext) {
@@ -80,7 +82,7 @@ class GeneratorReader<T> implements SourceReader<T> {
     const rate = this.options.ratePerSecond;
     if (rate !== undefined) {
       const allowed = Math.floor(((this.ctx.clock.now() - this.startedAt) * rate) / 1000);
-      const produced = this.produced();
+      const produced = this.produced() - this.base;
       if (produced >= allowed) {
         const wait = ((produced + 1) * 1000) / rate - (this.ctx.clock.now() - this.startedAt);
         // At a slow rate the next record may be seconds away: say 'idle' rather than wait for
@@ -134,6 +136,7 @@ class GeneratorReader<T> implements SourceReader<T> {
   }
   seek(position: unknown): void {
     this.next = [...(position as number[])];
+    this.base = this.produced();
   }
   async close(): Promise<void> {}
 }

@@ -19,6 +19,8 @@ interface TransactionToken {
   readonly checkpointId: number;
   /** msgpack of Encoded[][], base64 (the manifest is JSON). */
   readonly segments: string;
+  /** The checkpoint id that sealed each segment (absent in tokens of older versions). */
+  readonly segmentIds?: readonly number[];
 }
 
 /**
@@ -30,6 +32,13 @@ interface TransactionToken {
  * carries the records: `recover` reads the marker and publishes the token's records again only
  * if their transaction did not commit. The transactional id is fixed per sink and task, so
  * `initTransactions` fences (and aborts the open transaction of) a previous incarnation.
+ *
+ * A transaction that fails (the broker went away) leaves its records sealed, and the next
+ * checkpoint's commit publishes them with its own. The producer is thrown away, because librdkafka
+ * cannot always abort (a commit that timed out stays "in progress" for it, and every later call
+ * fails), and because a commit that timed out may yet have committed: the next commit sets up a
+ * new producer, whose `initTransactions` fences the old one and ends its transaction, then reads
+ * the marker and drops what did commit before publishing the rest.
  */
 export class KafkaTransactionalWriter<T> implements SinkWriter<T> {
   private producer: KafkaProducerHandle | null = null;
@@ -42,6 +51,13 @@ export class KafkaTransactionalWriter<T> implements SinkWriter<T> {
   /** Sealed by a pre-commit, not yet published: [checkpoint id, records]. */
   private sealed: [number, Encoded[]][] = [];
   private committing: Promise<void> | null = null;
+  /**
+   * A transaction failed: whether it committed is unknown until a new producer has ended it and
+   * the marker has been read. Nothing is published before.
+   */
+  private unsure = false;
+  /** Producers thrown away after a failure, still closing. */
+  private retiring: Promise<void>[] = [];
   /** Above this many buffered records, `flush` waits for the commit in progress. */
   readonly capacity = 200_000;
 
@@ -56,12 +72,29 @@ export class KafkaTransactionalWriter<T> implements SinkWriter<T> {
 
   async open(): Promise<void> {
     const o = this.options;
-    this.producer = await KafkaProducerHandle.connect({
+    this.markerGroup = await KafkaConsumerHandle.connect({ 'bootstrap.servers': o.brokers, 'group.id': `${this.transactionalId}.commits`, 'isolation.level': 'read_committed' });
+    await this.connectProducer();
+  }
+
+  /** A new transactional producer; `initTransactions` fences an older one with the same id and ends its transaction. */
+  private async connectProducer(): Promise<KafkaProducerHandle> {
+    const o = this.options;
+    const p = await KafkaProducerHandle.connect({
       ...baseProducerProps(o.brokers, `eddy-${this.ctx.operatorName}`), 'transactional.id': this.transactionalId, 'transaction.timeout.ms': 60_000, ...o.properties,
     });
-    this.markerGroup = await KafkaConsumerHandle.connect({ 'bootstrap.servers': o.brokers, 'group.id': `${this.transactionalId}.commits`, 'isolation.level': 'read_committed' });
-    // Fences an older producer with the same id and aborts its open transaction.
-    await this.producer.initTransactions();
+    try {
+      await p.initTransactions();
+    } catch (e) {
+      this.retire(p);
+      throw new Error(`${this.ctx.operatorName}: cannot set up the Kafka transactional producer '${this.transactionalId}': ${(e as Error).message}`, { cause: e });
+    }
+    this.producer = p;
+    return p;
+  }
+
+  /** Closes a producer in the background (its close waits for its queue); `close` waits for it. */
+  private retire(p: KafkaProducerHandle): void {
+    this.retiring.push(p.close().catch(() => {}));
   }
 
   write(values: readonly T[], _times: readonly number[], length: number): void {
@@ -79,18 +112,38 @@ export class KafkaTransactionalWriter<T> implements SinkWriter<T> {
     this.current = [];
     const token: TransactionToken = {
       transactionalId: this.transactionalId, runId: this.runId, checkpointId,
-      segments: pack(this.sealed.map((s) => s[1])).toString('base64'),
+      segments: pack(this.sealed.map((s) => s[1])).toString('base64'), segmentIds: this.sealed.map((s) => s[0]),
     };
     return token;
   }
 
   async commit(checkpointId: number, _token: unknown): Promise<void> {
     if (this.committing !== null) await this.committing;
+    if (!this.sealed.some((s) => s[0] <= checkpointId)) return;
+    this.committing = this.commitUpTo(checkpointId).finally(() => (this.committing = null));
+    await this.committing;
+  }
+
+  /** Publishes every segment sealed by checkpoint `checkpointId` or earlier, in one transaction. */
+  private async commitUpTo(checkpointId: number): Promise<void> {
+    if (this.unsure) {
+      // The last transaction failed: it is over once a new producer is set up, and the marker
+      // says whether it committed after all.
+      if (this.producer === null) await this.connectProducer();
+      const done = await this.committedCheckpoint(this.runId);
+      if (done !== null) this.sealed = this.sealed.filter((s) => s[0] > done);
+      this.unsure = false;
+    }
     const upTo = this.sealed.filter((s) => s[0] <= checkpointId);
     if (upTo.length === 0) return;
-    this.committing = this.publish(upTo.map((s) => s[1]), checkpointId).finally(() => (this.committing = null));
-    await this.committing;
+    await this.publish(upTo.map((s) => s[1]), checkpointId);
     this.sealed = this.sealed.filter((s) => s[0] > checkpointId);
+  }
+
+  /** The checkpoint id of the last transaction of run `runId` that committed (the marker), or null. */
+  private async committedCheckpoint(runId: string): Promise<number | null> {
+    const [m] = await this.markerGroup!.committed([{ topic: this.options.topic, partition: 0 }]);
+    return m !== undefined && m.metadata === runId && m.offset >= 0 ? m.offset : null;
   }
 
   async recover(token: unknown): Promise<void> {
@@ -100,11 +153,12 @@ export class KafkaTransactionalWriter<T> implements SinkWriter<T> {
       throw new Error(`${this.ctx.operatorName}: checkpoint was written by Kafka transactional id '${t.transactionalId}', this sink uses '${this.transactionalId}' (was the operator renamed?)`);
     }
     this.runId = t.runId;
-    const marker = await this.markerGroup!.committed([{ topic: this.options.topic, partition: 0 }]);
-    const m = marker[0];
-    if (m !== undefined && m.metadata === t.runId && m.offset >= t.checkpointId) return; // it committed before the crash
+    const done = await this.committedCheckpoint(t.runId);
+    if (done !== null && done >= t.checkpointId) return; // it committed before the crash
     const segments = unpack(Buffer.from(t.segments, 'base64')) as Encoded[][];
-    await this.publish(segments, t.checkpointId);
+    // Segments an earlier transaction committed (one that failed on our side, yet went through).
+    const left = t.segmentIds === undefined || done === null ? segments : segments.filter((_, i) => t.segmentIds![i] > done);
+    await this.publish(left, t.checkpointId);
   }
 
   /** Waits for the commit in progress (the runtime calls this when the backlog is high). */
@@ -116,6 +170,7 @@ export class KafkaTransactionalWriter<T> implements SinkWriter<T> {
     await this.flush().catch(() => {});
     await this.producer?.close();
     await this.markerGroup?.close();
+    await Promise.all(this.retiring);
     this.producer = null;
     this.markerGroup = null;
   }
@@ -123,8 +178,8 @@ export class KafkaTransactionalWriter<T> implements SinkWriter<T> {
   private async publish(segments: Encoded[][], checkpointId: number): Promise<void> {
     const p = this.producer!;
     const topic = this.options.topic;
-    await p.beginTransaction();
     try {
+      await p.beginTransaction();
       let queued = 0;
       for (const seg of segments) {
         for (const r of seg) {
@@ -136,7 +191,10 @@ export class KafkaTransactionalWriter<T> implements SinkWriter<T> {
       await p.sendOffsets([{ topic, partition: 0, offset: checkpointId, metadata: this.runId }], this.markerGroup!);
       await p.commitTransaction();
     } catch (e) {
-      await p.abortTransaction().catch(() => {});
+      // Not aborted here: the next commit's new producer ends this transaction (see the class comment).
+      this.unsure = true;
+      this.producer = null;
+      this.retire(p);
       throw new Error(`${this.ctx.operatorName}: Kafka transaction for checkpoint ${checkpointId} failed: ${(e as Error).message}`, { cause: e });
     }
   }

@@ -1,5 +1,6 @@
 import type { Sink, SinkContext, SinkWriter } from '../sink.ts';
 import { type OwnedPool, openPool } from './postgres-connection.ts';
+import { PooledConnection } from './pooled-connection.ts';
 import { checkpointOf, gidFor, gidPrefix, quoteGid } from './postgres-gid.ts';
 import type { PostgresClient } from './postgres-pool.ts';
 import { PostgresRows } from './postgres-rows.ts';
@@ -61,12 +62,22 @@ export function postgresSink<T>(options: PostgresExactlyOnceOptions<T>): Sink<T>
 /** Token of a pre-commit: the GIDs prepared and not yet committed, oldest first. */
 type Token = string[];
 
-/** The two-phase-commit writer: one connection holds the open transaction, another commits. */
+/**
+ * The two-phase-commit writer: one connection holds the open transaction, another commits.
+ *
+ * A lost connection (the server restarted, the session was terminated) never kills the process
+ * (see PooledConnection): the control connection is replaced at its next use (COMMIT PREPARED is
+ * idempotent); the data connection is too when it held no transaction, but when it did, that
+ * transaction's rows are gone, so every later write fails, the job fails through the normal path,
+ * and the restart strategy restarts it from its latest checkpoint (whose replay writes them again).
+ */
 class PostgresTransactionalWriter<T> implements SinkWriter<T> {
   private owned: OwnedPool | null = null;
-  private data: PostgresClient | null = null;
-  private control: PostgresClient | null = null;
+  private data: PooledConnection | null = null;
+  private control: PooledConnection | null = null;
   private inTransaction = false;
+  /** The open transaction died with its connection: this writer is done. */
+  private broken: Error | null = null;
   private sql = '';
   private uncommitted: string[] = [];
   private readonly rows: PostgresRows<T>;
@@ -83,10 +94,10 @@ class PostgresTransactionalWriter<T> implements SinkWriter<T> {
 
   async open(): Promise<void> {
     this.owned = openPool(this.options, this.who, 2);
-    this.data = await this.owned.pool.connect();
-    this.control = await this.owned.pool.connect();
-    await this.data.query(`SET lock_timeout = ${Math.max(1, Math.round(this.options.lockTimeoutMs ?? 30_000))}`);
-    const types = await columnTypes(this.data, this.options.table, this.options.columns, this.who);
+    const lockTimeout = Math.max(1, Math.round(this.options.lockTimeoutMs ?? 30_000));
+    this.data = new PooledConnection(this.owned.pool, (c) => c.query(`SET lock_timeout = ${lockTimeout}`));
+    this.control = new PooledConnection(this.owned.pool);
+    const types = await columnTypes(await this.dataClient(), this.options.table, this.options.columns, this.who);
     this.sql = insertStatement(this.options.table, types, this.options.key ?? null);
   }
 
@@ -97,19 +108,21 @@ class PostgresTransactionalWriter<T> implements SinkWriter<T> {
   /** Writes buffered rows into the open transaction (begun on the first write after a prepare). */
   async flush(): Promise<void> {
     if (this.rows.length === 0) return;
+    const db = await this.dataClient();
     if (!this.inTransaction) {
-      await this.data!.query('BEGIN');
+      await db.query('BEGIN');
       this.inTransaction = true;
     }
-    await run(this.data!, this.sql, this.rows.take(), this.who, this.options.table);
+    await run(db, this.sql, this.rows.take(), this.who, this.options.table);
   }
 
   async preCommit(checkpointId: number): Promise<Token> {
     await this.flush();
     if (this.inTransaction) {
       const gid = gidFor(this.prefix, checkpointId);
+      const db = await this.dataClient();
       try {
-        await this.data!.query(`PREPARE TRANSACTION ${quoteGid(gid)}`);
+        await db.query(`PREPARE TRANSACTION ${quoteGid(gid)}`);
       } catch (e) {
         throw new Error(`${this.who}: PREPARE TRANSACTION '${gid}' failed (is max_prepared_transactions > 0?): ${(e as Error).message}`, { cause: e });
       }
@@ -134,10 +147,11 @@ class PostgresTransactionalWriter<T> implements SinkWriter<T> {
   async recover(token: unknown): Promise<void> {
     const keep = new Set(token === null ? [] : (token as Token));
     for (const gid of keep) await this.commitPrepared(gid);
-    const { rows } = await this.control!.query('SELECT gid FROM pg_prepared_xacts WHERE database = current_database()');
+    const control = await this.control!.get();
+    const { rows } = await control.query('SELECT gid FROM pg_prepared_xacts WHERE database = current_database()');
     for (const { gid } of rows as { gid: string }[]) {
       if (keep.has(gid) || checkpointOf(this.prefix, gid) === null) continue;
-      await this.control!.query(`ROLLBACK PREPARED ${quoteGid(gid)}`);
+      await control.query(`ROLLBACK PREPARED ${quoteGid(gid)}`);
     }
   }
 
@@ -145,7 +159,7 @@ class PostgresTransactionalWriter<T> implements SinkWriter<T> {
     if (this.owned === null) return;
     try {
       // An open transaction belongs to no checkpoint: its rows are replayed after a restart.
-      if (this.inTransaction) await this.data!.query('ROLLBACK').catch(() => {});
+      if (this.inTransaction && this.broken === null && this.data?.lost === null) await (await this.data.get()).query('ROLLBACK').catch(() => {});
       this.inTransaction = false;
     } finally {
       this.data?.release();
@@ -157,10 +171,25 @@ class PostgresTransactionalWriter<T> implements SinkWriter<T> {
     }
   }
 
+  /**
+   * The data connection. A connection lost outside a transaction is replaced; one lost inside a
+   * transaction took its rows with it: that fails this call and every later one.
+   */
+  private async dataClient(): Promise<PostgresClient> {
+    const lost = this.data!.lost;
+    if (lost !== null && this.inTransaction) {
+      this.broken ??= new Error(
+        `${this.who}: the connection holding the open transaction was lost (${lost.message}); its rows are gone, so the job fails ` +
+          'and restarts from its latest checkpoint, whose replay writes them again', { cause: lost });
+    }
+    if (this.broken !== null) throw this.broken;
+    return this.data!.get();
+  }
+
   /** COMMIT PREPARED; idempotent: a GID that no longer exists was committed already. */
   private async commitPrepared(gid: string): Promise<void> {
     try {
-      await this.control!.query(`COMMIT PREPARED ${quoteGid(gid)}`);
+      await (await this.control!.get()).query(`COMMIT PREPARED ${quoteGid(gid)}`);
     } catch (e) {
       if ((e as { code?: string }).code === '42704') return; // undefined_object: no such prepared transaction
       throw new Error(`${this.who}: COMMIT PREPARED '${gid}' failed: ${(e as Error).message}`, { cause: e });

@@ -32,7 +32,14 @@ export interface PostgresQueryable {
  * try { await client.query('BEGIN'); } finally { client.release(); }
  */
 export interface PostgresClient extends PostgresQueryable {
-  release(): void;
+  /** With an error: the connection is broken, and the pool destroys it instead of reusing it. */
+  release(err?: Error): void;
+  /**
+   * pg emits 'error' on a held connection that dies between queries (the server restarted, the
+   * session was terminated): unheard, that event ends the process (see PooledConnection).
+   */
+  on(event: 'error', listener: (err: Error) => void): unknown;
+  removeListener(event: 'error', listener: (err: Error) => void): unknown;
 }
 
 /**
