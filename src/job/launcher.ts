@@ -41,7 +41,7 @@ export function launchJob(plan: Plan, jobName: string, settings: JobSettings): J
   // `eddy savepoint` reaches a job with checkpoints through <checkpoint dir>/control.sock (set once the handle exists).
   let control: ControlSocket | null = null;
   let request: RestoreRequest = hook?.restore ?? settings.restore;
-  const result = restartLoop({
+  const outcome = restartLoop({
     run: async (attempt) => {
       if (attempt > 1) {
         runtime = new JobRuntime(plan, jobName, settings);
@@ -61,9 +61,12 @@ export function launchJob(plan: Plan, jobName: string, settings: JobSettings): J
     delayAfter: (attempt) => (cancelled ? null : restartDelay(strategy, attempt)),
     sleep: (ms) => settings.clock.sleep(ms),
     onRestart: (attempt, e, delay) => log(`job '${jobName}' failed (attempt ${attempt}): ${describeError(e)}; restarting from the latest checkpoint in ${delay} ms`),
-  }).finally(() => Promise.all([control?.close(), web?.close()])); // the result waits for the sockets to be gone
+  });
+  const result = outcome.finally(() => Promise.all([control?.close(), web?.close()])); // the result waits for the sockets to be gone
   const webOptions = hook?.web ?? settings.web;
   let stopping = false;
+  let ended: 'finished' | 'cancelled' | 'stopped' | 'failed' | null = null;
+  outcome.then((r) => void (ended = r.status), () => void (ended = 'failed'));
   let web: WebServer | null = null;
   const handle: JobHandle = {
     name: jobName,
@@ -91,7 +94,7 @@ export function launchJob(plan: Plan, jobName: string, settings: JobSettings): J
   if (webOptions) {
     web = new WebServer({
       name: jobName, plan, savepointDir: cp === null ? null : `${cp.dir}/savepoints`,
-      status: () => (stopping ? 'stopping' : 'running'),
+      status: () => ended ?? (stopping ? 'stopping' : 'running'),
       metrics: handle.metrics, checkpoints: handle.checkpoints, samples: handle.samples,
       savepoint: handle.savepoint, stopWithSavepoint: handle.stopWithSavepoint, queryState: handle.queryState,
     }, webOptions, settings.clock, log);

@@ -22,7 +22,8 @@ export interface RunCheckpoints {
  */
 export interface JobResult {
   readonly job: string;
-  readonly status: 'finished' | 'cancelled';
+  /** 'stopped': by a stop-with-savepoint (the savepoint is the exact stop point); 'cancelled': by `cancel` or a signal. */
+  readonly status: 'finished' | 'cancelled' | 'stopped';
   readonly durationMs: number;
   readonly metrics: JobMetricsSnapshot;
   /** Checkpoints taken during the run (empty without checkpointing). */
@@ -47,6 +48,8 @@ const BATCHES_PER_YIELD = 64;
  */
 export class JobRunner {
   private cancelled = false;
+  /** Cancelled by a stop-with-savepoint, once its savepoint was written. */
+  private stopped = false;
   /** When every source is bounded, reads are taken in strict turn (see `run`). */
   private readonly deterministic: boolean;
 
@@ -69,7 +72,12 @@ export class JobRunner {
   async savepoint(path: string, stop = false): Promise<string> {
     if (this.checkpoints === null) throw new Error('savepoints need checkpoints: create the environment with { checkpoints: { dir } }');
     const coordinator = this.checkpoints.coordinator;
-    if (stop) coordinator.onStop = () => this.cancel();
+    if (stop) {
+      coordinator.onStop = () => {
+        this.stopped = true;
+        this.cancel();
+      };
+    }
     return coordinator.requestSavepoint(path, stop);
   }
 
@@ -264,7 +272,7 @@ export class JobRunner {
       await Promise.allSettled(rt.writers.map((w) => w.writer.close()));
     }
     return {
-      job: rt.jobName, status: this.cancelled ? 'cancelled' : 'finished', durationMs: clock.now() - started, metrics: rt.metrics(),
+      job: rt.jobName, status: this.stopped ? 'stopped' : this.cancelled ? 'cancelled' : 'finished', durationMs: clock.now() - started, metrics: rt.metrics(),
       checkpoints: this.checkpoints?.coordinator.history ?? [], restarts: 0,
     };
   }

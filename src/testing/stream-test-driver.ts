@@ -12,6 +12,7 @@ import { ManualClock } from '../time/clock.ts';
 import { NoWatermarksGenerator } from '../time/watermark-generator.ts';
 import { WatermarkStrategy } from '../time/watermark-strategy.ts';
 import { decodeState, encodeState } from '../checkpoint/snapshot-codec.ts';
+import { noSinkNamed, refuseForeign } from './driver-errors.ts';
 import { ManualReader } from './manual-reader.ts';
 import { LineFeeder } from './line-feeder.ts';
 import { KafkaFeeder, type RawKafkaMessage } from './kafka-feeder.ts';
@@ -218,9 +219,10 @@ export class StreamTestDriver {
     let id: number;
     if (typeof target === 'string') {
       const sink = plan.nodes.find((n) => n.kind === 'sink' && n.name === target);
-      if (sink === undefined) throw new Error(`no sink named '${target}'`);
+      if (sink === undefined) throw new Error(noSinkNamed(target, plan));
       id = sink.inputs[0];
     } else {
+      refuseForeign(this.env, 'output', target);
       const n = plan.nodes[target.id];
       id = n.kind === 'sink' ? n.inputs[0] : n.id;
     }
@@ -231,6 +233,7 @@ export class StreamTestDriver {
 
   /** What a side output of a stream receives from now on. */
   sideOutput<S>(stream: DataStream<any>, tag: OutputTag<S>): TestOutput<S> {
+    refuseForeign(this.env, 'sideOutput', stream);
     const capture = new Capture<S>();
     this.runtime.nodes[stream.id].sideOutput(tag.id, this.env.runtimeOptions().batchSize).connect(capture, 0);
     return capture;
@@ -371,3 +374,4 @@ function captureWriter(): SinkWriter<unknown> {
     flush: async () => {}, close: async () => {},
   };
 }
+

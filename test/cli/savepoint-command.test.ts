@@ -75,7 +75,7 @@ test('savepoint: a running job takes a savepoint on request, then stops with one
   assert.equal(stopped.stdout, `${stopSavepoint}\n`);
   const ran = await job.done;
   assert.equal(ran.code, 0, ran.stderr);
-  assert.match(ran.stderr, /^eddy: job 'counting' cancelled after /m);
+  assert.match(ran.stderr, /^eddy: job 'counting' stopped after /m, 'a stop with a savepoint is reported as stopped, not cancelled');
   assert.equal(existsSync(join(ckpt, 'control.sock')), false, 'the job removed its socket');
 });
 
