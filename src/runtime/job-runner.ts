@@ -54,6 +54,8 @@ export class JobRunner {
   private readonly deterministic: boolean;
 
   private checkpoints: RunCheckpoints | null = null;
+  /** The checkpoint setup while it runs (a savepoint asked for meanwhile waits for it). */
+  private settingUp: Promise<RunCheckpoints> | null = null;
   /** `stopWithCheckpoint` was called: the cancelled run still takes its final checkpoint. */
   private checkpointAtStop = false;
   /** Work to run between two rounds of the step loop (queryable state), when no batch is in flight. */
@@ -70,6 +72,8 @@ export class JobRunner {
 
   /** A savepoint at the next batch boundary; with `stop`, the job stops exactly there. */
   async savepoint(path: string, stop = false): Promise<string> {
+    // Just after the start, the checkpoint directory (and control socket) may still be set up.
+    if (this.checkpoints === null) await this.settingUp?.catch(() => {});
     if (this.checkpoints === null) throw new Error('savepoints need checkpoints: create the environment with { checkpoints: { dir } }');
     const coordinator = this.checkpoints.coordinator;
     if (stop) {
@@ -133,7 +137,8 @@ export class JobRunner {
     const ready: (ReadStatus | undefined)[] = tasks.map(() => undefined);
     let failure: unknown = null;
     try {
-      this.checkpoints = (await this.setupCheckpoints?.()) ?? null;
+      this.settingUp = this.setupCheckpoints?.() ?? null;
+      this.checkpoints = (await this.settingUp) ?? null;
       await Promise.all(tasks.map((t) => t.reader.open()));
       // Keyed state starts empty unless a checkpoint restores it: a state directory reused from an
       // earlier (perhaps killed) run holds state no checkpoint vouches for.
