@@ -1,5 +1,5 @@
 import { dirname, extname, join, relative, sep } from 'node:path';
-import type { CompilerHost, CompilerOptions, Diagnostic, Program, ResolvedModuleWithFailedLookupLocations } from 'typescript';
+import type { CompilerHost, CompilerOptions, Diagnostic, Program, ResolvedModuleWithFailedLookupLocations, SourceFile } from 'typescript';
 import { type Clock, systemClock } from '../time/clock.ts';
 import { CheckCache } from './check-cache.ts';
 import { checkOptions, findConfigFile } from './check-options.ts';
@@ -67,7 +67,7 @@ export function checkJobFile(jobFile: string, options: JobCheckOptions = {}): Jo
   const ts = loadTypeScript(found);
   const { options: compilerOptions, configFiles, errors: configErrors } = checkOptions(ts, jobFile, configFile);
   const program = ts.createProgram({ rootNames: [jobFile], options: compilerOptions, host: compilerHost(ts, compilerOptions) });
-  const userFiles = program.getSourceFiles().filter((f) => isUsersFile(program, f.fileName, f.isDeclarationFile));
+  const userFiles = program.getSourceFiles().filter((f) => isUsersFile(program, f));
   const diagnostics = [
     ...configErrors,
     ...program.getOptionsDiagnostics(),
@@ -102,11 +102,10 @@ function compilerHost(ts: TypeScript, options: CompilerOptions): CompilerHost {
 }
 
 /** Eddy's own sources, declarations and installed packages are not the user's to fix. */
-function isUsersFile(program: Program, fileName: string, isDeclaration: boolean): boolean {
-  if (isDeclaration || fileName.includes('/node_modules/')) return false;
-  const file = fileName.split('/').join(sep);
-  return !file.startsWith(join(EDDY_ROOT, 'src', sep)) && !file.startsWith(join(EDDY_ROOT, 'dist', sep))
-    && !program.isSourceFileFromExternalLibrary(program.getSourceFile(fileName)!);
+function isUsersFile(program: Program, file: SourceFile): boolean {
+  if (file.isDeclarationFile || file.fileName.includes('/node_modules/') || program.isSourceFileFromExternalLibrary(file)) return false;
+  const path = file.fileName.split('/').join(sep); // the compiler's names use '/' everywhere
+  return !path.startsWith(join(EDDY_ROOT, 'src', sep)) && !path.startsWith(join(EDDY_ROOT, 'dist', sep));
 }
 
 /** The package.json nearest each user file: its "type" decides how the compiler reads the file. */
