@@ -12,7 +12,8 @@
 // by Node itself where Node strips types (22.18 and later; erasable syntax only, and a start-up
 // about 0.25 s of CPU shorter than with tsx); otherwise the command says what to install.
 // In both cases, when a job file lives outside any package that can see 'eddy' (say
-// /tmp/job.ts), the hook resolves 'eddy' and 'eddy/...' against this package instead of failing.
+// /tmp/job.ts), the hook resolves 'eddy' and 'eddy/...' against this package instead of failing,
+// and under tsx a job file written as an ES module loads as one wherever it lives (see there).
 // The hooks (bin/loader-hooks.mjs) run in Node's loader thread (module.register, Node >= 20.6);
 // the last registered runs first, so ours sees the request before tsx does.
 import { existsSync } from 'node:fs';

@@ -54,6 +54,7 @@ export type { CheckpointConfig, DeliveryGuarantee } from './checkpoint/checkpoin
 export type { CheckpointRecord } from './metrics/checkpoint-record.ts';
 export type { RestoreRequest } from './checkpoint/restore-request.ts';
 export { type RestartStrategy, restartDelay } from './job/restart-strategy.ts';
+export { isExplaining } from './job/is-explaining.ts';
 export * from './time/index.ts';
 export * from './window/index.ts';
 export * from './state/index.ts';

@@ -22,7 +22,8 @@ const env = StreamEnvironment.create();
 clicksPerMinute(env, paths);
 const result = await env.execute('clicks-per-minute');
 
-// Under `eddy explain` nothing runs (status 'cancelled'); there is nothing to report then.
+// A job cancelled (Ctrl-C) or stopped early has no complete counts to report. (Under `eddy explain`
+// the file stops at execute and never gets here.)
 if (result.status === 'finished') {
   const written = (sink: string): number => result.metrics.operators.find((o) => o.name === sink)?.recordsIn ?? 0;
   const file = (path: string): string => relative(process.cwd(), path);

@@ -145,8 +145,13 @@ export class DataStreamImpl<T> implements DataStream<T> {
   }
 }
 
+/** @internal the graph a stream or sink handle was built in (null: a handle Eddy did not make). */
+export function builderOf(handle: DataStream<unknown> | DataStreamSink): GraphBuilder | null {
+  return handle instanceof DataStreamImpl || handle instanceof DataStreamSinkImpl ? handle.graph : null;
+}
+
 class DataStreamSinkImpl implements DataStreamSink {
-  constructor(private readonly graph: GraphBuilder, readonly id: number) {}
+  constructor(readonly graph: GraphBuilder, readonly id: number) {}
   name(name: string): DataStreamSink {
     this.graph.relabel(this.id, { name });
     return this;

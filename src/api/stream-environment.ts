@@ -19,7 +19,7 @@ import type { JobSettings } from '../job/job-settings.ts';
 import { launchJob } from '../job/launcher.ts';
 import { launchScaledOut } from '../cluster/scale-out-launcher.ts';
 import type { BadInputPolicy } from '../functions/dead-letter.ts';
-import { type DataStream, DataStreamImpl } from './data-stream.ts';
+import { builderOf, type DataStream, DataStreamImpl, type DataStreamSink } from './data-stream.ts';
 import { GraphBuilder } from './graph-builder.ts';
 
 export type { JobHandle } from '../job/job-handle.ts';
@@ -133,6 +133,15 @@ export class StreamEnvironment {
     const handle = scaleOut === null ? launchJob(this.plan(), jobName, this.options) : launchScaledOut(this.plan(), jobName, this.options, scaleOut);
     this.current = handle;
     return handle;
+  }
+
+  /**
+   * @internal the name of the node a stream or sink handle stands for when it was built on another
+   * environment than this one (its id means nothing here), else null.
+   */
+  foreignHandle(handle: DataStream<unknown> | DataStreamSink): string | null {
+    const graph = builderOf(handle);
+    return graph === null || graph === this.graph ? null : graph.get(handle.id).name;
   }
 
   /** @internal the runtime settings, for the test driver. */

@@ -3,7 +3,8 @@ import type { RestoreRequest } from '../checkpoint/restore-request.ts';
 import type { WebOptions } from '../ui/web-options.ts';
 
 /**
- * What the command line asked for. `invalid` is a usage error (exit code 2). A run's `restore` is
+ * What the command line asked for. `invalid` is a usage error (exit code 2); its `usage` is true
+ * when the whole help text is the answer (no command at all), else one line of it is. A run's `restore` is
  * null when no restore flag was given (jobs with checkpoints then resume from their newest one).
  * `args` of run and explain are the arguments after `--`, for the job file's process.argv.
  *
@@ -13,12 +14,12 @@ import type { WebOptions } from '../ui/web-options.ts';
 export type CliCommand =
   | { readonly kind: 'help' }
   | { readonly kind: 'version' }
-  | { readonly kind: 'run'; readonly file: string; readonly args: readonly string[]; readonly quiet: boolean; readonly verbose: boolean; readonly restore: RestoreRequest | null; readonly web?: WebOptions }
-  | { readonly kind: 'explain'; readonly file: string; readonly args: readonly string[]; readonly verbose: boolean }
+  | { readonly kind: 'run'; readonly file: string; readonly args: readonly string[]; readonly check: boolean; readonly quiet: boolean; readonly verbose: boolean; readonly restore: RestoreRequest | null; readonly web?: WebOptions }
+  | { readonly kind: 'explain'; readonly file: string; readonly args: readonly string[]; readonly check: boolean; readonly verbose: boolean }
   | { readonly kind: 'savepoint'; readonly dir: string; readonly to: string | null; readonly stop: boolean; readonly verbose: boolean }
   | { readonly kind: 'status'; readonly dir: string; readonly verbose: boolean }
   | { readonly kind: 'inspect'; readonly path: string; readonly operator: string | null; readonly key: string | null; readonly verbose: boolean }
-  | { readonly kind: 'invalid'; readonly problem: string };
+  | { readonly kind: 'invalid'; readonly problem: string; readonly usage?: boolean };
 
 /**
  * The help text.
@@ -29,14 +30,16 @@ export type CliCommand =
 export const USAGE = `Usage: eddy <command> [options] [-- job arguments]
 
 Commands:
-  run <job.ts>               run the job file; live progress on stderr, a summary at the end
-  explain <job.ts>           print the operator graph of each job the file would run, without running it
+  run <job.ts>               type-check the job file, then run it; live progress on stderr, a summary at the end
+  explain <job.ts>           print the operator graph of the job the file would start, without starting it
+                             (the file runs up to its execute call and stops there)
   savepoint <checkpoint-dir> take a savepoint of the job running with that checkpoint directory; prints its path
   status <checkpoint-dir>    print the metrics and recent checkpoints of the job running there
   inspect <path>             describe a checkpoint or savepoint (a checkpoint directory: its newest valid one)
 
 Options:
   -q, --quiet                    run: no live progress, only the summary and errors
+      --no-check                 run, explain: do not type-check the job file first
       --fresh                    run: jobs with checkpoints start from scratch (their checkpoints are deleted)
       --from-checkpoint <path>   run: jobs with checkpoints start from this checkpoint
       --from-savepoint <path>    run: jobs with checkpoints start from this savepoint
@@ -65,6 +68,7 @@ const OPTIONS = {
   version: { type: 'boolean', short: 'v' },
   quiet: { type: 'boolean', short: 'q' },
   verbose: { type: 'boolean' },
+  'no-check': { type: 'boolean' },
   fresh: { type: 'boolean' },
   'from-checkpoint': { type: 'string' },
   'from-savepoint': { type: 'string' },
@@ -82,8 +86,8 @@ type OptionName = keyof typeof OPTIONS;
 
 /** The options each command takes besides --verbose; the rest are usage errors when given to it. */
 const COMMAND_OPTIONS: Record<string, readonly OptionName[]> = {
-  run: ['quiet', 'fresh', 'from-checkpoint', 'from-savepoint', 'allow-non-restored-state', 'web-port', 'web-host', 'web-token'],
-  explain: [],
+  run: ['no-check', 'quiet', 'fresh', 'from-checkpoint', 'from-savepoint', 'allow-non-restored-state', 'web-port', 'web-host', 'web-token'],
+  explain: ['no-check'],
   savepoint: ['to', 'stop'],
   status: [],
   inspect: ['operator', 'key'],
@@ -112,14 +116,14 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
   try {
     parsed = parseArgs({ args: [...own], allowPositionals: true, options: OPTIONS });
   } catch (e) {
-    return { kind: 'invalid', problem: e instanceof Error ? e.message : String(e) };
+    return { kind: 'invalid', problem: parseProblem(e) };
   }
   const { values, positionals } = parsed;
   if (values.help || positionals[0] === 'help') return { kind: 'help' };
   if (values.version) return { kind: 'version' };
   const [command, operand, ...extra] = positionals;
-  if (command === undefined) return { kind: 'invalid', problem: 'no command given' };
-  if (!Object.hasOwn(COMMAND_OPTIONS, command)) return { kind: 'invalid', problem: `unknown command '${command}'` };
+  if (command === undefined) return { kind: 'invalid', problem: 'no command given', usage: true };
+  if (!Object.hasOwn(COMMAND_OPTIONS, command)) return { kind: 'invalid', problem: `unknown command '${command}'${didYouMean(command, Object.keys(COMMAND_OPTIONS))}` };
   const allowed = COMMAND_OPTIONS[command];
   if (operand === undefined) return { kind: 'invalid', problem: `${command}: no ${OPERAND[command]} given` };
   const takesArgs = command === 'run' || command === 'explain';
@@ -131,9 +135,10 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
   const misplaced = (Object.keys(values) as OptionName[]).find((o) => o !== 'verbose' && !allowed.includes(o));
   if (misplaced !== undefined) return { kind: 'invalid', problem: `${command}: --${misplaced} applies only to ${commandsTaking(misplaced)}` };
   const verbose = values.verbose ?? false;
+  const check = !(values['no-check'] ?? false);
   switch (command) {
     case 'explain':
-      return { kind: 'explain', file: operand, args, verbose };
+      return { kind: 'explain', file: operand, args, check, verbose };
     case 'savepoint':
       return { kind: 'savepoint', dir: operand, to: values.to ?? null, stop: values.stop ?? false, verbose };
     case 'status':
@@ -146,7 +151,7 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
       if (typeof restore === 'string') return { kind: 'invalid', problem: `run: ${restore}` };
       const web = webOptions(values);
       if (typeof web === 'string') return { kind: 'invalid', problem: `run: ${web}` };
-      return { kind: 'run', file: operand, args, quiet: values.quiet ?? false, verbose, restore, ...(web === null ? {} : { web }) };
+      return { kind: 'run', file: operand, args, check, quiet: values.quiet ?? false, verbose, restore, ...(web === null ? {} : { web }) };
     }
   }
 }
@@ -176,6 +181,40 @@ function webOptions(values: { 'web-port'?: string; 'web-host'?: string; 'web-tok
     ...(values['web-host'] === undefined ? {} : { host: values['web-host'] }),
     ...(values['web-token'] === undefined ? {} : { token: values['web-token'] }),
   };
+}
+
+/** node:util's parse errors, in the words of the rest of the CLI (an unknown option gets a suggestion). */
+function parseProblem(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  const unknown = /^Unknown option '(-{1,2})([^']*)'/.exec(message);
+  if (unknown !== null) {
+    const [, dashes, name] = unknown;
+    return `unknown option '${dashes}${name}'${didYouMean(name, Object.keys(OPTIONS), '--')}`;
+  }
+  const missing = /^Option '(-\w, )?(--[\w-]+) <value>' argument missing/.exec(message);
+  if (missing !== null) return `${missing[2]} needs a value`;
+  return message;
+}
+
+/** " (did you mean x?)" when one candidate is a likely typo of `given` (a letter or two off), else ''. */
+function didYouMean(given: string, candidates: readonly string[], prefix = ''): string {
+  const close = candidates
+    .map((c) => ({ c, d: typoDistance(given.toLowerCase(), c) }))
+    .filter(({ c, d }) => d <= (c.length <= 4 ? 1 : 2))
+    .sort((a, b) => a.d - b.d);
+  return close.length === 0 ? '' : ` (did you mean ${prefix}${close[0].c}?)`;
+}
+
+/** Edits from `a` to `b`: letters inserted, deleted or replaced, and neighbours swapped (each 1). */
+function typoDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
 }
 
 function commandsTaking(option: OptionName): string {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { USAGE, parseCommandLine } from './args.ts';
+import { checkBeforeLoading } from './check-before-loading.ts';
 import { explainCommand } from './explain-command.ts';
 import { locateJobFile, withJobArgv } from './job-file.ts';
 import { inspectCommand } from './inspect-command.ts';
@@ -25,7 +26,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(`eddy ${version()}\n`);
       return 0;
     case 'invalid':
-      process.stderr.write(`eddy: ${command.problem}\n\n${USAGE}`);
+      process.stderr.write(`eddy: ${command.problem}\n${command.usage === true ? `\n${USAGE}` : "Run 'eddy --help' for the commands and their options.\n"}`);
       return 2;
     case 'run':
     case 'explain': {
@@ -33,6 +34,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       if ('problem' in job) {
         process.stderr.write(`eddy ${command.kind}: ${job.problem}\n`);
         return 2;
+      }
+      if (command.check) {
+        const refused = checkBeforeLoading(command.kind, job.url, { quiet: command.kind === 'run' && command.quiet, verbose: command.verbose });
+        if (refused !== null) return refused;
       }
       // The job file sees process.argv as under `node job.ts ...args` while it runs.
       return withJobArgv(job.url, command.args, () => (command.kind === 'run' ? runCommand(job.url, command) : explainCommand(job.url, command)));

@@ -131,7 +131,6 @@ export async function runCommand(jobUrl: string, options: RunOptions): Promise<n
       followed.push(follow(job));
       if (signal !== null) job.cancel();
     },
-    explained: () => {},
   });
 
   try {

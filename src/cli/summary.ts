@@ -8,7 +8,7 @@ import { formatCount, formatDuration, ratePerSecond } from './format.ts';
  * const outcome: JobOutcome = { status: 'failed', durationMs: 120, metrics: job.metrics() };
  */
 export interface JobOutcome {
-  readonly status: 'finished' | 'cancelled' | 'failed';
+  readonly status: 'finished' | 'cancelled' | 'stopped' | 'failed';
   readonly durationMs: number;
   readonly metrics: JobMetricsSnapshot;
 }

@@ -10,14 +10,14 @@ import { startScaleOut } from './scale-out-job.ts';
 /**
  * Starts this process as one instance of a scaled-out job (StreamEnvironment.executeAsync with
  * the `scaleOut` option) and returns its handle: `cancel` leaves the group gracefully; savepoints
- * and state queries are refused. Under `eddy explain` it only prints the graph.
+ * and state queries are refused. Under `eddy explain` it starts nothing (see explainOnly).
  *
  * @example
  * const job = launchScaledOut(env.plan(), 'counts', settings, { groupId: 'counts', stateDir: '/shared' });
  */
 export function launchScaledOut(plan: Plan, jobName: string, settings: JobSettings, scaleOut: ScaleOutOptions): JobHandle {
   const hook = cliHook();
-  if (hook?.mode === 'explain') return explainOnly(plan, jobName);
+  if (hook?.mode === 'explain') explainOnly(plan, jobName);
   validatePlan(plan);
   const run = startScaleOut(plan, jobName, settings, settings.checkpoints, scaleOut);
   const none = () => Promise.reject(new Error(`job '${jobName}' runs scaled out: savepoints and state queries are per partition task and not offered yet`));

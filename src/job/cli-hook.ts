@@ -4,7 +4,9 @@ import type { JobHandle } from './job-handle.ts';
 
 /**
  * How the `eddy` CLI learns about jobs that a job file starts: the CLI installs a hook on a
- * global symbol before importing the file. `explain` mode prints the graph instead of running.
+ * global symbol before importing the file (a symbol, so that a job file that imports another copy
+ * of Eddy still finds it). In `explain` mode a job's launch hands its graph to `explained` and
+ * throws what that returns, which stops the job file there.
  */
 export interface CliHook {
   readonly mode: 'run' | 'explain';
@@ -13,7 +15,8 @@ export interface CliHook {
   /** Serves the dashboard of each job the file starts (`--web-port`), overriding the job's own `web` option. */
   readonly web?: ResolvedWebOptions;
   started(job: JobHandle): void;
-  explained(jobName: string, text: string): void;
+  /** Under `eddy explain`: the graph of the job being launched; returns the error to stop the job file with. */
+  explained?(jobName: string, text: string): Error;
 }
 
 const KEY = Symbol.for('eddy.cli-hook');

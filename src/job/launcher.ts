@@ -1,6 +1,5 @@
 import type { RestoreRequest } from '../checkpoint/restore-request.ts';
 import { setupCheckpoints } from '../checkpoint/setup-checkpoints.ts';
-import type { JobMetricsSnapshot } from '../metrics/operator-metrics.ts';
 import { explain } from '../plan/explain.ts';
 import type { Plan } from '../plan/plan.ts';
 import { validatePlan } from '../plan/validate.ts';
@@ -20,7 +19,8 @@ import { describeError, restartLoop } from './restart-loop.ts';
  * Starts a job from its plan in this process and returns at once with a handle to it
  * (StreamEnvironment.executeAsync hands its plan here, or to scale-out's `launchScaledOut`). It
  * restarts from the latest checkpoint as the restart strategy allows, and serves the dashboard and
- * the control socket beside the job when asked for. Under `eddy explain` it only prints the graph.
+ * the control socket beside the job when asked for. Under `eddy explain` it starts nothing: it
+ * hands the graph to the CLI and stops the job file (see `explainOnly`).
  *
  * @example
  * const job = launchJob(env.plan(), 'clicks', settings);
@@ -28,7 +28,7 @@ import { describeError, restartLoop } from './restart-loop.ts';
  */
 export function launchJob(plan: Plan, jobName: string, settings: JobSettings): JobHandle {
   const hook = cliHook();
-  if (hook?.mode === 'explain') return explainOnly(plan, jobName);
+  if (hook?.mode === 'explain') explainOnly(plan, jobName);
   validatePlan(plan);
   const cp = settings.checkpoints;
   const strategy = settings.restartStrategy;
@@ -41,7 +41,7 @@ export function launchJob(plan: Plan, jobName: string, settings: JobSettings): J
   // `eddy savepoint` reaches a job with checkpoints through <checkpoint dir>/control.sock (set once the handle exists).
   let control: ControlSocket | null = null;
   let request: RestoreRequest = hook?.restore ?? settings.restore;
-  const result = restartLoop({
+  const outcome = restartLoop({
     run: async (attempt) => {
       if (attempt > 1) {
         graph = new RunningGraph(plan, jobName, settings);
@@ -61,9 +61,12 @@ export function launchJob(plan: Plan, jobName: string, settings: JobSettings): J
     delayAfter: (attempt) => (cancelled ? null : restartDelay(strategy, attempt)),
     sleep: (ms) => settings.clock.sleep(ms),
     onRestart: (attempt, e, delay) => log(`job '${jobName}' failed (attempt ${attempt}): ${describeError(e)}; restarting from the latest checkpoint in ${delay} ms`),
-  }).finally(() => Promise.all([control?.close(), web?.close()])); // the result waits for the sockets to be gone
+  });
+  const result = outcome.finally(() => Promise.all([control?.close(), web?.close()])); // the result waits for the sockets to be gone
   const webOptions = hook?.web ?? settings.web;
   let stopping = false;
+  let ended: 'finished' | 'cancelled' | 'stopped' | 'failed' | null = null;
+  outcome.then((r) => void (ended = r.status), () => void (ended = 'failed'));
   let web: WebServer | null = null;
   const handle: JobHandle = {
     name: jobName,
@@ -91,7 +94,7 @@ export function launchJob(plan: Plan, jobName: string, settings: JobSettings): J
   if (webOptions) {
     web = new WebServer({
       name: jobName, plan, savepointDir: cp === null ? null : `${cp.dir}/savepoints`,
-      status: () => (stopping ? 'stopping' : 'running'),
+      status: () => ended ?? (stopping ? 'stopping' : 'running'),
       metrics: handle.metrics, checkpoints: handle.checkpoints, samples: handle.samples,
       savepoint: handle.savepoint, stopWithSavepoint: handle.stopWithSavepoint, queryState: handle.queryState,
     }, webOptions, settings.clock, log);
@@ -111,27 +114,16 @@ export function launchJob(plan: Plan, jobName: string, settings: JobSettings): J
 }
 
 /**
- * Under `eddy explain`: prints the graph through the CLI hook and returns the handle of a job
- * that does not run (over at once, refusing everything else).
+ * Under `eddy explain`: hands the graph to the CLI and throws, so that the job file stops where
+ * it would start the job, as Flink's plan preview stops a program at `execute()`. Nothing of the
+ * job starts (no source, sink, dashboard or control socket), and nothing the file would do after
+ * the job (reports, clean-up, a next job) runs either.
  *
  * @example
- * if (cliHook()?.mode === 'explain') return explainOnly(plan, 'clicks');
+ * if (cliHook()?.mode === 'explain') explainOnly(plan, 'clicks');
  */
-export function explainOnly(plan: Plan, jobName: string): JobHandle {
-  cliHook()?.explained(jobName, explain(plan, jobName));
-  return inertHandle(jobName, 'explain mode: the job does not run');
-}
-
-/** A handle of a job that does not run: it is over at once, and refuses everything else. */
-function inertHandle(name: string, why: string): JobHandle {
-  const metrics: JobMetricsSnapshot = {
-    job: name, startedAt: 0, now: 0, recordsIn: 0, recordsOut: 0, lateDropped: 0, lateToSideOutput: 0, deadLetters: 0,
-    watermark: Number.NEGATIVE_INFINITY, operators: [],
-  };
-  const none = () => Promise.reject(new Error(why));
-  return {
-    name, result: Promise.resolve({ job: name, status: 'cancelled', durationMs: 0, metrics, checkpoints: [], restarts: 0 }),
-    metrics: () => metrics, cancel: () => {}, checkpoints: () => [], savepoint: none, stopWithSavepoint: none,
-    queryState: none, samples: () => [], web: null,
-  };
+export function explainOnly(plan: Plan, jobName: string): never {
+  const hook = cliHook();
+  if (hook?.explained === undefined) throw new Error('explainOnly is for `eddy explain`, whose CLI hook takes the graph');
+  throw hook.explained(jobName, explain(plan, jobName));
 }

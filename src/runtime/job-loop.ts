@@ -35,6 +35,10 @@ export class JobLoop {
   private checkpointAtStop = false;
   /** False once the run is over (a failed attempt stays over while a restart strategy waits). */
   private running = true;
+  /** Cancelled by a stop-with-savepoint, once its savepoint was written. */
+  private stopped = false;
+  /** The checkpoint setup while it runs (a savepoint asked for meanwhile waits for it). */
+  private settingUp: Promise<RunCheckpoints> | null = null;
 
   constructor(readonly graph: RunningGraph, private readonly setupCheckpoints: (() => Promise<RunCheckpoints>) | null = null) {}
 
@@ -44,11 +48,16 @@ export class JobLoop {
 
   /** A savepoint at the next batch boundary; with `stop`, the job stops exactly there. */
   async savepoint(path: string, stop = false): Promise<string> {
+    // Just after the start, the checkpoint directory (and control socket) may still be set up.
+    if (this.checkpoints === null) await this.settingUp?.catch(() => {});
     if (this.checkpoints === null) throw new Error('savepoints need checkpoints: create the environment with { checkpoints: { dir } }');
     // A run that is over (a failed attempt, during the restart strategy's delay) takes no more
     // savepoints: the request would wait forever.
     if (!this.running) throw new Error(`job '${this.graph.jobName}' is not running (it failed and may be restarting): no savepoint taken; try again once it runs`);
-    return this.checkpoints.hook.requestSavepoint(path, stop ? () => this.cancel() : null);
+    return this.checkpoints.hook.requestSavepoint(path, stop ? () => {
+      this.stopped = true;
+      this.cancel();
+    } : null);
   }
 
   /** Stops at the next batch boundary; the run resolves with status 'cancelled'. */
@@ -81,7 +90,7 @@ export class JobLoop {
       await this.close();
     }
     return {
-      job: graph.jobName, status: this.cancelled ? 'cancelled' : 'finished', durationMs: graph.clock.now() - started, metrics: graph.metrics(),
+      job: graph.jobName, status: this.stopped ? 'stopped' : this.cancelled ? 'cancelled' : 'finished', durationMs: graph.clock.now() - started, metrics: graph.metrics(),
       checkpoints: this.checkpointHistory(), restarts: 0,
     };
   }
@@ -89,7 +98,8 @@ export class JobLoop {
   /** Readers open, state restored (or empty), sinks open and recovered, operators open. */
   private async openAndRestore(): Promise<void> {
     const graph = this.graph;
-    this.checkpoints = (await this.setupCheckpoints?.()) ?? null;
+    this.settingUp = this.setupCheckpoints?.() ?? null;
+    this.checkpoints = (await this.settingUp) ?? null;
     await Promise.all(graph.sources.map((t) => t.reader.open()));
     // Keyed state starts empty unless a checkpoint restores it: a state directory reused from an
     // earlier (perhaps killed) run holds state no checkpoint vouches for.

@@ -9,7 +9,8 @@ import type { JobMetricsSnapshot } from '../metrics/operator-metrics.ts';
  */
 export interface JobResult {
   readonly job: string;
-  readonly status: 'finished' | 'cancelled';
+  /** 'stopped': by a stop-with-savepoint (the savepoint is the exact stop point); 'cancelled': by `cancel` or a signal. */
+  readonly status: 'finished' | 'cancelled' | 'stopped';
   readonly durationMs: number;
   readonly metrics: JobMetricsSnapshot;
   /** Checkpoints taken during the run (empty without checkpointing). */

@@ -14,6 +14,7 @@ import { ManualClock } from '../time/clock.ts';
 import { NoWatermarksGenerator } from '../time/watermark-generator.ts';
 import { WatermarkStrategy } from '../time/watermark-strategy.ts';
 import { decodeState, encodeState } from '../checkpoint/snapshot-codec.ts';
+import { noSinkNamed, refuseForeign } from './driver-errors.ts';
 import { ManualReader } from './manual-reader.ts';
 import { TestInput } from './test-input.ts';
 import type { Source } from '../connectors/source.ts';
@@ -241,9 +242,10 @@ export class StreamTestDriver {
     let id: number;
     if (typeof target === 'string') {
       const sink = plan.nodes.find((n) => n.kind === 'sink' && n.name === target);
-      if (sink === undefined) throw new Error(`no sink named '${target}'`);
+      if (sink === undefined) throw new Error(noSinkNamed(target, plan));
       id = sink.inputs[0];
     } else {
+      refuseForeign(this.env, 'output', target);
       const n = plan.nodes[target.id];
       id = n.kind === 'sink' ? n.inputs[0] : n.id;
     }
@@ -254,6 +256,7 @@ export class StreamTestDriver {
 
   /** What a side output of a stream receives from now on. */
   sideOutput<S>(stream: DataStream<any>, tag: OutputTag<S>): TestOutput<S> {
+    refuseForeign(this.env, 'sideOutput', stream);
     const capture = new Capture<S>();
     this.graph.nodes[stream.id].sideOutput(tag.id, this.env.runtimeOptions().batchSize).connect(capture, 0);
     return capture;
@@ -321,3 +324,4 @@ function captureWriter(): SinkWriter<unknown> {
     flush: async () => {}, close: async () => {},
   };
 }
+

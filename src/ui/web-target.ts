@@ -15,8 +15,8 @@ export interface WebTarget {
   readonly plan: Plan;
   /** Where savepoints go when a request names no path (null: the job has no checkpoints). */
   readonly savepointDir: string | null;
-  /** 'stopping' once a stop or cancel was asked for. */
-  status(): 'running' | 'stopping';
+  /** 'stopping' once a stop or cancel was asked for; how the job ended once it has. */
+  status(): 'running' | 'stopping' | 'finished' | 'cancelled' | 'stopped' | 'failed';
   metrics(): JobMetricsSnapshot;
   checkpoints(): readonly CheckpointRecord[];
   samples(): readonly RecordSample[];

@@ -91,7 +91,7 @@ test('every stateful operator kind resumes from a savepoint by uid after the job
     for (let i = 0; i < 200 && outs1.rolling.values.length < 300; i++) await sleep(20);
     assert.ok(outs1.rolling.values.length >= 300, 'v1 processed records before the savepoint');
     const sp = await job.stopWithSavepoint(join(root, 'savepoints', 'sp-1'));
-    assert.equal((await job.result).status, 'cancelled');
+    assert.equal((await job.result).status, 'stopped');
 
     // Every operator's state is in the savepoint under its uid, not under a generated name.
     const manifest = JSON.parse(readFileSync(join(sp, 'MANIFEST.json'), 'utf8')) as Manifest;

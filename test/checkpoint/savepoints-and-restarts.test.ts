@@ -88,7 +88,7 @@ test('savepoint, then a changed job resumes from it by uid; unmatched state is a
   await new Promise((r) => setTimeout(r, 150));
   const sp = await job.stopWithSavepoint(join(root, 'savepoints', 'sp-1'));
   const first = await job.result;
-  assert.equal(first.status, 'cancelled');
+  assert.equal(first.status, 'stopped');
   assert.ok(statSync(join(sp, 'MANIFEST.json')).isFile());
   const seen = (committed(join(root, 'out1')) as { k: string; c: number }[]);
   const maxBefore = Math.max(...seen.filter((o) => o.k === 'k0').map((o) => o.c));

@@ -3,10 +3,12 @@ import assert from 'node:assert/strict';
 import { parseCommandLine } from '../../src/cli/args.ts';
 
 test('commands and their options', () => {
-  assert.deepEqual(parseCommandLine(['run', 'job.ts']), { kind: 'run', file: 'job.ts', args: [], quiet: false, verbose: false, restore: null });
-  assert.deepEqual(parseCommandLine(['run', 'job.ts', '--quiet', '--verbose']), { kind: 'run', file: 'job.ts', args: [], quiet: true, verbose: true, restore: null });
-  assert.deepEqual(parseCommandLine(['-q', 'run', 'job.ts']), { kind: 'run', file: 'job.ts', args: [], quiet: true, verbose: false, restore: null });
-  assert.deepEqual(parseCommandLine(['explain', 'job.ts']), { kind: 'explain', file: 'job.ts', args: [], verbose: false });
+  assert.deepEqual(parseCommandLine(['run', 'job.ts']), { kind: 'run', file: 'job.ts', args: [], check: true, quiet: false, verbose: false, restore: null });
+  assert.deepEqual(parseCommandLine(['run', 'job.ts', '--quiet', '--verbose']), { kind: 'run', file: 'job.ts', args: [], check: true, quiet: true, verbose: true, restore: null });
+  assert.deepEqual(parseCommandLine(['-q', 'run', 'job.ts']), { kind: 'run', file: 'job.ts', args: [], check: true, quiet: true, verbose: false, restore: null });
+  assert.deepEqual(parseCommandLine(['explain', 'job.ts']), { kind: 'explain', file: 'job.ts', args: [], check: true, verbose: false });
+  assert.deepEqual(parseCommandLine(['run', 'job.ts', '--no-check']), { kind: 'run', file: 'job.ts', args: [], check: false, quiet: false, verbose: false, restore: null });
+  assert.deepEqual(parseCommandLine(['explain', '--no-check', 'job.ts']), { kind: 'explain', file: 'job.ts', args: [], check: false, verbose: false });
   assert.deepEqual(parseCommandLine(['--help']), { kind: 'help' });
   assert.deepEqual(parseCommandLine(['run', '-h']), { kind: 'help' });
   assert.deepEqual(parseCommandLine(['help']), { kind: 'help' });
@@ -22,7 +24,7 @@ test('run and explain: everything after -- goes to the job file, flags included'
   assert.deepEqual(args(['run', '--quiet', 'job.ts', '--']), []);
   assert.deepEqual(args(['explain', 'job.ts', '--', '--help']), ['--help'], '--help after -- is the job\'s, not eddy\'s');
   const quiet = parseCommandLine(['run', 'job.ts', '--quiet', '--', '--verbose']);
-  assert.deepEqual(quiet, { kind: 'run', file: 'job.ts', args: ['--verbose'], quiet: true, verbose: false, restore: null });
+  assert.deepEqual(quiet, { kind: 'run', file: 'job.ts', args: ['--verbose'], check: true, quiet: true, verbose: false, restore: null });
   const stray = parseCommandLine(['run', 'job.ts', 'in.csv']);
   assert.equal(stray.kind, 'invalid');
   assert.match((stray as { problem: string }).problem, /unexpected argument 'in\.csv'.*arguments for the job go after --: eddy run job\.ts -- in\.csv/);
@@ -56,10 +58,16 @@ test('usage errors say what is wrong', () => {
   };
   assert.equal(problem([]), 'no command given');
   assert.equal(problem(['deploy']), "unknown command 'deploy'");
+  assert.equal(problem(['rnu', 'a.ts']), "unknown command 'rnu' (did you mean run?)");
   assert.equal(problem(['run']), 'run: no job file given');
   assert.equal(problem(['run', 'a.ts', 'b.ts']), "run: unexpected argument 'b.ts' (one job file at a time; arguments for the job go after --: eddy run a.ts -- b.ts)");
   assert.equal(problem(['explain', 'a.ts', '--quiet']), 'explain: --quiet applies only to run');
-  assert.match(problem(['run', 'a.ts', '--fast']), /Unknown option '--fast'/);
+  assert.equal(problem(['run', 'a.ts', '--fast']), "unknown option '--fast'");
+  assert.equal(problem(['run', 'a.ts', '--qiuet']), "unknown option '--qiuet' (did you mean --quiet?)");
+  assert.equal(problem(['run', 'a.ts', '--nocheck']), "unknown option '--nocheck' (did you mean --no-check?)");
+  assert.equal(problem(['run', 'a.ts', '-x']), "unknown option '-x'");
+  assert.equal(problem(['savepoint', 'ckpt', '--to']), '--to needs a value');
+  assert.equal(problem(['explain', 'a.ts', '--no-check', '--quiet']), 'explain: --quiet applies only to run');
   assert.equal(problem(['run', 'a.ts', '--fresh', '--from-savepoint', 'sp']), 'run: --fresh and --from-savepoint contradict each other; give one');
   assert.equal(problem(['run', 'a.ts', '--allow-non-restored-state']), 'run: --allow-non-restored-state needs --from-checkpoint or --from-savepoint');
   assert.equal(problem(['run', 'a.ts', '--fresh', '--allow-non-restored-state']), 'run: --allow-non-restored-state does not apply to --fresh (nothing is restored)');

@@ -19,11 +19,20 @@ test('--version prints the version of package.json', async () => {
   assert.equal(ran.stdout, `eddy ${version}\n`);
 });
 
-test('an unknown command: the usage on stderr, exit 2', async () => {
-  const ran = await runEddy(['deploy', 'job.ts']);
+test('an unknown command or option: what is wrong and one line of help on stderr, exit 2', async () => {
+  const command = await runEddy(['deploy', 'job.ts']);
+  assert.equal(command.code, 2);
+  assert.equal(command.stderr, "eddy: unknown command 'deploy'\nRun 'eddy --help' for the commands and their options.\n");
+  assert.equal(command.stdout, '');
+  const option = await runEddy(['run', 'test/cli/fixtures/double-job.ts', '--qiuet']);
+  assert.equal(option.code, 2);
+  assert.equal(option.stderr, "eddy: unknown option '--qiuet' (did you mean --quiet?)\nRun 'eddy --help' for the commands and their options.\n");
+});
+
+test('no command at all: the whole usage on stderr, exit 2', async () => {
+  const ran = await runEddy([]);
   assert.equal(ran.code, 2);
-  assert.match(ran.stderr, /^eddy: unknown command 'deploy'\n\nUsage: eddy/);
-  assert.equal(ran.stdout, '');
+  assert.match(ran.stderr, /^eddy: no command given\n\nUsage: eddy/);
 });
 
 test('a missing job file: a clear error, exit 2', async () => {

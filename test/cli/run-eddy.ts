@@ -24,6 +24,8 @@ export interface RunEddyOptions {
   readonly interrupt?: { readonly when: RegExp; readonly signal: NodeJS.Signals };
   /** More environment variables for the fixture. */
   readonly env?: Readonly<Record<string, string>>;
+  /** Where the command runs (default: the repository root). */
+  readonly cwd?: string;
 }
 
 /**
@@ -58,7 +60,7 @@ export function runEddy(args: readonly string[], options: RunEddyOptions = {}): 
  */
 export function startEddy(args: readonly string[], options: RunEddyOptions = {}): Started {
   const child = spawn(process.execPath, [EDDY, ...args], {
-    cwd: ROOT,
+    cwd: options.cwd ?? ROOT,
     env: { ...process.env, EDDY_TEST_OUT: options.out ?? tmpdir(), NODE_OPTIONS: '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -30,3 +30,18 @@ test('stop-with-savepoint: no checkpoint completes after the savepoint', async (
     cleanup();
   }
 });
+
+test('stop-with-savepoint right after the start waits for the checkpoint setup (it said "savepoints need checkpoints")', async () => {
+  const [root, cleanup] = tempDir();
+  try {
+    const env = StreamEnvironment.create({ batchSize: 20, log: () => {}, checkpoints: { dir: join(root, 'ckpt'), intervalMs: 60_000 } });
+    env.fromSource(sources.generator({ count: 1_000_000, generate: (n) => ({ n }), ratePerSecond: 2_000 }), WatermarkStrategy.noWatermarks(), 'events')
+      .sinkTo(sinks.jsonl(join(root, 'out')));
+    const job = env.executeAsync('early-stop');
+    const savepoint = await job.stopWithSavepoint(join(root, 'sp'));
+    assert.equal((await job.result).status, 'stopped');
+    assert.ok(readdirSync(savepoint).includes('MANIFEST.json'));
+  } finally {
+    cleanup();
+  }
+});

@@ -229,7 +229,7 @@ test('npx eddy run job.ts', () => {
   }
 });
 
-test('npx eddy run refuses a job with a type error', { skip: 'eddy run does not type-check job files yet (issue 17, its CLI part); remove this skip when it does' }, () => {
+test('npx eddy run refuses a job with a type error', () => {
   writeFileSync(join(project, 'typo-job.ts'), readFileSync(join(project, 'job.ts'), 'utf8').replace('(c) => c.page)', '(c) => c.pgae)'));
   const r = run('npx', ['--no', 'eddy', 'run', 'typo-job.ts', '--', 'clicks.jsonl', 'out-typo']);
   rmSync(join(project, 'typo-job.ts'));

@@ -252,7 +252,7 @@ test('a polling job reads rows inserted while it runs; stopped with a savepoint,
     await insert(100, 124);
     await until(() => first.out.values.length === 35, 'the 25 rows inserted while the job polls');
     const savepoint = await job.stopWithSavepoint(join(dir, 'sp'));
-    assert.equal((await job.result).status, 'cancelled');
+    assert.equal((await job.result).status, 'stopped');
     assert.deepEqual(first.out.values, await expectedIds(t));
 
     await insert(200, 206);

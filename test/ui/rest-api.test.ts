@@ -131,7 +131,7 @@ test('savepoint and stop-with-savepoint over REST', { timeout: 120_000 }, async 
   assert.equal(stop.status, 200, JSON.stringify(stop.body));
   assert.equal(stop.body.stopped, true);
   const result = await job.result;
-  assert.equal(result.status, 'cancelled');
+  assert.equal(result.status, 'stopped');
   const state = await readKeyedState(await openCheckpoint(stopAt), 'counter');
   let counted = 0;
   for (const [, v] of state.table<number>('count').entries()) counted += v;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type FileHandle, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SinkWriter } from '../sink.ts';
+import { sinkPathError } from './sink-path-error.ts';
 import { formatLines, type TextFormat } from './text-format.ts';
 
 /**
@@ -23,14 +24,21 @@ export class PartFileWriter<T> implements SinkWriter<T> {
   /** Tells this writer's files from those of other runs (restarts in the same process too). */
   private readonly run = `${process.pid}-${randomBytes(4).toString('hex')}`;
 
-  constructor(private readonly dir: string, private readonly ext: string, private readonly format: TextFormat<T>, readonly capacity: number) {}
+  constructor(
+    private readonly dir: string, private readonly ext: string, private readonly format: TextFormat<T>, readonly capacity: number,
+    private readonly sinkName = 'file',
+  ) {}
 
   get backlog(): number {
     return this.pending;
   }
 
   async open(): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
+    try {
+      await mkdir(this.dir, { recursive: true });
+    } catch (e) {
+      throw sinkPathError(e, this.sinkName, this.dir, 'directory');
+    }
   }
 
   write(values: readonly T[], _times: readonly number[], length: number): void {

@@ -1,6 +1,7 @@
 import { type FileHandle, mkdir, open } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
 import { PartFileWriter } from './part-file-writer.ts';
+import { sinkPathError } from './sink-path-error.ts';
 import { formatLines, type TextFormat } from './text-format.ts';
 import type { Sink, SinkWriter } from '../sink.ts';
 
@@ -32,8 +33,8 @@ export function textFileSink<T>(path: string, format: TextFormat<T>, options: Fi
     kind: format.kind,
     describe: () => `${format.kind}(${path})`,
     createWriter: (ctx) => ctx.guarantee === 'exactly-once'
-      ? new PartFileWriter(path, extname(path) || partExtension(format.kind), format, options.bufferChars ?? 1 << 20)
-      : new TextFileWriter(path, format, options.bufferChars ?? 1 << 20, ctx.guarantee === 'at-least-once' || ctx.guarantee === 'at-most-once'),
+      ? new PartFileWriter(path, extname(path) || partExtension(format.kind), format, options.bufferChars ?? 1 << 20, ctx.operatorName)
+      : new TextFileWriter(path, format, options.bufferChars ?? 1 << 20, ctx.guarantee === 'at-least-once' || ctx.guarantee === 'at-most-once', ctx.operatorName),
   };
 }
 
@@ -48,7 +49,10 @@ class TextFileWriter<T> implements SinkWriter<T> {
   private pending = 0;
   private first = true;
 
-  constructor(private readonly path: string, private readonly format: TextFormat<T>, readonly capacity: number, private readonly append = false) {}
+  constructor(
+    private readonly path: string, private readonly format: TextFormat<T>, readonly capacity: number, private readonly append = false,
+    private readonly sinkName = 'file',
+  ) {}
 
   get backlog(): number {
     return this.pending;
@@ -56,7 +60,11 @@ class TextFileWriter<T> implements SinkWriter<T> {
 
   async open(): Promise<void> {
     await mkdir(dirname(this.path), { recursive: true });
-    this.fh = await open(this.path, this.append ? 'a' : 'w');
+    try {
+      this.fh = await open(this.path, this.append ? 'a' : 'w');
+    } catch (e) {
+      throw sinkPathError(e, this.sinkName, this.path, 'file');
+    }
   }
 
   /** At-least-once, fresh start: begin with an empty file. */
