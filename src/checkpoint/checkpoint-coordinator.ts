@@ -53,6 +53,8 @@ export class CheckpointCoordinator {
   private savepointRequests: { path: string; stop: boolean; resolve: (path: string) => void; reject: (e: Error) => void }[] = [];
   /** Called at the cut of a stop-with-savepoint, so that no record moves after it. */
   onStop: (() => void) | null = null;
+  /** Called with each checkpoint's record once it has completed or failed (job-wide metrics). */
+  onRecord: ((record: CheckpointRecord) => void) | null = null;
 
   constructor(
     private readonly runtime: JobRuntime,
@@ -266,6 +268,7 @@ export class CheckpointCoordinator {
         this.fatal = new Error(`job failed: ${this.failures} checkpoints failed in a row (tolerated: ${this.config.tolerableFailures}); last: ${message}`);
       }
     }
+    this.onRecord?.(this.history[this.history.length - 1]);
     if (this.history.length > 100) this.history.splice(0, this.history.length - 100);
   }
 }

@@ -4,8 +4,10 @@ import type { JobMetricsSnapshot } from '../metrics/operator-metrics.ts';
 import { explain } from '../plan/explain.ts';
 import type { Plan } from '../plan/plan.ts';
 import { validatePlan } from '../plan/validate.ts';
+import { JobLifecycle } from '../metrics/job-lifecycle.ts';
 import { JobRunner } from '../runtime/job-runner.ts';
 import { JobRuntime } from '../runtime/job-runtime.ts';
+import { OperatorError } from '../runtime/operator-error.ts';
 import { queryKeyedState } from '../ui/query-state.ts';
 import type { WebAddress } from '../ui/web-address.ts';
 import { WebServer } from '../ui/web-server.ts';
@@ -34,6 +36,9 @@ export function launchJob(plan: Plan, jobName: string, settings: JobSettings): J
   const strategy = settings.restartStrategy;
   if (strategy.kind !== 'none' && cp === null) throw new Error('restartStrategy needs checkpoints: a restart resumes from the latest checkpoint');
   const log = settings.log;
+  const clock = settings.clock;
+  // The job across its attempts: status, restarts and their errors, checkpoint durations.
+  const lifecycle = new JobLifecycle(clock.now());
   let runtime = new JobRuntime(plan, jobName, settings);
   // Set by the first attempt, which starts before the handle is returned.
   let runner!: JobRunner;
@@ -46,11 +51,13 @@ export function launchJob(plan: Plan, jobName: string, settings: JobSettings): J
       if (attempt > 1) {
         runtime = new JobRuntime(plan, jobName, settings);
         request = { from: 'latest' };
+        lifecycle.restarted();
       }
       const rt = runtime;
       const from = request;
       runner = new JobRunner(rt, cp === null ? null : async () => {
         const setup = await setupCheckpoints(rt, cp, from, log);
+        setup.coordinator.onRecord = (record) => lifecycle.checkpoint(record);
         await control?.listen(); // after the setup: a fresh start deletes the checkpoint directory
         return setup;
       });
@@ -61,24 +68,27 @@ export function launchJob(plan: Plan, jobName: string, settings: JobSettings): J
     delayAfter: (attempt) => (cancelled ? null : restartDelay(strategy, attempt)),
     sleep: (ms) => settings.clock.sleep(ms),
     onRestart: (attempt, e, delay) => log(`job '${jobName}' failed (attempt ${attempt}): ${describeError(e)}; restarting from the latest checkpoint in ${delay} ms`),
-  }).finally(() => Promise.all([control?.close(), web?.close()])); // the result waits for the sockets to be gone
+    onFailure: (attempt, e, delay) => lifecycle.failed(e, attempt, e instanceof OperatorError ? e.operator : null, delay, clock.now()),
+  }).then((r) => {
+    lifecycle.ended(r.status, clock.now());
+    return { ...r, metrics: { ...r.metrics, lifecycle: lifecycle.snapshot() } };
+  }).finally(() => Promise.all([control?.close(), web?.finish()])); // the result waits for the socket to be gone and open dashboards to have the final state
   const webOptions = hook?.web ?? settings.web;
-  let stopping = false;
   let web: WebServer | null = null;
   const handle: JobHandle = {
     name: jobName,
     result,
-    metrics: () => runtime.metrics(),
+    metrics: () => ({ ...runtime.metrics(), lifecycle: lifecycle.snapshot() }),
     cancel: () => {
       cancelled = true;
-      stopping = true;
+      lifecycle.stopping();
       runner.cancel();
     },
     checkpoints: () => runner.checkpointHistory(),
     savepoint: (path) => runner.savepoint(path),
     stopWithSavepoint: async (path) => {
       cancelled = true; // no restart after this
-      stopping = true;
+      lifecycle.stopping();
       return runner.savepoint(path, true);
     },
     queryState: (operator, key) => {
@@ -86,15 +96,17 @@ export function launchJob(plan: Plan, jobName: string, settings: JobSettings): J
       return runner.atRoundBoundary(() => queryKeyedState(rt, operator, key));
     },
     samples: () => runtime.samples(),
+    exceptions: () => lifecycle.exceptions(),
     web: null,
   };
   if (webOptions) {
     web = new WebServer({
       name: jobName, plan, savepointDir: cp === null ? null : `${cp.dir}/savepoints`,
-      status: () => (stopping ? 'stopping' : 'running'),
-      metrics: handle.metrics, checkpoints: handle.checkpoints, samples: handle.samples,
-      savepoint: handle.savepoint, stopWithSavepoint: handle.stopWithSavepoint, queryState: handle.queryState,
-    }, webOptions, settings.clock, log);
+      status: () => lifecycle.snapshot().status,
+      metrics: handle.metrics, checkpoints: handle.checkpoints, samples: handle.samples, exceptions: handle.exceptions,
+      keyedOperators: () => runtime.nodes.filter((n) => n.op?.backend !== undefined).map((n) => n.id),
+      cancel: handle.cancel, savepoint: handle.savepoint, stopWithSavepoint: handle.stopWithSavepoint, queryState: handle.queryState,
+    }, webOptions, clock, log);
     const address = web.start().then((a) => {
       log(`job '${jobName}': dashboard at ${a.url}`);
       return a;
@@ -132,6 +144,6 @@ function inertHandle(name: string, why: string): JobHandle {
   return {
     name, result: Promise.resolve({ job: name, status: 'cancelled', durationMs: 0, metrics, checkpoints: [], restarts: 0 }),
     metrics: () => metrics, cancel: () => {}, checkpoints: () => [], savepoint: none, stopWithSavepoint: none,
-    queryState: none, samples: () => [], web: null,
+    queryState: none, samples: () => [], exceptions: () => [], web: null,
   };
 }
