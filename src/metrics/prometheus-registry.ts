@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, type Metric, Registry } from 'prom-client';
+import { collectDefaultMetrics, type Metric, Registry, type RegistryContentType } from 'prom-client';
 import { EDDY_METRICS, type EddyMetric, type ScrapeContext } from './eddy-metrics.ts';
 import type { JobMetricsSnapshot } from './operator-metrics.ts';
 
@@ -40,7 +40,7 @@ interface Registered {
 }
 
 /** The jobs registered in each registry (one set of Eddy metrics per registry reads them all). */
-const jobsOf = new WeakMap<Registry, Map<string, Registered>>();
+const jobsOf = new WeakMap<object, Map<string, Registered>>();
 
 /** A metric prom-client shows at each scrape; the name every collector of default metrics registers. */
 const DEFAULT_METRIC = 'process_cpu_user_seconds_total';
@@ -69,7 +69,7 @@ const DEFAULT_METRIC = 'process_cpu_user_seconds_total';
  *   res.writeHead(200, { 'Content-Type': registry.contentType }).end(await registry.metrics());
  * }).listen(9464);
  */
-export function registerEddyMetrics(registry: Registry, job: EddyMetricsSource, options: EddyMetricsOptions = {}): () => void {
+export function registerEddyMetrics<T extends RegistryContentType>(registry: Registry<T>, job: EddyMetricsSource, options: EddyMetricsOptions = {}): () => void {
   let jobs = jobsOf.get(registry);
   if (jobs === undefined) {
     const taken = EDDY_METRICS.filter((d) => registry.getSingleMetric(d.name) !== undefined).map((d) => d.name);
@@ -82,7 +82,9 @@ export function registerEddyMetrics(registry: Registry, job: EddyMetricsSource, 
   const entry: Registered = { source: job, previous: null, current: null };
   jobs.set(job.name, entry);
   if (options.defaultMetrics !== false && registry.getSingleMetric(DEFAULT_METRIC) === undefined) {
-    for (const metric of runtimeMetrics().getMetricsAsArray()) registry.registerMetric(metric as unknown as Metric);
+    // An OpenMetrics registry renames the counters it renders, so it gets collectors of its own.
+    if (registry.contentType === Registry.OPENMETRICS_CONTENT_TYPE) collectDefaultMetrics({ register: registry });
+    else for (const metric of runtimeMetrics().getMetricsAsArray()) registry.registerMetric(metric as unknown as Metric);
   }
   const registered = jobs;
   return () => {
@@ -136,22 +138,24 @@ function read(r: Registered): { m: JobMetricsSnapshot; ctx: ScrapeContext } {
 
 /** A prom-client metric whose values are read from the registered jobs at each scrape. */
 function scrapedMetric(d: EddyMetric, jobs: Map<string, Registered>): Metric {
-  const get = () => {
-    const values: Value[] = [];
+  const metric = { name: d.name, help: d.help, type: d.type, aggregator: 'sum', get: () => values(metric.name), reset: () => {} };
+  // An OpenMetrics registry renames counters (without _total) before it asks for values: answer under the name it uses.
+  const values = (name: string) => {
+    const out: Value[] = [];
     for (const r of jobs.values()) {
       const { m, ctx } = read(r);
       const job = { eddy_job: r.source.name };
       if (d.type === 'histogram') {
         const unit = d.scale === 'seconds' ? 1_000 : 1;
-        for (const [labels, h] of d.read(m)) histogramValues(values, d.name, { ...job, ...labels }, h.bounds.map((b) => b / unit), h.cumulative, h.count, h.sum / unit);
+        for (const [labels, h] of d.read(m)) histogramValues(out, d.name, { ...job, ...labels }, h.bounds.map((b) => b / unit), h.cumulative, h.count, h.sum / unit);
       } else {
-        for (const [labels, value] of d.read(m, ctx)) if (!Number.isNaN(value)) values.push({ labels: { ...job, ...labels }, value });
+        for (const [labels, value] of d.read(m, ctx)) if (!Number.isNaN(value)) out.push({ labels: { ...job, ...labels }, value });
       }
     }
-    return { name: d.name, help: d.help, type: d.type, values, aggregator: 'sum' as const };
+    return { name, help: d.help, type: d.type, values: out, aggregator: 'sum' as const };
   };
   // prom-client renders any object with a name, help, type and get(); its Metric type lists only its own classes.
-  return { name: d.name, help: d.help, type: d.type, aggregator: 'sum', get, reset: () => {} } as unknown as Metric;
+  return metric as unknown as Metric;
 }
 
 function histogramValues(out: Value[], name: string, labels: Labels, bounds: readonly number[], cumulative: readonly number[], count: number, sum: number): void {

@@ -123,6 +123,21 @@ test('registerEddyMetrics leaves runtime metrics a service collects itself alone
   // Registering the same job name again replaces it; another registry is independent.
   registerEddyMetrics(bare, job, { defaultMetrics: false });
   assert.equal((await bare.metrics()).match(/^eddy_job_status\{eddy_job="tiny",status="finished"\} 1$/gm)?.length, 1);
+  // An OpenMetrics registry (it renames counters while rendering): still one _total.
+  const shared = new Registry();
+  registerEddyMetrics(shared, job);
+  const open = new Registry<typeof Registry.OPENMETRICS_CONTENT_TYPE>();
+  open.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
+  registerEddyMetrics(open, job);
+  for (let i = 0; i < 2; i++) {
+    const text = await open.metrics();
+    assert.match(text, /^# TYPE eddy_operator_records_in counter$/m);
+    assert.match(text, /^eddy_operator_records_in_total\{eddy_job="tiny",operator="collection",kind="source"\} 3$/m);
+    assert.doesNotMatch(text, /_total_total/);
+    assert.match(text, /^process_cpu_user_seconds_total \S+$/m);
+  }
+  assert.match(await shared.metrics(), /^process_cpu_user_seconds_total \S+$/m, 'the collectors shared by plain registries keep their names');
+  assert.match(await bare.metrics(), /^eddy_job_status/m);
   const clash = new Registry();
   clash.registerMetric({ name: 'eddy_job_restarts_total', help: 'x', type: 'counter', get: () => ({ name: 'eddy_job_restarts_total', help: 'x', type: 'counter', values: [], aggregator: 'sum' }), reset: () => {} } as never);
   assert.throws(() => registerEddyMetrics(clash, job), /already has metrics named eddy_job_restarts_total that Eddy did not register/);
