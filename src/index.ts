@@ -47,6 +47,8 @@ export type { SourceMetrics, SplitMetrics } from './metrics/operator-metrics.ts'
 export type { LatencySnapshot } from './metrics/latency-tracker.ts';
 export type { HistogramSnapshot } from './metrics/latency-histogram.ts';
 export type { RecordSample } from './metrics/sample-ring.ts';
+export type { JobException, JobLifecycleSnapshot, JobStatus } from './metrics/job-lifecycle.ts';
+export { registerEddyMetrics, type EddyMetricsOptions, type EddyMetricsSource } from './metrics/prometheus-registry.ts';
 export type { WebOptions } from './ui/web-options.ts';
 export type { WebAddress } from './ui/web-address.ts';
 export type { StateQueryResult } from './ui/query-state.ts';

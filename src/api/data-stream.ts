@@ -103,7 +103,7 @@ export class DataStreamImpl<T> implements DataStream<T> {
     return new AllWindowedStreamImpl<T>(this.allKeyed().countWindow(size, slide));
   }
   private allKeyed(): KeyedStream<number, T> {
-    const id = this.graph.add({ kind: 'key-by', inputs: [this.id], key: allKey, name: `window-all#${this.graph.plan().nodes.length}` });
+    const id = this.graph.add({ kind: 'key-by', inputs: [this.id], key: allKey, label: 'window-all' });
     return new KeyedStreamImpl<number, T>(this.graph, id, allKey);
   }
   union(...others: DataStream<T>[]): DataStream<T> {
@@ -120,7 +120,7 @@ export class DataStreamImpl<T> implements DataStream<T> {
     return this.next({ kind: 'side-output', inputs: [this.id], tag: tag as OutputTag<unknown>, name: `${tag.id}@${this.graph.get(this.id).name}` });
   }
   sinkTo(sink: Sink<T>): DataStreamSink {
-    const id = this.graph.add({ kind: 'sink', inputs: [this.id], sink: sink as Sink<unknown>, name: `${sink.kind}-sink#${this.graph.plan().nodes.length}` });
+    const id = this.graph.add({ kind: 'sink', inputs: [this.id], sink: sink as Sink<unknown>, label: `${sink.kind}-sink` });
     return new DataStreamSinkImpl(this.graph, id);
   }
   toTable<K extends Key, V>(key: (value: T) => K, row?: (value: T) => V | null | undefined): Table<K, V> {

@@ -104,7 +104,7 @@ export class StreamEnvironment {
 
   /** A stream of the given values (no watermarks unless a strategy is given). */
   fromCollection<T>(values: readonly T[], strategy: WatermarkStrategy<T> = WatermarkStrategy.noWatermarks<T>(), name?: string): DataStream<T> {
-    return this.fromSource(collectionSource(values), strategy, name ?? `collection#${this.graph.plan().nodes.length}`);
+    return this.fromSource(collectionSource(values), strategy, name ?? this.graph.generatedName('collection', []));
   }
 
   /** The job graph as frozen data. */

@@ -43,7 +43,7 @@ export class TableImpl<K extends Key, V> implements Table<K, V> {
   changelog(): DataStream<TableChange<K, V>> {
     const { key, row } = this;
     const id = this.graph.add({
-      kind: 'map', inputs: [this.id], name: `changelog#${this.graph.plan().nodes.length}`,
+      kind: 'map', inputs: [this.id], label: 'changelog',
       fn: (c: unknown) => ({ key: key(c), row: row(c) ?? null }),
     });
     return new DataStreamImpl<TableChange<K, V>>(this.graph, id);

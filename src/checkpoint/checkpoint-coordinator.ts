@@ -60,6 +60,8 @@ export class CheckpointCoordinator implements CheckpointHook {
   /** The job's checkpoint metrics: this coordinator is their one owner. */
   private figures: CheckpointMetrics = { completed: 0, failed: 0, lastDurationMs: 0, lastBytes: 0, lastSyncMs: 0, alignmentMs: 0, restoreMs: 0 };
   private savepointRequests: { path: string; stop: (() => void) | null; resolve: (path: string) => void; reject: (e: Error) => void }[] = [];
+  /** Called with each checkpoint's record once it has completed or failed (job-wide metrics). */
+  onRecord: ((record: CheckpointRecord) => void) | null = null;
 
   constructor(
     private readonly graph: RunningGraph,
@@ -263,6 +265,7 @@ export class CheckpointCoordinator implements CheckpointHook {
         this.fatal = new Error(`job failed: ${this.failures} checkpoints failed in a row (tolerated: ${this.config.tolerableFailures}); last: ${message}`);
       }
     }
+    this.onRecord?.(this.history[this.history.length - 1]);
     if (this.history.length > 100) this.history.splice(0, this.history.length - 100);
   }
 }

@@ -1,9 +1,11 @@
 import type { Key } from '../functions/key.ts';
 import { HeapStateBackend } from '../state/heap-state-backend.ts';
 import { formatTime } from '../time/clock.ts';
-import { decodeTime, type Manifest } from './manifest.ts';
+import { decodeTime, type Manifest, type OperatorEntry } from './manifest.ts';
 import type { OpenedCheckpoint } from './open-checkpoint.ts';
 import { loadKeyedState } from './keyed-files.ts';
+import { fileBytes, type LocalSummary, summarizeLocal } from './operator-state.ts';
+import { decodeState } from './snapshot-codec.ts';
 
 /**
  * What `eddy inspect` shows of one operator.
@@ -19,8 +21,10 @@ export interface OperatorSummary {
   readonly keyCount: number;
   readonly stateBytes: number;
   readonly watermark: number;
-  /** Keyed state files (a full snapshot, then deltas), and whether there is operator-local state. */
-  readonly files: { readonly full: number; readonly deltas: number; readonly local: boolean };
+  /** Keyed state files (a full snapshot, then deltas) and their bytes, and the operator-local state file's bytes (null: none). */
+  readonly files: { readonly full: number; readonly deltas: number; readonly keyedBytes: number; readonly localBytes: number | null };
+  /** What the operator-local state holds (windows, panes, timers...), when it was read. */
+  readonly local: LocalSummary | null;
 }
 
 /**
@@ -43,22 +47,84 @@ export interface CheckpointSummary {
 }
 
 /**
- * The summary of an opened checkpoint; a pure function of its manifest.
+ * The summary of an opened checkpoint: its manifest, and what each operator's local state holds
+ * when `locals` (from `readLocalSummaries`) says.
  *
  * @example
- * summarizeCheckpoint(opened).operators.map((o) => `${o.id}: ${o.keyCount} keys`);
+ * summarizeCheckpoint(opened, await readLocalSummaries(opened)).operators.map((o) => `${o.id}: ${o.keyCount} keys`);
  */
-export function summarizeCheckpoint(opened: OpenedCheckpoint): CheckpointSummary {
+export function summarizeCheckpoint(opened: OpenedCheckpoint, locals: ReadonlyMap<string, LocalSummary> = new Map()): CheckpointSummary {
   const m = opened.manifest;
   return {
     dir: opened.dir, kind: m.kind, id: m.id, job: m.job, createdAt: m.createdAt, durationMs: m.durationMs, skipped: opened.skipped,
-    operators: m.operators.map((o) => ({
-      id: o.id, kind: o.kind, name: o.name, hasUid: o.hasUid, keyCount: o.keyCount, stateBytes: o.stateBytes, watermark: decodeTime(o.watermark),
-      files: { full: Math.min(1, o.keyed.length), deltas: Math.max(0, o.keyed.length - 1), local: o.local !== null },
-    })),
+    operators: m.operators.map((o) => {
+      const bytes = fileBytes(o);
+      return {
+        id: o.id, kind: o.kind, name: o.name, hasUid: o.hasUid, keyCount: o.keyCount, stateBytes: o.stateBytes, watermark: decodeTime(o.watermark),
+        files: { full: Math.min(1, o.keyed.length), deltas: Math.max(0, o.keyed.length - 1), keyedBytes: bytes.keyed, localBytes: o.local === null ? null : bytes.local },
+        local: locals.get(o.id) ?? null,
+      };
+    }),
     sources: m.sources.map((s) => ({ id: s.id, position: s.position, splitWatermarks: s.splitWatermarks.map(decodeTime), finished: s.finished })),
     sinks: m.sinks.map((s) => ({ id: s.id, token: summarizeToken(s.token) })),
   };
+}
+
+/**
+ * Reads every operator-local state file of a checkpoint and tells what it holds (windows, panes,
+ * timers...), by operator id.
+ *
+ * @example
+ * const locals = await readLocalSummaries(opened); locals.get('sessions'); // { kind: 'windows', windows: 200, ... }
+ */
+export async function readLocalSummaries(opened: OpenedCheckpoint): Promise<Map<string, LocalSummary>> {
+  const out = new Map<string, LocalSummary>();
+  for (const o of opened.manifest.operators) if (o.local !== null) out.set(o.id, summarizeLocal(decodeState(await opened.storage.readFile(o.local))));
+  return out;
+}
+
+/**
+ * One operator's state as a checkpoint holds it: its manifest entry, its decoded local state
+ * (null: none) and its keyed state rebuilt on the heap (null: none).
+ *
+ * @example
+ * const { local, keyed } = await readOperatorState(opened, 'sessions');
+ */
+export interface OperatorState {
+  readonly entry: OperatorEntry;
+  readonly local: unknown;
+  readonly keyed: HeapStateBackend | null;
+}
+
+/**
+ * Reads one operator's state (found by uid, or by name for operators without one). Throws naming
+ * the operators there are when it is not there, and when it holds no state at all.
+ *
+ * @example
+ * const state = await readOperatorState(opened, 'hourly');
+ */
+export async function readOperatorState(opened: OpenedCheckpoint, operatorId: string): Promise<OperatorState> {
+  const entry = findOperator(opened, operatorId);
+  if (entry.local === null && entry.keyed.length === 0) {
+    const stateful = opened.manifest.operators.filter((o) => o.local !== null || o.keyed.length > 0).map((o) => `'${o.id}'`).join(', ') || 'none';
+    throw new Error(`operator '${entry.id}' (${entry.kind}) holds no state in this ${opened.manifest.kind}; operators with state: ${stateful}`);
+  }
+  const local = entry.local === null ? null : decodeState(await opened.storage.readFile(entry.local));
+  let keyed: HeapStateBackend | null = null;
+  if (entry.keyed.length > 0) {
+    keyed = new HeapStateBackend();
+    await loadKeyedState(keyed, opened.storage, entry.keyed);
+  }
+  return { entry, local, keyed };
+}
+
+function findOperator(opened: OpenedCheckpoint, operatorId: string): OperatorEntry {
+  const ops = opened.manifest.operators;
+  const entry = ops.find((o) => o.id === operatorId) ?? ops.find((o) => o.name === operatorId);
+  if (entry === undefined) {
+    throw new Error(`no operator '${operatorId}' in ${opened.manifest.kind} ${opened.dir}; it has ${ops.map((o) => `'${o.id}'`).join(', ') || 'none'}`);
+  }
+  return entry;
 }
 
 /**
@@ -71,11 +137,7 @@ export function summarizeCheckpoint(opened: OpenedCheckpoint): CheckpointSummary
  * state.table<number>('count').get('user-1'); // 42
  */
 export async function readKeyedState(opened: OpenedCheckpoint, operatorId: string): Promise<HeapStateBackend> {
-  const ops = opened.manifest.operators;
-  const entry = ops.find((o) => o.id === operatorId) ?? ops.find((o) => o.name === operatorId);
-  if (entry === undefined) {
-    throw new Error(`no operator '${operatorId}' in ${opened.manifest.kind} ${opened.dir}; it has ${ops.map((o) => `'${o.id}'`).join(', ') || 'none'}`);
-  }
+  const entry = findOperator(opened, operatorId);
   if (entry.keyed.length === 0) {
     const local = entry.local !== null ? ' (its state is operator-local: timers, panes)' : '';
     throw new Error(`operator '${entry.id}' (${entry.kind}) has no keyed state in this ${opened.manifest.kind}${local}`);
@@ -138,11 +200,7 @@ export interface KeyValue {
  * lookupKey(state, '42'); // [{ table: 'count', key: 42, value: 7 }]
  */
 export function lookupKey(backend: HeapStateBackend, key: string): KeyValue[] {
-  const candidates: Key[] = [key];
-  const n = Number(key);
-  if (key.trim() !== '' && Number.isFinite(n)) candidates.push(n);
-  if (/^-?\d+$/.test(key)) candidates.push(BigInt(key));
-  if (key === 'true' || key === 'false') candidates.push(key === 'true');
+  const candidates = keyCandidates(key);
   const found: KeyValue[] = [];
   for (const t of describeTables(backend, 0)) {
     if (t.internal) continue;
@@ -156,6 +214,22 @@ export function lookupKey(backend: HeapStateBackend, key: string): KeyValue[] {
 }
 
 /**
+ * The keys a text from a command line may stand for: the string, and when it reads as one, a
+ * number, a bigint and a boolean.
+ *
+ * @example
+ * keyCandidates('42'); // ['42', 42, 42n]
+ */
+export function keyCandidates(key: string): Key[] {
+  const candidates: Key[] = [key];
+  const n = Number(key);
+  if (key.trim() !== '' && Number.isFinite(n)) candidates.push(n);
+  if (/^-?\d+$/.test(key)) candidates.push(BigInt(key));
+  if (key === 'true' || key === 'false') candidates.push(key === 'true');
+  return candidates;
+}
+
+/**
  * State values as JSON: a Map becomes an object (when its keys are strings) or a list of
  * [key, value] entries, a Set a list, a bigint a string, a Date its ISO time.
  *
@@ -163,20 +237,29 @@ export function lookupKey(backend: HeapStateBackend, key: string): KeyValue[] {
  * stateToJson(new Map([['a', 1n]])); // '{"a":"1"}'
  */
 export function stateToJson(value: unknown, indent?: number): string {
-  return JSON.stringify(value, (_k, v: unknown) => {
-    if (typeof v === 'bigint') return v.toString();
-    if (v instanceof Map) return [...v.keys()].every((k) => typeof k === 'string') ? Object.fromEntries(v) : [...v.entries()];
-    if (v instanceof Set) return [...v];
-    if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<number>);
-    return v === undefined ? null : v;
-  }, indent) ?? 'null';
+  return JSON.stringify(value, stateJsonReplacer, indent) ?? 'null';
 }
 
 /**
- * The text of `eddy inspect PATH`.
+ * The `JSON.stringify` replacer behind `stateToJson`, for callers that add their own cases.
  *
  * @example
- * process.stdout.write(renderCheckpoint(summarizeCheckpoint(await openCheckpoint(path))));
+ * JSON.stringify(value, (k, v: unknown) => (v === Infinity ? '+Inf' : stateJsonReplacer(k, v)));
+ */
+export function stateJsonReplacer(_key: string, v: unknown): unknown {
+  if (typeof v === 'bigint') return v.toString();
+  if (v instanceof Map) return [...v.keys()].every((k) => typeof k === 'string') ? Object.fromEntries(v) : [...v.entries()];
+  if (v instanceof Set) return [...v];
+  if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<number>);
+  return v === undefined ? null : v;
+}
+
+/**
+ * The text of `eddy inspect PATH`: per operator its state files and their sizes, its keyed state,
+ * and what its local state holds (windows with their keys, records and time range; panes; timers).
+ *
+ * @example
+ * process.stdout.write(renderCheckpoint(summarizeCheckpoint(opened, await readLocalSummaries(opened))));
  */
 export function renderCheckpoint(s: CheckpointSummary): string {
   const lines = [
@@ -187,10 +270,20 @@ export function renderCheckpoint(s: CheckpointSummary): string {
     `operators (${s.operators.length})`,
   ];
   for (const o of s.operators) {
-    const keyed = o.files.full + o.files.deltas > 0 ? [`${o.files.full} full + ${o.files.deltas} delta${o.files.deltas === 1 ? '' : 's'}`] : [];
-    const files = [...keyed, ...(o.files.local ? ['local'] : [])].join(', ') || 'none';
     lines.push(`  ${o.id}  ${o.kind} '${o.name}'  ${o.hasUid ? 'uid' : 'no uid (found by name)'}`);
-    lines.push(`    keys ${o.keyCount}  state ${formatBytes(o.stateBytes)}  watermark ${formatTime(o.watermark)}  state files ${files}`);
+    const f = o.files;
+    if (f.full + f.deltas === 0 && f.localBytes === null) {
+      lines.push(`    no state  watermark ${formatTime(o.watermark)}`);
+      continue;
+    }
+    const files = [
+      ...(f.localBytes === null ? [] : [`local ${formatBytes(f.localBytes)}`]),
+      ...(f.full + f.deltas > 0 ? [`keyed ${f.full} full + ${f.deltas} delta${f.deltas === 1 ? '' : 's'} ${formatBytes(f.keyedBytes)}`] : []),
+    ];
+    lines.push(`    files      ${files.join(', ')}`);
+    if (f.full + f.deltas > 0) lines.push(`    keyed      ${count(o.keyCount, 'key')}, ${formatBytes(o.stateBytes)} in memory`);
+    if (o.local !== null) lines.push(...describeLocal(o.local).map((l) => `    ${l}`));
+    lines.push(`    watermark  ${formatTime(o.watermark)}`);
   }
   lines.push(`sources (${s.sources.length})`);
   for (const src of s.sources) {
@@ -199,6 +292,30 @@ export function renderCheckpoint(s: CheckpointSummary): string {
   lines.push(`sinks (${s.sinks.length})`);
   for (const sink of s.sinks) lines.push(`  ${sink.id}  ${sink.token}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** A local state summary as `eddy inspect` lines (label padded to 11). */
+function describeLocal(l: LocalSummary): string[] {
+  switch (l.kind) {
+    case 'windows': {
+      const held = l.contentsInKeyedState ? ' (contents in keyed state)' : l.records === null ? '' : `, ${count(l.records, 'record')}`;
+      const range = l.windows === 0 ? '' : `, from ${formatTime(l.from)} to ${formatTime(l.to)}`;
+      return [`windows    ${count(l.windows, 'window')} of ${count(l.keys, 'key')}${held}${range}`, `timers     ${count(l.timers, 'timer')}`];
+    }
+    case 'panes': {
+      const held = l.contentsInKeyedState ? ' (contents in keyed state)' : ` (${count(l.keys ?? 0, 'key')}, ${count(l.accumulators ?? 0, 'accumulator')})`;
+      const range = l.panes === 0 ? '' : l.panes === 1 ? `, starting ${formatTime(l.firstStart)}` : `, starting ${formatTime(l.firstStart)} to ${formatTime(l.lastStart)}`;
+      return [`panes      ${count(l.panes, 'pane')}${held}${range}`, `fired      windows ending up to ${formatTime(l.firedUpTo)}`];
+    }
+    case 'timers': return [`timers     ${l.eventTimers} event time, ${l.processingTimers} processing time`];
+    case 'in-flight': return [`in flight  ${count(l.records, 'record')}`];
+    case 'broadcast': return [`broadcast  ${l.states.map((b) => `'${b.name}' ${count(b.entries, 'entry', 'entries')}`).join(', ') || 'none'}`, `timers     ${l.timers}`];
+    case 'other': return [];
+  }
+}
+
+function count(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 }
 
 /**

@@ -5,7 +5,7 @@ import type { PlanNode } from '../plan/node.ts';
  * across code changes), else by its name (stable as long as the job graph does not change).
  *
  * @example
- * stateId(node); // 'count-per-page' (uid) or 'window#3' (generated name)
+ * stateId(node); // 'count-per-page' (uid) or 'clicks/key-by/window' (generated name)
  */
 export function stateId(n: PlanNode): string {
   return n.uid ?? n.name;

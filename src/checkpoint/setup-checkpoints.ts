@@ -16,7 +16,7 @@ import { stateId } from './operator-id.ts';
  * @example
  * new JobLoop(graph, () => setupCheckpoints(graph, config, { from: 'latest' }, log));
  */
-export async function setupCheckpoints(rt: RunningGraph, config: ResolvedCheckpointConfig, request: RestoreRequest, log: (line: string) => void): Promise<RunCheckpoints> {
+export async function setupCheckpoints(rt: RunningGraph, config: ResolvedCheckpointConfig, request: RestoreRequest, log: (line: string) => void): Promise<RunCheckpoints & { readonly hook: CheckpointCoordinator }> {
   const storage = new CheckpointStorage(config.dir);
   if (request.from === 'fresh') await rm(storage.root, { recursive: true, force: true });
   let restore: RunCheckpoints['restore'] = null;

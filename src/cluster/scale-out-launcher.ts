@@ -23,7 +23,7 @@ export function launchScaledOut(plan: Plan, jobName: string, settings: JobSettin
   const none = () => Promise.reject(new Error(`job '${jobName}' runs scaled out: savepoints and state queries are per partition task and not offered yet`));
   const handle: JobHandle = {
     name: jobName, result: run.result, metrics: () => run.metrics(), cancel: () => run.stop(), checkpoints: () => [],
-    savepoint: none, stopWithSavepoint: none, queryState: none, samples: () => [], web: null,
+    savepoint: none, stopWithSavepoint: none, queryState: none, samples: () => [], exceptions: () => [], web: null,
   };
   hook?.started(handle); // `eddy run` reports on it like any job
   return handle;

@@ -1,4 +1,5 @@
 import type { CheckpointRecord } from '../metrics/checkpoint-record.ts';
+import type { JobException } from '../metrics/job-lifecycle.ts';
 import type { JobMetricsSnapshot } from '../metrics/operator-metrics.ts';
 import type { RecordSample } from '../metrics/sample-ring.ts';
 import type { JobResult } from '../runtime/job-result.ts';
@@ -28,6 +29,8 @@ export interface JobHandle {
   queryState(operator: string, key: string): Promise<StateQueryResult>;
   /** The last late records and dead letters (a few per operator), oldest first. */
   samples(): readonly RecordSample[];
+  /** The errors that failed its attempts (each followed by a restart, or the job's end), oldest first. */
+  exceptions(): readonly JobException[];
   /** Where the dashboard listens once it does (null without the `web` option); rejects if it could not listen. */
   readonly web: Promise<WebAddress> | null;
 }

@@ -3,7 +3,9 @@ import { setupCheckpoints } from '../checkpoint/setup-checkpoints.ts';
 import { explain } from '../plan/explain.ts';
 import type { Plan } from '../plan/plan.ts';
 import { validatePlan } from '../plan/validate.ts';
+import { JobLifecycle } from '../metrics/job-lifecycle.ts';
 import { JobLoop } from '../runtime/job-loop.ts';
+import { OperatorError } from '../runtime/operator-error.ts';
 import { RunningGraph } from '../runtime/running-graph.ts';
 import { queryKeyedState } from '../ui/query-state.ts';
 import type { WebAddress } from '../ui/web-address.ts';
@@ -34,6 +36,9 @@ export function launchJob(plan: Plan, jobName: string, settings: JobSettings): J
   const strategy = settings.restartStrategy;
   if (strategy.kind !== 'none' && cp === null) throw new Error('restartStrategy needs checkpoints: a restart resumes from the latest checkpoint');
   const log = settings.log;
+  const clock = settings.clock;
+  // The job across its attempts: status, restarts and their errors, checkpoint durations.
+  const lifecycle = new JobLifecycle(clock.now());
   let graph = new RunningGraph(plan, jobName, settings);
   // Set by the first attempt, which starts before the handle is returned.
   let loop!: JobLoop;
@@ -46,11 +51,13 @@ export function launchJob(plan: Plan, jobName: string, settings: JobSettings): J
       if (attempt > 1) {
         graph = new RunningGraph(plan, jobName, settings);
         request = { from: 'latest' };
+        lifecycle.restarted();
       }
       const g = graph;
       const from = request;
       loop = new JobLoop(g, cp === null ? null : async () => {
         const setup = await setupCheckpoints(g, cp, from, log);
+        setup.hook.onRecord = (record) => lifecycle.checkpoint(record);
         await control?.listen(); // after the setup: a fresh start deletes the checkpoint directory
         return setup;
       });
@@ -61,27 +68,29 @@ export function launchJob(plan: Plan, jobName: string, settings: JobSettings): J
     delayAfter: (attempt) => (cancelled ? null : restartDelay(strategy, attempt)),
     sleep: (ms) => settings.clock.sleep(ms),
     onRestart: (attempt, e, delay) => log(`job '${jobName}' failed (attempt ${attempt}): ${describeError(e)}; restarting from the latest checkpoint in ${delay} ms`),
+    onFailure: (attempt, e, delay) => lifecycle.failed(e, attempt, e instanceof OperatorError ? e.operator : null, delay, clock.now()),
+  }).then((r) => {
+    lifecycle.ended(r.status, clock.now());
+    return { ...r, metrics: { ...r.metrics, lifecycle: lifecycle.snapshot() } };
   });
-  const result = outcome.finally(() => Promise.all([control?.close(), web?.close()])); // the result waits for the sockets to be gone
+  // The result waits for the sockets to be gone and open dashboards to have the final state.
+  const result = outcome.finally(() => Promise.all([control?.close(), web?.finish()]));
   const webOptions = hook?.web ?? settings.web;
-  let stopping = false;
-  let ended: 'finished' | 'cancelled' | 'stopped' | 'failed' | null = null;
-  outcome.then((r) => void (ended = r.status), () => void (ended = 'failed'));
   let web: WebServer | null = null;
   const handle: JobHandle = {
     name: jobName,
     result,
-    metrics: () => graph.metrics(),
+    metrics: () => ({ ...graph.metrics(), lifecycle: lifecycle.snapshot() }),
     cancel: () => {
       cancelled = true;
-      stopping = true;
+      lifecycle.stopping();
       loop.cancel();
     },
     checkpoints: () => loop.checkpointHistory(),
     savepoint: (path) => loop.savepoint(path),
     stopWithSavepoint: async (path) => {
       cancelled = true; // no restart after this
-      stopping = true;
+      lifecycle.stopping();
       return loop.savepoint(path, true);
     },
     queryState: (operator, key) => {
@@ -89,15 +98,17 @@ export function launchJob(plan: Plan, jobName: string, settings: JobSettings): J
       return g.atRoundBoundary(() => queryKeyedState(g, operator, key));
     },
     samples: () => graph.samples(),
+    exceptions: () => lifecycle.exceptions(),
     web: null,
   };
   if (webOptions) {
     web = new WebServer({
       name: jobName, plan, savepointDir: cp === null ? null : `${cp.dir}/savepoints`,
-      status: () => ended ?? (stopping ? 'stopping' : 'running'),
-      metrics: handle.metrics, checkpoints: handle.checkpoints, samples: handle.samples,
-      savepoint: handle.savepoint, stopWithSavepoint: handle.stopWithSavepoint, queryState: handle.queryState,
-    }, webOptions, settings.clock, log);
+      status: () => lifecycle.snapshot().status,
+      metrics: handle.metrics, checkpoints: handle.checkpoints, samples: handle.samples, exceptions: handle.exceptions,
+      keyedOperators: () => graph.nodes.filter((n) => n.backend !== null).map((n) => n.id),
+      cancel: handle.cancel, savepoint: handle.savepoint, stopWithSavepoint: handle.stopWithSavepoint, queryState: handle.queryState,
+    }, webOptions, clock, log);
     const address = web.start().then((a) => {
       log(`job '${jobName}': dashboard at ${a.url}`);
       return a;

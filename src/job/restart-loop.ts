@@ -13,6 +13,8 @@ export interface RestartLoopOptions<R> {
   sleep(ms: number): Promise<void>;
   /** Called before the delay of each restart. */
   onRestart?(attempt: number, error: unknown, delayMs: number): void;
+  /** Called on every failed attempt: with the delay before the restart, or null when the loop gives up. */
+  onFailure?(attempt: number, error: unknown, delayMs: number | null): void;
 }
 
 /**
@@ -28,6 +30,7 @@ export async function restartLoop<R>(o: RestartLoopOptions<R>): Promise<R> {
       return await o.run(attempt);
     } catch (e) {
       const delay = o.delayAfter(attempt, e);
+      o.onFailure?.(attempt, e, delay);
       if (delay === null) throw e;
       o.onRestart?.(attempt, e, delay);
       await o.sleep(delay);

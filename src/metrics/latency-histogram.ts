@@ -1,14 +1,31 @@
-/** Upper bounds (ms) of the latency buckets: 1 ms to 10 min, roughly x2.5 apart. */
+const SECOND = 1_000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const YEAR = 365 * DAY;
+
+/**
+ * Upper bounds (ms) of the latency buckets: 1 ms to 100 years. Event-time latency of a replay is
+ * the age of the data (years for an archive), so the range reaches that far; what lies beyond the
+ * last bound is counted as overflow (the `+Inf` bucket), never as the last bound's value.
+ */
 export const LATENCY_BUCKETS_MS: readonly number[] = [
-  1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000, 300_000, 600_000,
+  1, 2.5, 5, 10, 25, 50, 100, 250, 500, SECOND, 2.5 * SECOND, 5 * SECOND, 10 * SECOND, 30 * SECOND,
+  MINUTE, 5 * MINUTE, 10 * MINUTE, 30 * MINUTE, HOUR, 6 * HOUR, DAY, 7 * DAY, 30 * DAY, YEAR, 10 * YEAR, 100 * YEAR,
+];
+
+/** Upper bounds (ms) of checkpoint durations and pauses: 1 ms to 10 minutes (the default timeout). */
+export const CHECKPOINT_BUCKETS_MS: readonly number[] = [
+  1, 5, 10, 25, 50, 100, 250, 500, SECOND, 2.5 * SECOND, 5 * SECOND, 10 * SECOND, 30 * SECOND, MINUTE, 2 * MINUTE, 5 * MINUTE, 10 * MINUTE,
 ];
 
 /**
  * A histogram as plain numbers: cumulative counts per bucket (Prometheus' `le`), the count and
- * the sum. The last count is the total, including values above the largest bound.
+ * the sum. `count` minus the last cumulative count is the overflow: observations above the
+ * largest bound.
  *
  * @example
- * const h: HistogramSnapshot = { bounds: [1, 10], cumulative: [3, 7], count: 8, sum: 40 };
+ * const h: HistogramSnapshot = { bounds: [1, 10], cumulative: [3, 7], count: 8, sum: 40 }; // one above 10
  */
 export interface HistogramSnapshot {
   readonly bounds: readonly number[];
@@ -19,7 +36,7 @@ export interface HistogramSnapshot {
 }
 
 /**
- * A fixed-bucket histogram of milliseconds: `observe` is a short loop over 17 bounds and three
+ * A fixed-bucket histogram of milliseconds: `observe` is a short loop over the bounds and three
  * number updates, cheap enough for a few samples per batch.
  *
  * @example
@@ -28,14 +45,19 @@ export interface HistogramSnapshot {
  * h.snapshot().count; // 1
  */
 export class LatencyHistogram {
-  private readonly counts = new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0);
+  private readonly counts: number[];
   private count = 0;
   private sum = 0;
 
+  constructor(private readonly bounds: readonly number[] = LATENCY_BUCKETS_MS) {
+    this.counts = new Array<number>(bounds.length + 1).fill(0);
+  }
+
   observe(ms: number): void {
     const v = ms < 0 ? 0 : ms;
+    const bounds = this.bounds;
     let i = 0;
-    while (i < LATENCY_BUCKETS_MS.length && v > LATENCY_BUCKETS_MS[i]) i++;
+    while (i < bounds.length && v > bounds[i]) i++;
     this.counts[i]++;
     this.count++;
     this.sum += v;
@@ -44,17 +66,18 @@ export class LatencyHistogram {
   snapshot(): HistogramSnapshot {
     const cumulative: number[] = [];
     let acc = 0;
-    for (let i = 0; i < LATENCY_BUCKETS_MS.length; i++) {
+    for (let i = 0; i < this.bounds.length; i++) {
       acc += this.counts[i];
       cumulative.push(acc);
     }
-    return { bounds: LATENCY_BUCKETS_MS, cumulative, count: this.count, sum: this.sum };
+    return { bounds: this.bounds, cumulative, count: this.count, sum: this.sum };
   }
 }
 
 /**
  * The q-quantile (0..1) of the observations between two snapshots of one histogram (or of one
- * snapshot when `earlier` is null), interpolated inside its bucket; NaN when there are none.
+ * snapshot when `earlier` is null), interpolated inside its bucket; NaN when there are none, and
+ * +Infinity when it lies above the largest bound (overflow: the histogram cannot say how far).
  *
  * @example
  * quantile(now, previous, 0.99); // p99 over the last interval, in ms
@@ -73,5 +96,5 @@ export function quantile(later: HistogramSnapshot, earlier: HistogramSnapshot | 
     }
     below = c;
   }
-  return later.bounds[later.bounds.length - 1];
+  return Number.POSITIVE_INFINITY;
 }

@@ -3,7 +3,8 @@ import type { JobMetricsSnapshot } from './operator-metrics.ts';
 
 /**
  * One point of the dashboard's charts, over the interval since the point before it. Rates are per
- * second; latencies in ms (NaN, sent as null, when nothing reached a sink in the interval).
+ * second; latencies in ms (NaN when nothing reached a sink in the interval, +Infinity when the
+ * quantile lies above the largest bucket).
  *
  * @example
  * const p: HistoryPoint = history.points().at(-1)!; console.log(p.inPerSec, p.eventTimeP99);

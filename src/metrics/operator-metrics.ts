@@ -1,3 +1,4 @@
+import type { JobLifecycleSnapshot } from './job-lifecycle.ts';
 import type { LatencySnapshot } from './latency-tracker.ts';
 
 /**
@@ -85,6 +86,8 @@ export interface JobMetricsSnapshot {
   readonly sources?: readonly SourceMetrics[];
   /** Processing latency measured at the sinks (absent from snapshots made by hand). */
   readonly latency?: LatencySnapshot;
+  /** The job across its attempts: status, restarts, checkpoint durations (from a job's handle; absent elsewhere). */
+  readonly lifecycle?: JobLifecycleSnapshot;
 }
 
 /**

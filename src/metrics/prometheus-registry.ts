@@ -1,109 +1,166 @@
-import { Counter, Gauge, type Metric, Registry } from 'prom-client';
-import type { CheckpointRecord } from './checkpoint-record.ts';
-import type { HistogramSnapshot } from './latency-histogram.ts';
+import { collectDefaultMetrics, type Metric, Registry, type RegistryContentType } from 'prom-client';
+import { EDDY_METRICS, type EddyMetric, type ScrapeContext } from './eddy-metrics.ts';
 import type { JobMetricsSnapshot } from './operator-metrics.ts';
 
 /**
- * What the Prometheus registry reads at each scrape: the job's metrics, its records-in rate and
- * its checkpoint history.
+ * What Eddy's metrics are read from: anything with a name and a metrics snapshot, such as the
+ * handle `env.executeAsync()` returns.
  *
  * @example
- * const source: PrometheusSource = { snapshot: () => job.metrics(), throughput: () => history.throughput(), checkpoints: () => job.checkpoints() };
+ * const source: EddyMetricsSource = env.executeAsync('clicks');
  */
-export interface PrometheusSource {
-  snapshot(): JobMetricsSnapshot;
-  throughput(): number;
-  checkpoints(): readonly CheckpointRecord[];
+export interface EddyMetricsSource {
+  readonly name: string;
+  metrics(): JobMetricsSnapshot;
 }
 
-type Labels = Record<string, string>;
-
 /**
- * A prom-client registry whose metrics are read from a running job at scrape time (nothing is
- * written on the hot path). Names and labels are listed in docs/observability.md; every series
- * carries `eddy_job`.
+ * Options of `registerEddyMetrics`.
  *
  * @example
- * const registry = createPrometheusRegistry(source);
+ * registerEddyMetrics(registry, job, { defaultMetrics: false }); // the service collects them itself
+ */
+export interface EddyMetricsOptions {
+  /**
+   * Also register prom-client's Node.js runtime metrics (event-loop lag, heap, GC, CPU, RSS, from
+   * `collectDefaultMetrics`) in the registry, unless it already has them. Default true.
+   */
+  readonly defaultMetrics?: boolean;
+}
+
+type Labels = Readonly<Record<string, string>>;
+type Value = { metricName?: string; labels: Record<string, string | number>; value: number };
+
+/** One job in one registry, with what the throughput gauge needs from the scrape before. */
+interface Registered {
+  readonly source: EddyMetricsSource;
+  previous: { at: number; in: number; out: number } | null;
+  /** The snapshot of the scrape in progress (every metric of a scrape reads the same one). */
+  current: { m: JobMetricsSnapshot; ctx: ScrapeContext } | null;
+}
+
+/** The jobs registered in each registry (one set of Eddy metrics per registry reads them all). */
+const jobsOf = new WeakMap<object, Map<string, Registered>>();
+
+/** A metric prom-client shows at each scrape; the name every collector of default metrics registers. */
+const DEFAULT_METRIC = 'process_cpu_user_seconds_total';
+
+/**
+ * Registers Eddy's metrics for `job` in a prom-client registry of your own, so that a service
+ * that embeds Eddy serves them on its own HTTP server next to its other metrics (no web port of
+ * Eddy's needed). The values are read from the job at each scrape: nothing is written on the hot
+ * path. Every series carries the label `eddy_job` (the job's name); register several jobs in one
+ * registry and each has its own series, and a job registered again under the same name replaces
+ * the old one. By default prom-client's Node.js runtime metrics are registered too, unless the
+ * registry has them already (call `collectDefaultMetrics` yourself before this, or pass
+ * `{ defaultMetrics: false }`). Returns a function that removes the job's series again.
+ * The names are listed in docs/observability.md.
+ *
+ * @example
+ * import { createServer } from 'node:http';
+ * import { Registry } from 'prom-client';
+ * import { registerEddyMetrics } from 'eddy';
+ *
+ * const registry = new Registry();
+ * const job = env.executeAsync('clicks');
+ * registerEddyMetrics(registry, job);
+ * createServer(async (req, res) => {
+ *   if (req.url !== '/metrics') return void res.writeHead(404).end();
+ *   res.writeHead(200, { 'Content-Type': registry.contentType }).end(await registry.metrics());
+ * }).listen(9464);
+ */
+export function registerEddyMetrics<T extends RegistryContentType>(registry: Registry<T>, job: EddyMetricsSource, options: EddyMetricsOptions = {}): () => void {
+  let jobs = jobsOf.get(registry);
+  if (jobs === undefined) {
+    const taken = EDDY_METRICS.filter((d) => registry.getSingleMetric(d.name) !== undefined).map((d) => d.name);
+    if (taken.length > 0) throw new Error(`registerEddyMetrics: the registry already has metrics named ${taken.join(', ')} that Eddy did not register`);
+    const created = new Map<string, Registered>();
+    jobs = created;
+    jobsOf.set(registry, created);
+    for (const d of EDDY_METRICS) registry.registerMetric(scrapedMetric(d, created));
+  }
+  const entry: Registered = { source: job, previous: null, current: null };
+  jobs.set(job.name, entry);
+  if (options.defaultMetrics !== false && registry.getSingleMetric(DEFAULT_METRIC) === undefined) {
+    // An OpenMetrics registry renames the counters it renders, so it gets collectors of its own.
+    if (registry.contentType === Registry.OPENMETRICS_CONTENT_TYPE) collectDefaultMetrics({ register: registry });
+    else for (const metric of runtimeMetrics().getMetricsAsArray()) registry.registerMetric(metric as unknown as Metric);
+  }
+  const registered = jobs;
+  return () => {
+    if (registered.get(job.name) === entry) registered.delete(job.name);
+  };
+}
+
+/**
+ * A fresh registry with Eddy's metrics for one job (and the Node.js runtime metrics unless
+ * `defaultMetrics` is false): what a job's own web server serves at /metrics.
+ *
+ * @example
+ * const registry = createPrometheusRegistry(job);
  * const text = await registry.metrics(); // the /metrics body
  */
-export function createPrometheusRegistry(source: PrometheusSource): Registry {
+export function createPrometheusRegistry(job: EddyMetricsSource, options: EddyMetricsOptions = {}): Registry {
   const registry = new Registry();
-  let m: JobMetricsSnapshot = source.snapshot();
-  // One snapshot per scrape: the first metric collected takes it, the others reuse it.
-  const fresh = () => (m = source.snapshot());
-  const job = () => ({ eddy_job: m.job });
-  const ops = () => m.operators.map((o) => ({ labels: { ...job(), operator: o.name, kind: o.kind }, o }));
-
-  const gauge = (name: string, help: string, labelNames: string[], read: () => [Labels, number][]) =>
-    new Gauge({
-      name, help, labelNames, registers: [registry],
-      collect() {
-        this.reset();
-        for (const [labels, v] of read()) if (Number.isFinite(v)) this.set(labels, v);
-      },
-    });
-  const counter = (name: string, help: string, read: (o: JobMetricsSnapshot['operators'][number]) => number) =>
-    new Counter({
-      name, help, labelNames: ['eddy_job', 'operator', 'kind'], registers: [registry],
-      collect() {
-        this.reset();
-        for (const { labels, o } of ops()) this.inc(labels, Math.max(0, read(o)));
-      },
-    });
-
-  gauge('eddy_throughput_events_per_sec', 'Records per second read by the sources (in) and received by the sinks (out), over the last sampling interval.', ['eddy_job', 'direction'], () => {
-    fresh();
-    return [[{ ...job(), direction: 'in' }, source.throughput()]];
-  });
-  registry.registerMetric(histogram('eddy_processing_latency_ms', 'Milliseconds from a record\'s event time (kind="event_time") or from the ingestion of the source batch that produced it (kind="ingestion") until a sink received it; sampled per sink batch.', () => [
-    [{ ...job(), kind: 'event_time' }, m.latency?.eventTime ?? null],
-    [{ ...job(), kind: 'ingestion' }, m.latency?.ingestion ?? null],
-  // prom-client renders any object with name, help, type and get(); its Metric type lists only its own classes.
-  ]) as unknown as Metric);
-  gauge('eddy_watermark_lag_ms', 'Processing time minus the operator\'s output watermark (absent before the first watermark and after the end of input).', ['eddy_job', 'operator', 'kind'],
-    () => ops().map(({ labels, o }) => [labels, m.now - o.watermark]));
-  gauge('eddy_source_watermark_lag_ms', 'Processing time minus the watermark of each source split.', ['eddy_job', 'source', 'split'],
-    () => (m.sources ?? []).flatMap((s) => s.splits.filter((p) => !p.finished).map((p): [Labels, number] => [{ ...job(), source: s.name, split: p.name }, m.now - p.watermark])));
-  gauge('eddy_source_lag_records', 'Records of each source split not read yet, where the source knows (Kafka: to the high watermark).', ['eddy_job', 'source', 'split'],
-    () => (m.sources ?? []).flatMap((s) => s.splits.filter((p) => p.lag !== null).map((p): [Labels, number] => [{ ...job(), source: s.name, split: p.name }, p.lag!])));
-  gauge('eddy_source_split_idle', '1 when a source split is idle (it no longer holds the watermark back), else 0.', ['eddy_job', 'source', 'split'],
-    () => (m.sources ?? []).flatMap((s) => s.splits.map((p): [Labels, number] => [{ ...job(), source: s.name, split: p.name }, p.idle ? 1 : 0])));
-  gauge('eddy_checkpoint_duration_ms', 'Duration of the last completed checkpoint, from the cut to the sinks\' commit.', ['eddy_job'],
-    () => (m.checkpoints ? [[job(), m.checkpoints.lastDurationMs]] : []));
-  gauge('eddy_checkpoint_bytes', 'Bytes written by the last completed checkpoint.', ['eddy_job'], () => (m.checkpoints ? [[job(), m.checkpoints.lastBytes]] : []));
-  gauge('eddy_checkpoints', 'Checkpoints of this run, by outcome.', ['eddy_job', 'status'], () => {
-    const c = m.checkpoints;
-    return c ? [[{ ...job(), status: 'completed' }, c.completed], [{ ...job(), status: 'failed' }, c.failed]] : [];
-  });
-  counter('eddy_operator_records_in_total', 'Records received by the operator.', (o) => o.recordsIn);
-  counter('eddy_operator_records_out_total', 'Records emitted by the operator (main output).', (o) => o.recordsOut);
-  counter('eddy_operator_busy_ms_total', 'Milliseconds spent in the operator\'s own code (its consumers excluded).', (o) => o.busyMs);
-  counter('eddy_operator_backpressured_ms_total', 'Milliseconds the operator\'s output waited for a sink downstream over its capacity.', (o) => o.backpressuredMs);
-  counter('eddy_operator_late_records_dropped_total', 'Late records dropped (no late side output).', (o) => o.lateDropped);
-  counter('eddy_operator_late_records_side_output_total', 'Late records sent to a late-data side output.', (o) => o.lateToSideOutput);
-  counter('eddy_operator_dead_letters_total', 'Unreadable input records turned into dead letters.', (o) => o.deadLetters);
-  gauge('eddy_operator_state_keys', 'Keys in the operator\'s keyed state (refreshed at most once a second).', ['eddy_job', 'operator', 'kind'],
-    () => ops().filter(({ o }) => o.stateKeys > 0 || o.stateBytes > 0).map(({ labels, o }) => [labels, o.stateKeys]));
-  gauge('eddy_operator_state_bytes', 'Approximate bytes of the operator\'s keyed state (refreshed at most once a second).', ['eddy_job', 'operator', 'kind'],
-    () => ops().filter(({ o }) => o.stateKeys > 0 || o.stateBytes > 0).map(({ labels, o }) => [labels, o.stateBytes]));
+  registerEddyMetrics(registry, job, options);
   return registry;
 }
 
-/** A histogram metric whose buckets come from a snapshot (prom-client's Histogram can only observe). */
-function histogram(name: string, help: string, read: () => [Labels, HistogramSnapshot | null][]) {
-  return {
-    name, help, type: 'histogram' as const, aggregator: 'sum' as const,
-    get() {
-      const values: { metricName: string; labels: Record<string, string | number>; value: number }[] = [];
-      for (const [labels, h] of read()) {
-        if (h === null) continue;
-        h.bounds.forEach((le, i) => values.push({ metricName: `${name}_bucket`, labels: { ...labels, le }, value: h.cumulative[i] }));
-        values.push({ metricName: `${name}_bucket`, labels: { ...labels, le: '+Inf' }, value: h.count });
-        values.push({ metricName: `${name}_sum`, labels, value: h.sum });
-        values.push({ metricName: `${name}_count`, labels, value: h.count });
+let runtimeRegistry: Registry | null = null;
+
+/**
+ * prom-client's Node.js runtime metrics, collected once per process (each collector starts an
+ * event-loop monitor and a GC observer) and shared by every registry that shows them.
+ */
+function runtimeMetrics(): Registry {
+  if (runtimeRegistry === null) {
+    runtimeRegistry = new Registry();
+    collectDefaultMetrics({ register: runtimeRegistry });
+  }
+  return runtimeRegistry;
+}
+
+/** The snapshot of the scrape in progress; the first metric read takes it, the rest reuse it. */
+function read(r: Registered): { m: JobMetricsSnapshot; ctx: ScrapeContext } {
+  if (r.current !== null) return r.current;
+  const m = r.source.metrics();
+  const prev = r.previous;
+  // Between two scrapes; a restart (counts start again) or the first scrape count from the attempt's start.
+  const from = prev !== null && prev.in <= m.recordsIn && prev.out <= m.recordsOut && m.now > prev.at ? prev : { at: m.startedAt, in: 0, out: 0 };
+  const secs = (m.now - from.at) / 1000;
+  const ctx: ScrapeContext = { throughput: secs > 0 ? { in: (m.recordsIn - from.in) / secs, out: (m.recordsOut - from.out) / secs } : null };
+  r.previous = { at: m.now, in: m.recordsIn, out: m.recordsOut };
+  r.current = { m, ctx };
+  // prom-client asks every metric of a scrape for its values in one synchronous pass.
+  queueMicrotask(() => (r.current = null));
+  return r.current;
+}
+
+/** A prom-client metric whose values are read from the registered jobs at each scrape. */
+function scrapedMetric(d: EddyMetric, jobs: Map<string, Registered>): Metric {
+  const metric = { name: d.name, help: d.help, type: d.type, aggregator: 'sum', get: () => values(metric.name), reset: () => {} };
+  // An OpenMetrics registry renames counters (without _total) before it asks for values: answer under the name it uses.
+  const values = (name: string) => {
+    const out: Value[] = [];
+    for (const r of jobs.values()) {
+      const { m, ctx } = read(r);
+      const job = { eddy_job: r.source.name };
+      if (d.type === 'histogram') {
+        const unit = d.scale === 'seconds' ? 1_000 : 1;
+        for (const [labels, h] of d.read(m)) histogramValues(out, d.name, { ...job, ...labels }, h.bounds.map((b) => b / unit), h.cumulative, h.count, h.sum / unit);
+      } else {
+        for (const [labels, value] of d.read(m, ctx)) if (!Number.isNaN(value)) out.push({ labels: { ...job, ...labels }, value });
       }
-      return { name, help, type: 'histogram', values, aggregator: 'sum' };
-    },
+    }
+    return { name, help: d.help, type: d.type, values: out, aggregator: 'sum' as const };
   };
+  // prom-client renders any object with a name, help, type and get(); its Metric type lists only its own classes.
+  return metric as unknown as Metric;
+}
+
+function histogramValues(out: Value[], name: string, labels: Labels, bounds: readonly number[], cumulative: readonly number[], count: number, sum: number): void {
+  bounds.forEach((le, i) => out.push({ metricName: `${name}_bucket`, labels: { ...labels, le }, value: cumulative[i] }));
+  out.push({ metricName: `${name}_bucket`, labels: { ...labels, le: '+Inf' }, value: count });
+  out.push({ metricName: `${name}_sum`, labels, value: sum });
+  out.push({ metricName: `${name}_count`, labels, value: count });
 }

@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { JobStatus } from '../metrics/job-lifecycle.ts';
 import type { MetricsHistory } from '../metrics/metrics-history.ts';
 import type { JobMetricsSnapshot, SourceMetrics } from '../metrics/operator-metrics.ts';
 import type { Clock } from '../time/clock.ts';
@@ -19,6 +20,19 @@ export interface RestResponse {
 
 /** Checkpoint records and samples returned by the API at most. */
 const MAX_LISTED = 100;
+/** What the dashboard shows of each list (it polls once a second). */
+const DASHBOARD_CHECKPOINTS = 15;
+const DASHBOARD_SAMPLES = 20;
+
+/**
+ * Whether a job status is final (the job has ended).
+ *
+ * @example
+ * isFinal('finished'); // true
+ */
+export function isFinal(status: JobStatus): boolean {
+  return status === 'finished' || status === 'stopped' || status === 'cancelled' || status === 'failed';
+}
 
 /**
  * Where an operator's input time comes from: following, from the operator up, the input with the
@@ -65,18 +79,21 @@ export class RestApi {
         case 'GET /api/sources': return ok(t.metrics().sources ?? []);
         case 'GET /api/checkpoints': return ok(t.checkpoints().slice(-MAX_LISTED));
         case 'GET /api/samples': return ok(t.samples().slice(-MAX_LISTED));
-        case 'GET /api/history': {
-          const since = Number(query.get('since') ?? Number.NEGATIVE_INFINITY);
-          return ok(this.history.points().filter((p) => p.at > since));
-        }
+        case 'GET /api/exceptions': return ok(t.exceptions().slice(-MAX_LISTED));
+        case 'GET /api/history': return ok(this.historySince(query));
+        case 'GET /api/dashboard': return ok(this.dashboard(query));
         case 'POST /api/savepoints': return await this.savepoint(body, false);
         case 'POST /api/stop': return await this.savepoint(body, true);
+        case 'POST /api/cancel':
+          t.cancel();
+          return ok({ status: t.status() });
       }
       const state = /^\/api\/state\/([^/]+)\/([^/]+)$/.exec(path);
       if (state !== null && method === 'GET') {
         return ok(await t.queryState(decodeURIComponent(state[1]), decodeURIComponent(state[2])));
       }
-      const known = ['/api/job', '/api/operators', '/api/metrics', '/api/sources', '/api/checkpoints', '/api/samples', '/api/history', '/api/savepoints', '/api/stop'];
+      const known = ['/api/job', '/api/operators', '/api/metrics', '/api/sources', '/api/checkpoints', '/api/samples', '/api/exceptions', '/api/history',
+        '/api/dashboard', '/api/savepoints', '/api/stop', '/api/cancel'];
       if (known.includes(path) || state !== null) return fail(405, `${method} is not allowed on ${path}`);
       return fail(404, `no route ${route}; see docs/rest-api.md`);
     } catch (e) {
@@ -85,26 +102,43 @@ export class RestApi {
     }
   }
 
-  private job() {
+  /** Everything the dashboard page shows, from one snapshot, in one answer (one request a second). */
+  private dashboard(query: URLSearchParams) {
     const t = this.target;
     const m = t.metrics();
     return {
-      name: t.name, status: t.status(), startedAt: m.startedAt, now: m.now, uptimeMs: m.now - m.startedAt,
-      recordsIn: m.recordsIn, recordsOut: m.recordsOut, throughputPerSec: this.history.throughput(),
-      watermark: m.watermark, lateDropped: m.lateDropped, lateToSideOutput: m.lateToSideOutput, deadLetters: m.deadLetters,
-      checkpoints: m.checkpoints ?? null,
+      job: this.job(m), operators: this.operators(m), sources: m.sources ?? [], checkpoints: t.checkpoints().slice(-DASHBOARD_CHECKPOINTS),
+      samples: t.samples().slice(-DASHBOARD_SAMPLES), exceptions: t.exceptions().slice(-MAX_LISTED), history: this.historySince(query),
     };
   }
 
-  private operators() {
+  private historySince(query: URLSearchParams) {
+    const since = Number(query.get('since') || Number.NEGATIVE_INFINITY);
+    return this.history.points().filter((p) => p.at > since);
+  }
+
+  private job(m = this.target.metrics()) {
     const t = this.target;
-    const m = t.metrics();
+    const life = m.lifecycle;
+    const status = t.status();
+    return {
+      name: t.name, status, final: isFinal(status), startedAt: life?.startedAt ?? m.startedAt, attemptStartedAt: m.startedAt,
+      endedAt: life?.endedAt ?? null, now: m.now, uptimeMs: (life?.endedAt ?? m.now) - (life?.startedAt ?? m.startedAt), restarts: life?.restarts ?? 0,
+      recordsIn: m.recordsIn, recordsOut: m.recordsOut, throughputPerSec: this.history.throughput(),
+      watermark: m.watermark, lateDropped: m.lateDropped, lateToSideOutput: m.lateToSideOutput, deadLetters: m.deadLetters,
+      checkpoints: m.checkpoints ?? null, savepoints: t.savepointDir !== null,
+    };
+  }
+
+  private operators(m = this.target.metrics()) {
+    const t = this.target;
+    const keyed = new Set(t.keyedOperators());
     const rates = new Map(this.history.operatorRates().map((r) => [r.id, r]));
     return t.plan.nodes.map((n) => {
       const om = m.operators[n.id];
       const r = rates.get(n.id);
       return {
-        id: n.id, kind: n.kind, name: n.name, uid: n.uid, inputs: n.inputs, metrics: om,
+        id: n.id, kind: n.kind, name: n.name, uid: n.uid, inputs: n.inputs, keyedState: keyed.has(n.id), metrics: om,
         rates: r ?? { id: n.id, inPerSec: 0, outPerSec: 0, busy: 0, backpressured: 0 },
         watermarkLagMs: Number.isFinite(om.watermark) ? m.now - om.watermark : null,
         heldBackBy: om.watermark === Number.POSITIVE_INFINITY ? null : heldBackBy(t, m, n.id),

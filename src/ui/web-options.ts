@@ -20,6 +20,8 @@ export interface WebOptions {
   readonly historyPoints?: number;
   /** How often the charts take a point, in ms (default 1000). */
   readonly sampleEveryMs?: number;
+  /** Also serve prom-client's Node.js runtime metrics (event loop, heap, GC, CPU, RSS) at /metrics (default true). */
+  readonly defaultMetrics?: boolean;
 }
 
 /**
@@ -34,6 +36,7 @@ export interface ResolvedWebOptions {
   readonly token: string | null;
   readonly historyPoints: number;
   readonly sampleEveryMs: number;
+  readonly defaultMetrics: boolean;
 }
 
 /** Shortest token accepted: anything shorter is guessable. */
@@ -72,5 +75,5 @@ export function resolveWebOptions(options: WebOptions): ResolvedWebOptions {
   if (!Number.isInteger(historyPoints) || historyPoints < 10) throw new Error(`web.historyPoints must be an integer >= 10, got ${historyPoints}`);
   const sampleEveryMs = options.sampleEveryMs ?? 1_000;
   if (!(sampleEveryMs >= 50)) throw new Error(`web.sampleEveryMs must be >= 50, got ${sampleEveryMs}`);
-  return { port, host, token, historyPoints, sampleEveryMs };
+  return { port, host, token, historyPoints, sampleEveryMs, defaultMetrics: options.defaultMetrics ?? true };
 }

@@ -80,7 +80,7 @@ test('explain shows operators, chains and how records cross between them', () =>
   const text = env.explain('j');
   assert.match(text, /Job 'j': 5 operators in 2 chains/);
   assert.match(text, /chain 1\n {2}#0 source 'src'.*\n {2}#1 filter 'keep'\n {2}#2 key-by/);
-  assert.match(text, /chain 2 <- #2 \(hash by key\)\n {2}#3 window 'window#3': GlobalWindows, trigger PurgingTrigger\(CountTrigger\(2\)\)\n {2}#4 sink 'out': collect\(\)$/);
+  assert.match(text, /chain 2 <- #2 \(hash by key\)\n {2}#3 window 'keep\/key-by\/window': GlobalWindows, trigger PurgingTrigger\(CountTrigger\(2\)\)\n {2}#4 sink 'out': collect\(\)$/);
 });
 
 test('a slow sink slows the source: the source is never more than a bounded number of batches ahead', async () => {

@@ -14,8 +14,8 @@ test('explain prints the chain and runs nothing', async () => {
     "Job 'double': 3 operators in 1 chains",
     'chain 1',
     "  #0 source 'numbers': collection(5 elements) [event time]",
-    "  #1 map 'map#1'",
-    `  #2 sink 'jsonl-sink#2': jsonl(${join(out, 'double.jsonl')})`,
+    "  #1 map 'numbers/map'",
+    `  #2 sink 'numbers/map/jsonl-sink': jsonl(${join(out, 'double.jsonl')})`,
     '',
   ].join('\n'));
   assert.equal(ran.stderr, '');

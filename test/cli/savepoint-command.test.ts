@@ -83,8 +83,8 @@ test('inspect: the savepoint\'s operators, sources and sinks; an operator\'s tab
   const summary = await runEddy(['inspect', stopSavepoint]);
   assert.equal(summary.code, 0, summary.stderr);
   assert.match(summary.stdout, /^savepoint \d+ of job 'counting'\n {2}path {5}.*sp-stop\n {2}created {2}\d{4}-.*Z \(took \d+ ms\)\n/);
-  assert.match(summary.stdout, /^ {2}counter {2}keyed-process 'keyed-process#\d+' {2}uid\n {4}keys \d+ {2}state \d+ B {2}watermark -inf {2}state files 1 full \+ 0 deltas, local$/m);
-  assert.match(summary.stdout, /^ {2}key-by#1 {2}key-by 'key-by#1' {2}no uid \(found by name\)\n {4}keys 0 {2}state 0 B {2}watermark -inf {2}state files none$/m);
+  assert.match(summary.stdout, /^ {2}counter {2}keyed-process 'events\/key-by\/keyed-process' {2}uid\n {4}files {6}local \d+ B, keyed 1 full \+ 0 deltas \d+ B\n {4}keyed {6}\d+ keys, \d+ B in memory\n {4}timers {5}0 event time, 0 processing time\n {4}watermark {2}-inf$/m);
+  assert.match(summary.stdout, /^ {2}events\/key-by {2}key-by 'events\/key-by' {2}no uid \(found by name\)\n {4}no state {2}watermark -inf$/m);
   assert.match(summary.stdout, /^sources \(1\)\n {2}events {2}position \S+ {2}split watermarks \[-inf\]$/m);
   assert.match(summary.stdout, /^sinks \(1\)\n {2}counts {2}\d+ pending items?: "\.pending-/m);
 
@@ -107,7 +107,7 @@ test('inspect: the savepoint\'s operators, sources and sinks; an operator\'s tab
   assert.match(missing.stderr, /operator 'counter' has no state for key "nobody"/);
   const noOperator = await runEddy(['inspect', stopSavepoint, '--operator', 'nope']);
   assert.equal(noOperator.code, 1);
-  assert.match(noOperator.stderr, /^eddy inspect: no operator 'nope' in savepoint .*; it has 'key-by#1', 'counter'$/m);
+  assert.match(noOperator.stderr, /^eddy inspect: no operator 'nope' in savepoint .*; it has 'events\/key-by', 'counter'$/m);
 });
 
 test('run --from-savepoint: the counts continue from the savepoint, each record once', async () => {

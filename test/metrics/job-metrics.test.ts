@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { StreamEnvironment, TumblingEventTimeWindows, WatermarkStrategy, sinks, sources, type Sink } from 'eddy';
+import { OutputTag, StreamEnvironment, TumblingEventTimeWindows, WatermarkStrategy, sinks, sources, type Sink } from 'eddy';
 import { LatencyHistogram, quantile } from '../../src/metrics/latency-histogram.ts';
 import { MetricsHistory } from '../../src/metrics/metrics-history.ts';
 import { SampleRing } from '../../src/metrics/sample-ring.ts';
@@ -122,4 +122,22 @@ test('history: rates per second between snapshots, capacity bounded', () => {
   assert.equal(points.at(-1)!.outPerSec, 250);
   assert.equal(points.at(-1)!.watermarkLagMs, 500);
   assert.deepEqual(h.operatorRates(), [{ id: 0, inPerSec: 0, outPerSec: 500, busy: 0.25, backpressured: 0 }]);
+});
+
+test('late records sent to a side output are sampled too, with the side output named', async () => {
+  const env = StreamEnvironment.create({ log: () => {}, batchSize: 1 });
+  const late = new OutputTag<Click>('late-clicks');
+  const clicks = [{ page: '/a', ts: 100_000 }, { page: '/old', ts: 5 }, { page: '/b', ts: 200_000 }, { page: '/older', ts: 7 }];
+  const counts = env.fromCollection(clicks, WatermarkStrategy.forMonotonousTimestamps<Click>().withTimestampAssigner((c) => c.ts), 'in')
+    .keyBy((c) => c.page).window(TumblingEventTimeWindows.of(1_000)).sideOutputLateData(late).count().name('counts');
+  counts.sinkTo(sinks.collect());
+  const side = sinks.collect<Click>();
+  counts.getSideOutput(late).sinkTo(side);
+  const job = env.executeAsync('side-samples');
+  await job.result;
+  assert.deepEqual(side.values.map((c) => c.page), ['/old', '/older']);
+  const samples = job.samples().filter((s) => s.kind === 'late');
+  assert.deepEqual(samples.map((s) => s.preview), ['{"page":"/old","ts":5}', '{"page":"/older","ts":7}']);
+  assert.match(samples[0].reason, /^sent to side output 'late-clicks': its windows had closed/);
+  assert.equal(job.metrics().lateToSideOutput, 2);
 });

@@ -24,7 +24,7 @@ for (const mode of ['explicit', 'auto'] as const) {
   const output = uniqueName('rp-out');
   // Created by an instance, with the input's partition count.
   const group = uniqueName('rp-group'); // also the job's name
-  const repartition = mode === 'explicit' ? `${input}-repartition` : `${group}-key-by_1-repartition`; // <job>-<keyBy node name>-repartition
+  const repartition = mode === 'explicit' ? `${input}-repartition` : `${group}-in_key-by-repartition`; // <job>-<keyBy node name (in/key-by)>-repartition
   await createTopic(input, PARTITIONS);
   await createTopic(output, 2);
   const args = [brokers(), input, output, join(mkdtempSync(join(tmpdir(), 'eddy-repartition-')), 'state'), group, mode];

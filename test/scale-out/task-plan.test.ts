@@ -44,7 +44,7 @@ test('the task plan of partition p pins every Kafka source to p, gives each Kafk
 });
 
 test('scale-out refuses what it cannot split: non-Kafka sources, sinks without per-task transactions, keys not declared copartitioned', () => {
-  assert.throws(() => scaleOutInputs(job({ input: 'collection' }).plan, true), /source 'collection#0' is a collection source; only sources.kafka/);
+  assert.throws(() => scaleOutInputs(job({ input: 'collection' }).plan, true), /source 'collection' is a collection source; only sources.kafka/);
   assert.throws(() => scaleOutInputs(job({ output: 'jsonl' }).plan, true), /is a jsonl sink; each partition task needs its own exactly-once output/);
   assert.throws(() => scaleOutInputs(job().plan, false), /keys the stream.*kafkaRepartition\(env, stream.*copartitioned: true/s);
 });

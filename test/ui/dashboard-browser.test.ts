@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './browser.ts';
 import { webJob } from './web-job.ts';
 
 // The callbacks given to waitForFunction run in the page; the project's TypeScript has no DOM types.
@@ -13,9 +13,6 @@ declare const document: {
   body: { dataset: Record<string, string | undefined> };
 };
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync'];
 // The README's screenshots come from this test: `EDDY_SCREENSHOTS=docs/img node scripts/test.mjs
 // test/ui/dashboard-browser.test.ts` refreshes them. A plain test run writes to a temporary
 // directory, so running the suite leaves the work tree clean.
@@ -28,17 +25,10 @@ const count = (text: string | null) => {
 };
 
 test('the dashboard in headless Chromium: graph, live numbers, late count, the split holding time back; screenshots', { timeout: 120_000 }, async () => {
-  try {
-    statSync(CHROMIUM);
-  } catch {
-    assert.fail(`this test needs Chromium at ${CHROMIUM} (Debian: apt-get install chromium)`);
-  }
   const profile = mkdtempSync(join(tmpdir(), 'eddy-chromium-'));
   const checkpoints = { dir: join(profile, 'checkpoints'), intervalMs: 1_000 };
   const job = webJob({ web: { port: 0, sampleEveryMs: 250 }, checkpoints, restore: { from: 'fresh' } }, 3_000).executeAsync('clicks-dashboard');
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, args: ARGS, headless: true, viewport: { width: 1400, height: 1100 }, offline: false,
-  });
+  const context = await launchChromium(profile);
   try {
     const { url } = await job.web!;
     const page = context.pages()[0] ?? await context.newPage();
@@ -74,8 +64,15 @@ test('the dashboard in headless Chromium: graph, live numbers, late count, the s
     await page.waitForFunction(() => /generator\[1\]/.test(document.getElementById('held-back')!.textContent!), undefined, { timeout: 30_000 });
     assert.match((await page.textContent('#splits tr.holding'))!, /generator\[1\].*holding time back/);
 
-    // Queryable state from the page.
-    await page.fill('#state-operator', 'counter');
+    // Lags in human units.
+    await page.waitForFunction(() => document.querySelectorAll('#watermarks tbody tr').length > 0, undefined, { timeout: 30_000 });
+    const lags = await page.$$eval('#watermarks tbody tr td:nth-child(4)', (cells) => cells.map((c) => c.textContent));
+    assert.ok(lags.some((l) => /^(\d+ ms|\d+\.\d (s|min|h|d|y))$/.test(l ?? '')), lags.join(', '));
+
+    // Queryable state from the page: the operators with keyed state are offered.
+    assert.equal(await page.isVisible('#state-box'), true);
+    assert.deepEqual(await page.$$eval('#state-operator option', (o) => o.map((x) => x.getAttribute('value'))), ['counter']);
+    await page.selectOption('#state-operator', 'counter');
     await page.fill('#state-key', 'u2');
     await page.click('#state-form button');
     await page.waitForFunction(() => /^count: \d+/.test(document.getElementById('state-result')!.textContent!), undefined, { timeout: 30_000 });
@@ -91,6 +88,17 @@ test('the dashboard in headless Chromium: graph, live numbers, late count, the s
     await page.screenshot({ path: join(IMG, 'dashboard.png'), fullPage: true });
     await page.locator('#graph-wrap').screenshot({ path: join(IMG, 'operator-graph.png') });
     assert.ok(statSync(join(IMG, 'dashboard.png')).size > 10_000);
+    assert.equal(await page.textContent('#no-exceptions'), 'No failures.');
+
+    // Stop with a savepoint from the page: the job ends there, and the page keeps its final state.
+    page.once('dialog', (d) => void d.accept());
+    await page.click('#stop');
+    await page.waitForFunction(() => ['stopped', 'cancelled'].includes(document.body.dataset.status ?? ''), undefined, { timeout: 30_000 });
+    const result = await job.result;
+    assert.match(await page.textContent('#ended') ?? '', /^The job (was stopped with a savepoint|was cancelled) at .* This page shows its final state/);
+    assert.match(await page.textContent('#action-result') ?? '', /savepoint at .*savepoints/);
+    assert.equal(await page.isDisabled('#cancel'), true);
+    assert.equal(result.metrics.lifecycle?.status, result.status);
     assert.deepEqual(problems, [], `no script errors or blocked resources: ${problems.join('; ')}`);
     assert.deepEqual(outside, [], 'every asset comes from the job itself (works offline)');
   } finally {

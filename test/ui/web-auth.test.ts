@@ -26,7 +26,7 @@ test('binding beyond loopback without a token is refused before anything starts'
   for (const h of ['0.0.0.0', '::', '10.0.0.1', 'localhost.evil.com']) assert.ok(!isLoopback(h), h);
 });
 
-test('bound beyond loopback with a token: requests without it get 401, with it 200; closed with the job', { timeout: 60_000 }, async () => {
+test('bound beyond loopback with a token: requests without it get 401, with it 200, also after the job has ended', { timeout: 60_000 }, async () => {
   const external = externalAddress();
   const job = webJob({ web: { host: '0.0.0.0', port: 0, token: TOKEN } }, 500).executeAsync('auth');
   let base = '';
@@ -55,5 +55,8 @@ test('bound beyond loopback with a token: requests without it get 401, with it 2
     job.cancel();
     await job.result;
   }
-  await assert.rejects(fetch(`${base}api/job`), 'the server is closed once the job has ended');
+  // After the end it serves the job's final state, still only with the token.
+  assert.equal((await fetch(`${base}api/job`)).status, 401);
+  const final = await fetch(`${base}api/job`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+  assert.equal(((await final.json()) as { status: string }).status, 'cancelled');
 });

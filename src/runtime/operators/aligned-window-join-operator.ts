@@ -147,11 +147,14 @@ export class AlignedWindowJoinOperator implements Operator<unknown, unknown>, Wa
 
   private late(side: 0 | 1, v: unknown, t: number): void {
     const tag = side === 0 ? this.spec.leftLateTag : this.spec.rightLateTag;
+    const where = `${side === 0 ? 'left' : 'right'} record`;
     if (tag === null) {
       this.ctx.metrics.lateDropped++;
+      this.ctx.sample('late', v, t, `${where} dropped: no match can come any more (watermark ${this.ctx.currentWatermark()})`);
     } else {
       this.ctx.metrics.lateToSideOutput++;
       this.out.emitSide(tag, v, t);
+      this.ctx.sample('late', v, t, `${where} sent to side output '${tag.id}': no match can come any more (watermark ${this.ctx.currentWatermark()})`);
     }
   }
 

@@ -142,8 +142,10 @@ export class TemporalJoinOperator implements Operator<unknown, unknown>, Waterma
     if (tag !== null) {
       this.ctx.metrics.lateToSideOutput++;
       this.out.emitSide(tag, value, t);
+      this.ctx.sample('late', value, t, `sent to side output '${tag.id}': the table's watermark has passed it (watermark ${this.ctx.currentWatermark()})`);
     } else {
       this.ctx.metrics.lateDropped++;
+      this.ctx.sample('late', value, t, `dropped: the table's watermark has passed it (watermark ${this.ctx.currentWatermark()})`);
     }
   }
 

@@ -66,7 +66,7 @@ export class WindowJoinOperator implements Operator<unknown, unknown>, Watermark
       key: (t) => (t.s === 0 ? leftKey(t.v) : rightKey(t.v)),
       assigner: spec.assigner as WindowAssigner<Tagged>,
       trigger: (spec.assigner as WindowAssigner<Tagged>).defaultTrigger(),
-      evictor: null, allowedLateness: 0, lateTag: spec.leftLateTag === null && spec.rightLateTag === null ? null : LATE,
+      evictor: null, allowedLateness: 0, lateTag: LATE,
       fn: { type: 'process', fn: (_k: Key, w: TimeWindow, els: readonly Tagged[], out: Collector<unknown>) => this.fire(w, els, out) },
       store,
     });
@@ -86,11 +86,14 @@ export class WindowJoinOperator implements Operator<unknown, unknown>, Watermark
   /** A late record from the window operator, which counted it as sent to a side output. */
   private late(t: Tagged): void {
     const tag = t.s === 0 ? this.spec.leftLateTag : this.spec.rightLateTag;
+    const side = t.s === 0 ? 'left' : 'right';
     if (tag !== null) {
       this.out.emitSide(tag, t.v, t.t);
+      this.ctx.sample('late', t.v, t.t, `${side} record sent to side output '${tag.id}': its windows had closed (watermark ${this.ctx.currentWatermark()})`);
     } else {
       this.ctx.metrics.lateToSideOutput--;
       this.ctx.metrics.lateDropped++;
+      this.ctx.sample('late', t.v, t.t, `${side} record dropped: its windows had closed (watermark ${this.ctx.currentWatermark()})`);
     }
   }
 

@@ -426,6 +426,8 @@ export class WindowOperator<T> implements Operator<T, unknown>, WatermarkListene
     if (tag !== null) {
       this.ctx.metrics.lateToSideOutput++;
       this.out.emitSide(tag, v, ts);
+      // Eddy's own tags (a window join's) carry wrapped records: their operator samples the record itself.
+      if (!tag.id.startsWith('__')) this.ctx.sample('late', v, ts, `sent to side output '${tag.id}': its windows had closed (watermark ${this.ctx.currentWatermark()})`);
     } else {
       this.ctx.metrics.lateDropped++;
       this.ctx.sample('late', v, ts, `dropped: its windows had closed (watermark ${this.ctx.currentWatermark()})`);

@@ -1,11 +1,15 @@
 /* global document, window, fetch, setTimeout, Node */
-// The Eddy dashboard: polls the job's REST API once a second and redraws. Plain DOM, no framework;
-// every value from the job goes in as text (textContent), never as markup.
+// The Eddy dashboard: polls the job's REST API once a second (one request for everything it
+// shows) and redraws. Plain DOM, no framework; every value from the job goes in as text
+// (textContent), never as markup. Once the job has ended the page keeps its final state and stops
+// polling: the job's process may exit at any time after that.
 'use strict';
 
 const POLL_MS = 1000;
 const SVG = 'http://www.w3.org/2000/svg';
-const state = { since: -Infinity, points: [], ended: false };
+// Tells the server this page is open, so that at the job's end it waits for the page to get the final state.
+const PAGE = Math.random().toString(36).slice(2) + Date.now().toString(36);
+const state = { since: -Infinity, points: [], final: false, keyed: '' };
 const $ = (id) => document.getElementById(id);
 
 function el(tag, attrs, ...children) {
@@ -15,11 +19,22 @@ function el(tag, attrs, ...children) {
   return e;
 }
 
+// JSON has no infinities: the API sends +Infinity as "+Inf", and -Infinity and NaN as null.
+const INF = '+Inf';
 const fmtCount = (n) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e4 ? `${(n / 1e3).toFixed(1)} k` : String(Math.round(n)));
 const fmtRate = (n) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : n.toFixed(n < 10 ? 1 : 0));
-const fmtTime = (t) => (t === null || t === undefined ? 'none' : new Date(t).toISOString().replace('T', ' ').replace('Z', ''));
-const fmtMs = (ms) => (ms === null || ms === undefined ? '–' : ms < 1000 ? `${Math.round(ms)} ms` : ms < 120000 ? `${(ms / 1000).toFixed(1)} s` : `${(ms / 60000).toFixed(1)} min`);
+const fmtTime = (t) => (t === INF ? 'end of input' : t === null || t === undefined ? 'none' : new Date(t).toISOString().replace('T', ' ').replace('Z', ''));
+const UNITS = [[365 * 86400000, 'y'], [86400000, 'd'], [3600000, 'h'], [60000, 'min'], [1000, 's']];
+/** A duration in the largest unit that keeps it at 1 or more: "850 ms", "3.4 min", "2.0 y". */
+function fmtDuration(ms) {
+  if (ms === INF) return '> 100 y';
+  if (ms === null || ms === undefined || Number.isNaN(ms)) return '–';
+  const a = Math.abs(ms);
+  for (const [size, unit] of UNITS) if (a >= size) return `${(ms / size).toFixed(1)} ${unit}`;
+  return `${Math.round(ms)} ms`;
+}
 const fmtBytes = (b) => (b < 1024 ? `${b} B` : b < 1048576 ? `${(b / 1024).toFixed(1)} KiB` : `${(b / 1048576).toFixed(1)} MiB`);
+const FINAL_WORDS = { finished: 'finished', stopped: 'was stopped with a savepoint', cancelled: 'was cancelled', failed: 'failed' };
 
 async function api(path, init) {
   const res = await fetch(path, { credentials: 'same-origin', ...init });
@@ -29,24 +44,32 @@ async function api(path, init) {
 }
 
 function setRows(tableId, rows) {
-  const tbody = $(tableId).tBodies[0];
-  tbody.replaceChildren(...rows);
+  $(tableId).tBodies[0].replaceChildren(...rows);
 }
 
 function renderJob(job) {
   $('job-name').textContent = job.name;
   $('job-status').textContent = job.status;
   $('job-status').className = `badge ${job.status}`;
-  $('uptime').textContent = fmtMs(job.uptimeMs);
+  $('uptime').textContent = fmtDuration(job.uptimeMs);
   $('records-in').textContent = fmtCount(job.recordsIn);
   $('records-out').textContent = fmtCount(job.recordsOut);
-  $('throughput').textContent = fmtRate(job.throughputPerSec);
+  $('throughput').textContent = job.final ? '–' : fmtRate(job.throughputPerSec);
   $('watermark').textContent = fmtTime(job.watermark);
   $('late-count').textContent = fmtCount(job.lateDropped + job.lateToSideOutput);
   $('dead-letter-count').textContent = fmtCount(job.deadLetters);
+  $('restart-count').textContent = String(job.restarts);
   const c = job.checkpoints;
   $('checkpoint-count').textContent = c ? `${c.completed} ok, ${c.failed} failed` : 'off';
-  document.title = `Eddy: ${job.name}`;
+  $('stop').hidden = !job.savepoints;
+  $('savepoint').disabled = !job.savepoints || job.final;
+  for (const id of ['stop', 'cancel']) $(id).disabled = job.final || job.status === 'stopping';
+  if (job.final) {
+    $('ended').hidden = false;
+    $('ended').textContent = `The job ${FINAL_WORDS[job.status] || job.status} at ${fmtTime(job.endedAt)} after ${fmtDuration(job.uptimeMs)}. `
+      + 'This page shows its final state; it stays here after the job\'s process has exited.';
+  }
+  document.title = `Eddy: ${job.name}${job.final ? ` (${job.status})` : ''}`;
 }
 
 function depthOf(ops) {
@@ -54,6 +77,9 @@ function depthOf(ops) {
   for (const o of ops) depth.set(o.id, o.inputs.length === 0 ? 0 : Math.max(...o.inputs.map((i) => depth.get(i) ?? 0)) + 1);
   return depth;
 }
+
+/** A long generated name ('clicks/filter/key-by/window') keeps its end, which says what the operator is. */
+const shortName = (name) => (name.length > 24 ? `…${name.slice(-23)}` : name);
 
 function renderGraph(ops) {
   const svg = $('graph');
@@ -88,9 +114,10 @@ function renderGraph(ops) {
     g.append(el('svg:title', {}, `${o.kind} '${o.name}'${o.uid ? ` (uid ${o.uid})` : ''}: busy ${(o.rates.busy * 100).toFixed(0)} %, backpressured ${(bp * 100).toFixed(0)} %`));
     g.append(el('svg:rect', { width: W, height: H }));
     g.append(el('svg:rect', { class: 'busy', x: 0, y: H - 4, width: Math.max(0, Math.min(1, o.rates.busy)) * W, height: 4 }));
-    g.append(el('svg:text', { class: 'title', x: 8, y: 16 }, o.name.length > 24 ? `${o.name.slice(0, 23)}…` : o.name));
+    g.append(el('svg:text', { class: 'title', x: 8, y: 16 }, shortName(o.name)));
     g.append(el('svg:text', { x: 8, y: 31 }, `${o.kind}  ·  in ${fmtRate(o.rates.inPerSec)}/s  out ${fmtRate(o.rates.outPerSec)}/s`));
-    g.append(el('svg:text', { class: 'rate', x: 8, y: 46 }, `wm ${o.metrics.watermark === null ? 'none' : fmtTime(o.metrics.watermark).slice(11)}  busy ${(o.rates.busy * 100).toFixed(0)}%`));
+    const wm = o.metrics.watermark;
+    g.append(el('svg:text', { class: 'rate', x: 8, y: 46 }, `wm ${wm === null || wm === INF ? fmtTime(wm) : fmtTime(wm).slice(11)}  busy ${(o.rates.busy * 100).toFixed(0)}%`));
     const late = o.metrics.lateDropped + o.metrics.lateToSideOutput;
     const extra = [late > 0 ? `late ${fmtCount(late)}` : '', o.metrics.deadLetters > 0 ? `dead ${fmtCount(o.metrics.deadLetters)}` : '', o.metrics.stateKeys > 0 ? `${fmtCount(o.metrics.stateKeys)} keys` : ''].filter(Boolean).join('  ');
     g.append(el('svg:text', { x: 8, y: 60 }, extra));
@@ -102,7 +129,7 @@ function renderGraph(ops) {
 function renderWatermarks(ops, sources) {
   setRows('watermarks', ops.filter((o) => o.kind !== 'sink').map((o) => el('tr', {},
     el('td', {}, o.name), el('td', {}, o.kind), el('td', {}, fmtTime(o.metrics.watermark)),
-    el('td', {}, fmtMs(o.watermarkLagMs)),
+    el('td', {}, fmtDuration(o.watermarkLagMs)),
     el('td', {}, o.heldBackBy ? `${o.heldBackBy.source}${o.heldBackBy.split ? ` / ${o.heldBackBy.split}` : ''}` : ''))));
   const rows = [];
   let slowest = null;
@@ -122,7 +149,7 @@ function renderWatermarks(ops, sources) {
 
 function renderCheckpoints(list) {
   setRows('checkpoints', list.slice(-15).reverse().map((c) => el('tr', {},
-    el('td', {}, c.id), el('td', { class: c.status }, c.status), el('td', {}, fmtMs(c.durationMs)), el('td', {}, fmtMs(c.syncMs)),
+    el('td', {}, c.id), el('td', { class: c.status }, c.status), el('td', {}, fmtDuration(c.durationMs)), el('td', {}, fmtDuration(c.syncMs)),
     el('td', {}, fmtBytes(c.bytes)), el('td', { class: 'failed' }, c.error || ''))));
 }
 
@@ -131,13 +158,46 @@ function renderSamples(list) {
     el('td', {}, fmtTime(s.at).slice(11)), el('td', {}, s.operator), el('td', {}, s.kind), el('td', { class: 'record' }, s.preview), el('td', {}, s.reason))));
 }
 
-function drawChart(canvas, series) {
+function renderExceptions(list) {
+  $('no-exceptions').hidden = list.length > 0;
+  $('exceptions').hidden = list.length === 0;
+  setRows('exceptions', list.slice().reverse().map((e) => {
+    const error = el('td', { class: 'record' });
+    if (e.stack) error.append(el('details', {}, el('summary', {}, e.message), el('pre', {}, e.stack)));
+    else error.append(e.message);
+    return el('tr', {}, el('td', {}, fmtTime(e.at)), el('td', {}, e.attempt), el('td', {}, e.operator || ''), error,
+      el('td', { class: e.restartInMs === null ? 'failed' : '' }, e.restartInMs === null ? 'the job failed' : `restarted after ${fmtDuration(e.restartInMs)}`));
+  }));
+}
+
+/** The state box only where some operator has keyed state, offering those operators. */
+function renderStateBox(ops, final) {
+  const keyed = ops.filter((o) => o.keyedState);
+  $('state-box').hidden = keyed.length === 0;
+  const ids = keyed.map((o) => o.uid || o.name).join('\n');
+  if (ids !== state.keyed) {
+    state.keyed = ids;
+    $('state-operator').replaceChildren(...keyed.map((o) => el('option', { value: o.uid || o.name }, o.uid ? `${o.name} (uid ${o.uid})` : o.name)));
+  }
+  for (const id of ['state-operator', 'state-key']) $(id).disabled = final;
+  $('state-form').querySelector('button').disabled = final;
+  if (final) $('state-result').textContent = 'The job has ended: state is read only while it runs (eddy inspect reads it from a checkpoint).';
+}
+
+function drawChart(canvas, series, fmt) {
   const ctx = canvas.getContext('2d');
-  const w = canvas.width, h = canvas.height, padL = 50, padB = 18, padT = 18;
+  const w = canvas.width, h = canvas.height, padL = 56, padB = 18, padT = 18;
   ctx.clearRect(0, 0, w, h);
   const pts = state.points;
+  // Above the histogram's largest bucket ("+Inf") is drawn at the top, labelled as such.
+  const value = (p, key) => (p[key] === INF ? Infinity : p[key]);
   let max = 0;
-  for (const s of series) for (const p of pts) if (Number.isFinite(p[s.key])) max = Math.max(max, p[s.key]);
+  let overflow = false;
+  for (const s of series) for (const p of pts) {
+    const v = value(p, s.key);
+    if (v === Infinity) overflow = true;
+    else if (Number.isFinite(v)) max = Math.max(max, v);
+  }
   max = max <= 0 ? 1 : max * 1.1;
   ctx.strokeStyle = '#d9dde3';
   ctx.fillStyle = '#6b7480';
@@ -145,19 +205,19 @@ function drawChart(canvas, series) {
   for (let i = 0; i <= 4; i++) {
     const y = padT + ((h - padT - padB) * i) / 4;
     ctx.beginPath(); ctx.moveTo(padL, y); ctx.lineTo(w, y); ctx.stroke();
-    ctx.fillText(fmtRate(max * (1 - i / 4)), 2, y + 4);
+    ctx.fillText(i === 0 && overflow ? 'overflow' : fmt(max * (1 - i / 4)), 2, y + 4);
   }
   if (pts.length > 1) {
     const t0 = pts[0].at, t1 = pts[pts.length - 1].at;
-    ctx.fillText(`${Math.round((t1 - t0) / 1000)} s`, padL, h - 4);
+    ctx.fillText(fmtDuration(t1 - t0), padL, h - 4);
     const x = (t) => padL + ((w - padL - 4) * (t - t0)) / Math.max(1, t1 - t0);
-    const y = (v) => padT + (h - padT - padB) * (1 - v / max);
+    const y = (v) => padT + (h - padT - padB) * (1 - Math.min(v, max) / max);
     for (const s of series) {
       ctx.strokeStyle = s.color; ctx.lineWidth = 1.5; ctx.beginPath();
       let started = false;
       for (const p of pts) {
-        const v = p[s.key];
-        if (!Number.isFinite(v)) continue; // an interval without data (nothing reached a sink): draw across it
+        const v = value(p, s.key);
+        if (!(v === Infinity || Number.isFinite(v))) continue; // an interval without data (nothing reached a sink): draw across it
         if (started) ctx.lineTo(x(p.at), y(v)); else { ctx.moveTo(x(p.at), y(v)); started = true; }
       }
       ctx.stroke();
@@ -170,30 +230,45 @@ function drawChart(canvas, series) {
   }
 }
 
+function render(d) {
+  renderJob(d.job);
+  renderGraph(d.operators);
+  renderWatermarks(d.operators, d.sources);
+  renderCheckpoints(d.checkpoints);
+  renderSamples(d.samples);
+  renderExceptions(d.exceptions);
+  renderStateBox(d.operators, d.job.final);
+  state.points = state.points.concat(d.history).slice(-600);
+  if (d.history.length > 0) state.since = d.history[d.history.length - 1].at;
+  drawChart($('chart-throughput'), [{ key: 'inPerSec', label: 'in', color: '#2f6fd6' }, { key: 'outPerSec', label: 'out', color: '#2e9d5b' }], fmtRate);
+  drawChart($('chart-latency'), [{ key: 'eventTimeP50', label: 'event time p50', color: '#2f6fd6' }, { key: 'eventTimeP99', label: 'event time p99', color: '#d2412f' }, { key: 'ingestionP99', label: 'ingestion p99', color: '#e0a10b' }], fmtDuration);
+  document.body.dataset.updated = String(d.job.now);
+  document.body.dataset.status = d.job.status;
+}
+
 async function poll() {
   try {
-    const [job, ops, sources, cps, samples, points] = await Promise.all([
-      api('/api/job'), api('/api/operators'), api('/api/sources'), api('/api/checkpoints'), api('/api/samples'),
-      api(`/api/history?since=${Number.isFinite(state.since) ? state.since : ''}`),
-    ]);
+    const d = await api(`/api/dashboard?page=${PAGE}&since=${Number.isFinite(state.since) ? state.since : ''}`);
     $('error').hidden = true;
-    renderJob(job);
-    renderGraph(ops);
-    renderWatermarks(ops, sources);
-    renderCheckpoints(cps);
-    renderSamples(samples);
-    state.points = state.points.concat(points).slice(-600);
-    if (points.length > 0) state.since = points[points.length - 1].at;
-    drawChart($('chart-throughput'), [{ key: 'inPerSec', label: 'in', color: '#2f6fd6' }, { key: 'outPerSec', label: 'out', color: '#2e9d5b' }]);
-    drawChart($('chart-latency'), [{ key: 'eventTimeP50', label: 'event time p50', color: '#2f6fd6' }, { key: 'eventTimeP99', label: 'event time p99', color: '#d2412f' }, { key: 'ingestionP99', label: 'ingestion p99', color: '#e0a10b' }]);
-    document.body.dataset.updated = String(job.now);
+    render(d);
+    state.final = d.job.final;
   } catch (e) {
     $('error').hidden = false;
-    $('error').textContent = `Cannot reach the job (it may have ended): ${e.message}`;
+    $('error').textContent = `Cannot reach the job (its process may have exited); this page shows what it last saw: ${e.message}`;
     $('job-status').textContent = 'unreachable';
     $('job-status').className = 'badge ended';
   }
-  setTimeout(poll, POLL_MS);
+  if (!state.final) setTimeout(poll, POLL_MS);
+}
+
+async function act(what, path) {
+  $('action-result').textContent = `${what}…`;
+  try {
+    const r = await api(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    $('action-result').textContent = r.path ? `savepoint at ${r.path}` : `${what}: asked`;
+  } catch (e) {
+    $('action-result').textContent = e.message;
+  }
 }
 
 $('savepoint').addEventListener('click', async () => {
@@ -204,6 +279,12 @@ $('savepoint').addEventListener('click', async () => {
   } catch (e) {
     $('savepoint-result').textContent = e.message;
   }
+});
+$('cancel').addEventListener('click', () => {
+  if (window.confirm('Cancel the job? It stops at the next batch boundary, without a savepoint.')) void act('cancelling', '/api/cancel');
+});
+$('stop').addEventListener('click', () => {
+  if (window.confirm('Stop the job with a savepoint? It writes a savepoint and stops exactly there.')) void act('stopping with a savepoint', '/api/stop');
 });
 
 $('state-form').addEventListener('submit', async (ev) => {
