@@ -87,6 +87,11 @@ export function createPrometheusRegistry(source: PrometheusSource): Registry {
     () => ops().filter(({ o }) => o.stateKeys > 0 || o.stateBytes > 0).map(({ labels, o }) => [labels, o.stateKeys]));
   gauge('eddy_operator_state_bytes', 'Approximate bytes of the operator\'s keyed state (refreshed at most once a second).', ['eddy_job', 'operator', 'kind'],
     () => ops().filter(({ o }) => o.stateKeys > 0 || o.stateBytes > 0).map(({ labels, o }) => [labels, o.stateBytes]));
+  counter('eddy_operator_timed_out_matches_total', 'Partial matches of a pattern that within(ms) ended before they completed.', (o) => o.timedOutMatches);
+  gauge('eddy_operator_partial_matches', 'Partial matches of a pattern held in the operator\'s state.', ['eddy_job', 'operator', 'kind'],
+    () => ops().filter(({ o }) => o.kind === 'cep').map(({ labels, o }) => [labels, o.partialMatches]));
+  gauge('eddy_operator_buffered_events', 'Events a pattern operator holds (waiting for the watermark or in partial matches).', ['eddy_job', 'operator', 'kind'],
+    () => ops().filter(({ o }) => o.kind === 'cep').map(({ labels, o }) => [labels, o.bufferedEvents]));
   return registry;
 }
 
