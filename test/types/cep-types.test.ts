@@ -35,11 +35,11 @@ test('stage names and event types are tracked: a misspelled stage is a compile e
   Pattern.of<Auth>().begin('a').where((_a, ctx) => ctx.getEventsForPattern('b').length > 0);
   // @ts-expect-error: conditions see the event type
   Pattern.of<Auth>().begin('a').where((a) => a.url === 'x');
-  // @ts-expect-error: skip strategies name stages of the pattern
-  CEP.pattern(auths.keyBy((a) => a.card), pattern, { skip: AfterMatchSkipStrategy.skipToFirst('declined') });
+  // @ts-expect-error: skip strategies name stages of the pattern (and at run time: an error that says so)
+  assert.throws(() => CEP.pattern(auths.keyBy((a) => a.card), pattern, { skip: AfterMatchSkipStrategy.skipToFirst('declined') }), /no stage 'declined'/);
   CEP.pattern(auths.keyBy((a) => a.card), pattern, { skip: AfterMatchSkipStrategy.skipToLast('declines') });
   // @ts-expect-error: a group has no condition of its own
-  Pattern.begin(Pattern.of<Auth>().begin('x')).where(() => true);
+  assert.throws(() => Pattern.begin(Pattern.of<Auth>().begin('x')).where(() => true), /does not apply to a group/);
   // @ts-expect-error: late events of the input's type only
   CEP.pattern(auths.keyBy((a) => a.card), pattern).sideOutputLateData(new OutputTag<string>('late'));
   void typed;
