@@ -12,12 +12,17 @@ import type { StateTable } from '../state/state-table.ts';
  * q.earliest('card-1'); // 1000
  */
 export class EventQueue {
+  /** Emptied lists, reused: most keys wait with one event for one watermark step. */
+  private readonly pool: unknown[][] = [];
+
   constructor(private readonly table: StateTable<unknown[]>) {}
 
   add(k: Key, time: number, value: unknown): void {
     const list = this.table.get(k);
     if (list === undefined) {
-      this.table.put(k, [time, value]);
+      const fresh = this.pool.pop() ?? [];
+      fresh.push(time, value);
+      this.table.put(k, fresh);
       return;
     }
     const n = list.length;
@@ -33,8 +38,12 @@ export class EventQueue {
   /** Drops the first `upTo` entries (times and values) of the key's list. */
   drop(k: Key, list: unknown[], upTo: number): void {
     if (upTo === 0) return;
-    if (upTo >= list.length) this.table.delete(k);
-    else {
+    if (upTo >= list.length) {
+      // The table no longer holds the list (a checkpoint serializes at its cut, never later).
+      this.table.delete(k);
+      list.length = 0;
+      if (this.pool.length < 1024) this.pool.push(list);
+    } else {
       list.splice(0, upTo);
       this.table.put(k, list);
     }

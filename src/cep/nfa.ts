@@ -51,6 +51,9 @@ export class Nfa implements ConditionContext<Record<string, unknown>> {
   private readonly next: ComputationState[] = [];
   private readonly retained: ComputationState[] = [];
   private readonly timeouts: { match: CepMatch; time: number }[] = [];
+  /** The partial-match array a key gave up at its last step, reused as the next one's (empty). */
+  private spare: ComputationState[] = [];
+  private readonly potential: ComputationState[] = [];
   // Condition context: the partial match whose conditions are being evaluated.
   private cs: ComputationState | null = null;
   private eventTime = 0;
@@ -74,8 +77,8 @@ export class Nfa implements ConditionContext<Record<string, unknown>> {
     this.eventTime = time;
     this.eventId = -1;
     const partial = ks.partial;
-    const newPartial: ComputationState[] = [];
-    const potential: ComputationState[] = [];
+    const newPartial = this.spare;
+    const potential = this.potential;
     const next = this.next;
     const retained = this.retained;
     for (let i = 0; i < partial.length; i++) {
@@ -96,8 +99,10 @@ export class Nfa implements ConditionContext<Record<string, unknown>> {
       if (discard) for (let j = 0; j < retained.length; j++) this.buffer.releaseNode(retained[j].n, retained[j].v);
       else for (let j = 0; j < retained.length; j++) offer(newPartial, retained[j]);
     }
-    this.emitMatches(ks, potential, newPartial, time, out);
     ks.partial = newPartial;
+    partial.length = 0;
+    this.spare = partial;
+    this.emitMatches(ks, potential, newPartial, time, out);
     if (this.eventId >= 0) this.buffer.releaseEvent(this.eventId);
     this.cs = null;
     this.partialMatch = null;
@@ -110,10 +115,11 @@ export class Nfa implements ConditionContext<Record<string, unknown>> {
   advanceTime(ks: CepKeyState, time: number, out: NfaOutput): void {
     this.buffer.ks = ks;
     const w = this.window;
-    if (w <= 0 && ks.completed.length === 0) return;
     const partial = ks.partial;
-    const newPartial: ComputationState[] = [];
-    const potential: ComputationState[] = [];
+    // Rebuilding the heap from an unchanged array gives the same array: skip it when nothing ends.
+    if (ks.completed.length === 0 && !this.anyTimedOut(partial, time)) return;
+    const newPartial = this.spare;
+    const potential = this.potential;
     const timeouts = this.timeouts;
     for (let i = 0; i < partial.length; i++) {
       const cs = partial[i];
@@ -130,12 +136,24 @@ export class Nfa implements ConditionContext<Record<string, unknown>> {
         offer(newPartial, cs);
       }
     }
-    this.emitMatches(ks, potential, newPartial, time, out);
     ks.partial = newPartial;
+    partial.length = 0;
+    this.spare = partial;
+    this.emitMatches(ks, potential, newPartial, time, out);
     if (timeouts.length > 0) {
       for (let i = 0; i < timeouts.length; i++) out.timedOut(timeouts[i].match, timeouts[i].time);
       timeouts.length = 0;
     }
+  }
+
+  private anyTimedOut(partial: readonly ComputationState[], time: number): boolean {
+    const w = this.window;
+    if (w <= 0) return false;
+    for (let i = 0; i < partial.length; i++) {
+      const cs = partial[i];
+      if (cs.st >= 0 && time - cs.st >= w && this.states[cs.s].kind !== 'start') return true;
+    }
+    return false;
   }
 
   /** Partial matches of a key (its start state not counted), matches waiting for their turn included. */
@@ -217,7 +235,11 @@ export class Nfa implements ConditionContext<Record<string, unknown>> {
         if (final >= 0) this.add(final, node, nextVersion, st, time, se);
       }
     }
-    if (isStart) this.next.push({ s: cs.s, n: -1, v: increase(cs.v, selfIncrease(ignores, takes)), st: -1, pt: -1, se: -1 });
+    if (isStart) {
+      const inc = selfIncrease(ignores, takes);
+      // The start state stays; its version moves on when the event opened branches from it.
+      this.next.push(inc === 0 ? cs : { s: cs.s, n: -1, v: increase(cs.v, inc), st: -1, pt: -1, se: -1 });
+    }
     if (cs.n >= 0) this.buffer.releaseNode(cs.n, cs.v);
   }
 
@@ -252,6 +274,7 @@ export class Nfa implements ConditionContext<Record<string, unknown>> {
   private emitMatches(ks: CepKeyState, potential: ComputationState[], partial: ComputationState[], time: number, out: NfaOutput): void {
     const completed = ks.completed;
     for (let i = 0; i < potential.length; i++) offer(completed, potential[i]);
+    potential.length = 0;
     while (completed.length > 0) {
       const m = completed[0];
       if (this.skips && partial.length > 0 && compareByStart(m, partial[0]) > 0) break;

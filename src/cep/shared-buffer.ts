@@ -41,7 +41,30 @@ export interface CepKeyState {
 
 /** A key with nothing but the NFA's start state. @example initialKeyState(0).partial.length; // 1 */
 export function initialKeyState(start: number): CepKeyState {
-  return { next: 0, partial: [{ s: start, n: -1, v: [1], st: -1, pt: -1, se: -1 }], completed: [], events: new Map(), nodes: new Map() };
+  return { next: 0, partial: [startState(start)], completed: [], events: new Map(), nodes: new Map() };
+}
+
+function startState(start: number): ComputationState {
+  return { s: start, n: -1, v: [1], st: -1, pt: -1, se: -1 };
+}
+
+/**
+ * Puts a key state that holds nothing but the start state back to how `initialKeyState` makes it
+ * (for reuse without allocating), as if the key had never been seen.
+ *
+ * @example
+ * if (nfa.isEmpty(ks)) resetKeyState(ks, program.start);
+ */
+export function resetKeyState(ks: CepKeyState, start: number): void {
+  ks.next = 0;
+  const s = ks.partial[0];
+  if (ks.partial.length !== 1 || s.v.length !== 1 || s.v[0] !== 1) {
+    ks.partial.length = 0;
+    ks.partial.push(startState(start));
+  }
+  ks.completed.length = 0;
+  if (ks.events.size > 0) ks.events.clear();
+  if (ks.nodes.size > 0) ks.nodes.clear();
 }
 
 /**

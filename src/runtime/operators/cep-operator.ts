@@ -6,7 +6,7 @@ import type { CepProgram } from '../../plan/cep-program.ts';
 import type { KeyedStateBackend, StateTable } from '../../state/state-table.ts';
 import { TimerHeap } from '../../time/timer-heap.ts';
 import { Nfa, type CepMatch, type NfaOutput } from '../../cep/nfa.ts';
-import { initialKeyState, type CepKeyState } from '../../cep/shared-buffer.ts';
+import { initialKeyState, resetKeyState, type CepKeyState } from '../../cep/shared-buffer.ts';
 import { EventQueue } from '../../cep/event-queue.ts';
 import type { Batch } from '../batch.ts';
 import type { Operator, OperatorContext, Output } from '../operator.ts';
@@ -51,6 +51,11 @@ export class CepOperator implements Operator<unknown, unknown>, PatternContext, 
   private partials = 0;
   private held = 0;
   private restoredTimedOut = 0;
+  /**
+   * The state of a key that has none, reused while the events it sees start nothing (most events
+   * of most patterns): a key's state is made only when it has a partial match to keep.
+   */
+  private fresh!: CepKeyState;
 
   constructor(private readonly spec: CepSpec, readonly backend: KeyedStateBackend) {
     this.eventTime = spec.timeDomain === 'event-time';
@@ -62,6 +67,7 @@ export class CepOperator implements Operator<unknown, unknown>, PatternContext, 
     const clock = ctx.clock;
     this.nfa = new Nfa(this.spec.program, typeof this.spec.fn.processTimedOutMatch === 'function', () => clock.now());
     this.nfa.timedOutCount = this.restoredTimedOut;
+    this.fresh = initialKeyState(this.spec.program.start);
     this.keyStates = this.backend.table<CepKeyState>('nfa');
     this.queue = new EventQueue(this.backend.table<unknown[]>('queue'));
     this.publish();
@@ -127,7 +133,7 @@ export class CepOperator implements Operator<unknown, unknown>, PatternContext, 
   /** Processing time: the event is matched at once, stamped with the clock. */
   private matchNow(k: Key, value: unknown): void {
     const now = this.ctx.clock.now();
-    const ks = this.keyStates.get(k) ?? initialKeyState(this.spec.program.start);
+    const ks = this.keyStates.get(k) ?? this.fresh;
     this.begin(ks);
     this.nfa.advanceTime(ks, now, this);
     this.stamp = now;
@@ -147,7 +153,7 @@ export class CepOperator implements Operator<unknown, unknown>, PatternContext, 
       while (i < n && (queued[i] as number) <= wm) {
         const t = queued[i] as number;
         if (ks === undefined) {
-          ks = initialKeyState(this.spec.program.start);
+          ks = this.fresh;
           this.begin(ks);
         }
         this.nfa.advanceTime(ks, t, this);
@@ -176,10 +182,13 @@ export class CepOperator implements Operator<unknown, unknown>, PatternContext, 
   /** Stores the key's NFA (or forgets a key left with nothing), puts its counts back, arms its next wake-up. */
   private end(k: Key, ks: CepKeyState, nextEvent: number): void {
     if (this.nfa.isEmpty(ks)) {
-      // Nothing but the start state: no branch holds any event any more.
-      this.keyStates.delete(k);
+      // Nothing but the start state: no branch holds any event any more (Flink keeps such a
+      // key's state; here it goes, and the key starts afresh as one never seen).
+      if (ks === this.fresh) resetKeyState(ks, this.spec.program.start);
+      else this.keyStates.delete(k);
     } else {
       this.keyStates.put(k, ks);
+      if (ks === this.fresh) this.fresh = initialKeyState(this.spec.program.start);
       this.partials += Nfa.partialCount(ks);
       this.held += ks.events.size;
     }
