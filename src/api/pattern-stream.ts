@@ -36,7 +36,12 @@ interface PatternStreamProps {
   readonly lateTag: OutputTag<unknown> | null;
 }
 
-/** @internal */
+/**
+ * @internal The one implementation of PatternStream: one frozen props object.
+ *
+ * @example
+ * new PatternStreamImpl({ graph, input, key, program, timeDomain: 'event-time', lateTag: null }).select((m) => m);
+ */
 export class PatternStreamImpl<T, M> implements PatternStream<T, M> {
   constructor(private readonly props: PatternStreamProps) {
     Object.freeze(this);

@@ -6,7 +6,12 @@ import { SkipPruner } from './skip-pruner.ts';
 import { SharedBuffer, type CepKeyState } from './shared-buffer.ts';
 import { offer, poll } from './start-ordered-queue.ts';
 
-/** A match or a timed-out partial match: every match stage's events by stage name. */
+/**
+ * A match or a timed-out partial match: every match stage's events by stage name.
+ *
+ * @example
+ * const m: CepMatch = { declines: [d1, d2, d3], approved: [a] };
+ */
 export type CepMatch = Record<string, unknown[]>;
 
 /**

@@ -1,10 +1,20 @@
 import type { CepCondition } from '../plan/cep-program.ts';
 import type { AfterMatchSkipStrategy } from './after-match-skip-strategy.ts';
 
-/** How a stage's first event relates to the event before it; the `not-*` kinds are negated stages. */
+/**
+ * How a stage's first event relates to the event before it; the `not-*` kinds are negated stages.
+ *
+ * @example
+ * const c: Consuming = 'relaxed'; // followedBy
+ */
 export type Consuming = 'strict' | 'relaxed' | 'any' | 'not-next' | 'not-followed-by';
 
-/** How the events inside a looping or times stage relate to each other. */
+/**
+ * How the events inside a looping or times stage relate to each other.
+ *
+ * @example
+ * const inner: InnerContiguity = 'strict'; // consecutive()
+ */
 export type InnerContiguity = 'strict' | 'relaxed' | 'any';
 
 /**

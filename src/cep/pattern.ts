@@ -133,7 +133,12 @@ const EMPTY: Omit<StageProps, 'name' | 'previous' | 'consuming' | 'text' | 'skip
   condition: null, until: null, within: null,
 });
 
-/** @internal The one implementation of Pattern and GroupPattern: one frozen props object. */
+/**
+ * @internal The one implementation of Pattern and GroupPattern: one frozen props object.
+ *
+ * @example
+ * new PatternImpl(props).next('b');
+ */
 export class PatternImpl {
   constructor(readonly props: StageProps) {
     Object.freeze(this);

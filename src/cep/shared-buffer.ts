@@ -1,21 +1,36 @@
 import type { ComputationState } from './computation-state.ts';
 import { isCompatible } from './dewey.ts';
 
-/** An event of a key held for its partial matches: value, timestamp, reference count. */
+/**
+ * An event of a key held for its partial matches: value, timestamp, reference count.
+ *
+ * @example
+ * const e: BufferedEvent = { v: auth, t: 1_000, r: 1 };
+ */
 export interface BufferedEvent {
   readonly v: unknown;
   readonly t: number;
   r: number;
 }
 
-/** An edge back to the previous event of a branch (`to` -1: the branch's first event), with the branch's version. */
+/**
+ * An edge back to the previous event of a branch (`to` -1: the branch's first event), with the branch's version.
+ *
+ * @example
+ * const edge: BufferEdge = { to: -1, v: [1, 0], r: 1 };
+ */
 export interface BufferEdge {
   readonly to: number;
   readonly v: number[];
   r: number;
 }
 
-/** An event as taken into one stage: its edges back, one per branch that took it there. */
+/**
+ * An event as taken into one stage: its edges back, one per branch that took it there.
+ *
+ * @example
+ * const node: BufferNode = { r: 1, e: [{ to: -1, v: [1, 0], r: 1 }] };
+ */
 export interface BufferNode {
   r: number;
   readonly e: BufferEdge[];

@@ -3,15 +3,20 @@ import type { ConditionContext } from '../functions/pattern-function.ts';
 /**
  * A compiled condition. Conditions are composed once, when a pattern compiles (and, or, not,
  * until), never per event. `CEP_TRUE` is recognized by identity so the NFA skips calling it.
+ *
+ * @example
+ * const big: CepCondition = (a) => a.amount > 500;
  */
 export type CepCondition = (event: any, ctx: ConditionContext<any>) => boolean;
 
 /** The condition that always holds. @example CEP_TRUE(e, ctx); // true */
 export const CEP_TRUE: CepCondition = () => true;
 
-/** TAKE consumes the event into the state's stage, IGNORE skips it, PROCEED moves on without consuming. */
+/** TAKE consumes the event into the state's stage. @example transition.action === TAKE */
 export const TAKE = 0;
+/** IGNORE skips the event and stays (or moves without consuming it). @example transition.action === IGNORE */
 export const IGNORE = 1;
+/** PROCEED moves on without consuming, before the event is looked at (an epsilon edge). @example transition.action === PROCEED */
 export const PROCEED = 2;
 
 /**

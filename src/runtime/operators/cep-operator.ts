@@ -11,7 +11,12 @@ import { EventQueue } from '../../cep/event-queue.ts';
 import type { Batch } from '../batch.ts';
 import type { Operator, OperatorContext, Output } from '../operator.ts';
 
-/** What a CEP operator runs; the functions come from the user's pattern and builder calls. */
+/**
+ * What a CEP operator runs; the functions come from the user's pattern and builder calls.
+ *
+ * @example
+ * const spec: CepSpec = { key: (a) => a.card, program, fn, timeDomain: 'event-time', lateTag: null };
+ */
 export interface CepSpec {
   readonly key: (value: any) => Key;
   readonly program: CepProgram;
