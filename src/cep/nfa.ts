@@ -54,6 +54,7 @@ export class Nfa implements ConditionContext<Record<string, unknown>> {
   private readonly edgeSources: number[] = [];
   private readonly stack: number[] = [];
   private readonly next: ComputationState[] = [];
+  private nextCount = 0;
   private readonly retained: ComputationState[] = [];
   private readonly timeouts: { match: CepMatch; time: number }[] = [];
   /** The partial-match array a key gave up at its last step, reused as the next one's (empty). */
@@ -87,11 +88,12 @@ export class Nfa implements ConditionContext<Record<string, unknown>> {
     const next = this.next;
     const retained = this.retained;
     for (let i = 0; i < partial.length; i++) {
-      next.length = 0;
+      this.nextCount = 0;
       this.computeNextStates(partial[i], event, time);
       let discard = false;
-      retained.length = 0;
-      for (let j = 0; j < next.length; j++) {
+      let kept = 0;
+      const n = this.nextCount;
+      for (let j = 0; j < n; j++) {
         const ncs = next[j];
         const kind = this.states[ncs.s].kind;
         if (kind === 'final') offer(potential, ncs);
@@ -99,10 +101,10 @@ export class Nfa implements ConditionContext<Record<string, unknown>> {
           // A negated stage saw its event: this branch ends here.
           discard = true;
           this.buffer.releaseNode(ncs.n, ncs.v);
-        } else retained.push(ncs);
+        } else retained[kept++] = ncs;
       }
-      if (discard) for (let j = 0; j < retained.length; j++) this.buffer.releaseNode(retained[j].n, retained[j].v);
-      else for (let j = 0; j < retained.length; j++) offer(newPartial, retained[j]);
+      if (discard) for (let j = 0; j < kept; j++) this.buffer.releaseNode(retained[j].n, retained[j].v);
+      else for (let j = 0; j < kept; j++) offer(newPartial, retained[j]);
     }
     ks.partial = newPartial;
     partial.length = 0;
@@ -191,8 +193,7 @@ export class Nfa implements ConditionContext<Record<string, unknown>> {
     const edges = this.edges;
     const sources = this.edgeSources;
     const stack = this.stack;
-    edges.length = 0;
-    sources.length = 0;
+    let count = 0;
     let takes = 0;
     let ignores = 0;
     stack.push(cs.s);
@@ -204,8 +205,8 @@ export class Nfa implements ConditionContext<Record<string, unknown>> {
         if (t.condition !== CEP_TRUE && !t.condition(event, this)) continue;
         if (t.action === PROCEED) stack.push(t.target);
         else {
-          edges.push(t);
-          sources.push(from);
+          edges[count] = t;
+          sources[count++] = from;
           if (t.action === IGNORE) {
             if (t.target !== cs.s) ignores++;
           } else takes++;
@@ -216,7 +217,7 @@ export class Nfa implements ConditionContext<Record<string, unknown>> {
     const totalTakeToSkip = Math.max(0, takes - 1);
     let takeToVisit = totalTakeToSkip;
     let ignoreToVisit = ignores;
-    for (let i = 0; i < edges.length; i++) {
+    for (let i = 0; i < count; i++) {
       const edge = edges[i];
       if (edge.action === IGNORE) {
         if (isStart) continue;
@@ -243,13 +244,13 @@ export class Nfa implements ConditionContext<Record<string, unknown>> {
     if (isStart) {
       const inc = selfIncrease(ignores, takes);
       // The start state stays; its version moves on when the event opened branches from it.
-      this.next.push(inc === 0 ? cs : { s: cs.s, n: -1, v: increase(cs.v, inc), st: -1, pt: -1, se: -1 });
+      this.next[this.nextCount++] = inc === 0 ? cs : { s: cs.s, n: -1, v: increase(cs.v, inc), st: -1, pt: -1, se: -1 };
     }
     if (cs.n >= 0) this.buffer.releaseNode(cs.n, cs.v);
   }
 
   private add(state: number, node: number, version: number[], st: number, pt: number, se: number): void {
-    this.next.push({ s: state, n: node, v: version, st, pt, se });
+    this.next[this.nextCount++] = { s: state, n: node, v: version, st, pt, se };
     if (node >= 0) this.buffer.lockNode(node, version);
   }
 

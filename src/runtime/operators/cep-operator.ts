@@ -61,6 +61,8 @@ export class CepOperator implements Operator<unknown, unknown>, PatternContext, 
    * of most patterns): a key's state is made only when it has a partial match to keep.
    */
   private fresh!: CepKeyState;
+  /** Key states a key gave up (emptied), reused for the next keys that need one. */
+  private readonly spares: CepKeyState[] = [];
 
   constructor(private readonly spec: CepSpec, readonly backend: KeyedStateBackend) {
     this.eventTime = spec.timeDomain === 'event-time';
@@ -190,10 +192,15 @@ export class CepOperator implements Operator<unknown, unknown>, PatternContext, 
       // Nothing but the start state: no branch holds any event any more (Flink keeps such a
       // key's state; here it goes, and the key starts afresh as one never seen).
       if (ks === this.fresh) resetKeyState(ks, this.spec.program.start);
-      else this.keyStates.delete(k);
+      else {
+        // The table no longer holds it (a checkpoint serializes at its cut, never later): reuse it.
+        this.keyStates.delete(k);
+        resetKeyState(ks, this.spec.program.start);
+        if (this.spares.length < 1024) this.spares.push(ks);
+      }
     } else {
       this.keyStates.put(k, ks);
-      if (ks === this.fresh) this.fresh = initialKeyState(this.spec.program.start);
+      if (ks === this.fresh) this.fresh = this.spares.pop() ?? initialKeyState(this.spec.program.start);
       this.partials += Nfa.partialCount(ks);
       this.held += ks.events.size;
     }
