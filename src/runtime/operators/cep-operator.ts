@@ -4,7 +4,7 @@ import type { OutputTag } from '../../functions/output-tag.ts';
 import type { PatternContext, PatternProcessFunction } from '../../functions/pattern-function.ts';
 import type { CepProgram } from '../../plan/cep-program.ts';
 import type { KeyedStateBackend, StateTable } from '../../state/state-table.ts';
-import { TimerHeap } from '../../time/timer-heap.ts';
+import { TimerQueue } from '../../time/timer-queue.ts';
 import { Nfa, type CepMatch, type NfaOutput } from '../../cep/nfa.ts';
 import { initialKeyState, resetKeyState, type CepKeyState } from '../../cep/shared-buffer.ts';
 import { EventQueue } from '../../cep/event-queue.ts';
@@ -47,7 +47,7 @@ export class CepOperator implements Operator<unknown, unknown>, PatternContext, 
   private keyStates!: StateTable<CepKeyState>;
   private queue!: EventQueue;
   /** Wake-up times by key; an entry is live only while `armed` still holds its time for the key. */
-  private readonly timers = new TimerHeap<Key>();
+  private readonly timers = new TimerQueue<Key>();
   private readonly armed = new Map<Key, number>();
   /** Time of the output being produced. */
   private stamp = 0;
@@ -175,7 +175,8 @@ export class CepOperator implements Operator<unknown, unknown>, PatternContext, 
       this.queue.drop(k, queued, i);
     }
     if (ks !== undefined) this.nfa.advanceTime(ks, wm, this);
-    const next = this.queue.earliest(k);
+    // What is left of the key's queue (an emptied list has gone back to the pool, empty).
+    const next = queued !== undefined && queued.length > 0 ? (queued[0] as number) : Number.POSITIVE_INFINITY;
     if (ks !== undefined) this.end(k, ks, next);
     else if (next !== Number.POSITIVE_INFINITY) this.arm(k, next);
   }
