@@ -16,6 +16,7 @@ export const LAYERS = [
   ['ui'],
   ['checkpoint'],
   ['runtime'],
+  ['cep'],
   ['plan'],
   ['connectors'],
   ['metrics'],

@@ -87,3 +87,9 @@ export type { PostgresSinkOptions } from './connectors/postgres/postgres-sink-op
 export type { PostgresExactlyOnceOptions } from './connectors/postgres/postgres-exactly-once-sink.ts';
 export type { PostgresSourceOptions } from './connectors/postgres/postgres-source.ts';
 export type { Plan } from './plan/plan.ts';
+export { CEP, type CepOptions } from './api/cep.ts';
+export type { PatternStream } from './api/pattern-stream.ts';
+export { Pattern, type PatternBuilder, type GroupPattern, type PatternStart, type MatchOf, type StageMap, type WithStage, type MergeStages } from './cep/pattern.ts';
+export { AfterMatchSkipStrategy } from './cep/after-match-skip-strategy.ts';
+export { MalformedPatternError } from './cep/malformed-pattern-error.ts';
+export type { PatternProcessFunction, PatternContext, ConditionContext, PatternCondition } from './functions/pattern-function.ts';

@@ -49,7 +49,18 @@ export function buildFlinkPeer(): void {
 }
 
 function java(args: string[], timeoutMs: number): string {
-  const r = spawnSync('java', [...JVM_OPTIONS, '-cp', CLASSPATH, 'eddy.bench.nexmark.Main', ...args], {
+  return runPeerMain('eddy.bench.nexmark.Main', args, timeoutMs);
+}
+
+/**
+ * Runs a main class of the peer in a JVM of its own and returns the last line it printed; throws
+ * with the end of its stderr when it fails.
+ *
+ * @example
+ * runPeerMain('eddy.bench.cep.CepParity', ['--input', csv, '--output', tsv], 600_000);
+ */
+export function runPeerMain(mainClass: string, args: string[], timeoutMs: number, jvmOptions: readonly string[] = []): string {
+  const r = spawnSync('java', [...JVM_OPTIONS, ...jvmOptions, '-cp', CLASSPATH, mainClass, ...args], {
     encoding: 'utf8', maxBuffer: 64 << 20, timeout: timeoutMs,
   });
   if (r.status !== 0) {

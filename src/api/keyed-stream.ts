@@ -47,9 +47,11 @@ export interface KeyedStream<K extends Key, T> {
 /** @internal */
 export class KeyedStreamImpl<K extends Key, T> implements KeyedStream<K, T> {
   constructor(
-    private readonly graph: GraphBuilder,
+    /** @internal for CEP.pattern, which adds its node to the same graph */
+    readonly graph: GraphBuilder,
     readonly id: number,
-    private readonly key: (value: T) => K,
+    /** @internal */
+    readonly key: (value: T) => K,
   ) {}
 
   window(assigner: WindowAssigner<T>): WindowedStream<K, T> {

@@ -137,6 +137,21 @@ export const EDDY_METRICS: readonly EddyMetric[] = [
     name: 'eddy_operator_state_bytes', type: 'gauge', unit: 'bytes', labels: ['operator', 'kind'],
     help: 'Approximate bytes of the operator\'s keyed state (refreshed at most once a second).', read: withState((o) => o.stateBytes),
   },
+  {
+    name: 'eddy_operator_partial_matches', type: 'gauge', unit: 'matches', labels: ['operator', 'kind'],
+    help: 'Pattern operators: partial matches held in state (and complete ones waiting for their turn).',
+    read: (m) => m.operators.filter((o) => o.kind === 'cep').map((o): [Labels, number] => [{ operator: o.name, kind: o.kind }, o.partialMatches]),
+  },
+  {
+    name: 'eddy_operator_buffered_events', type: 'gauge', unit: 'events', labels: ['operator', 'kind'],
+    help: 'Pattern operators: events held, waiting for the watermark or in partial matches.',
+    read: (m) => m.operators.filter((o) => o.kind === 'cep').map((o): [Labels, number] => [{ operator: o.name, kind: o.kind }, o.bufferedEvents]),
+  },
+  {
+    name: 'eddy_operator_timed_out_matches_total', type: 'counter', unit: 'matches', labels: ['operator', 'kind'],
+    help: 'Partial matches of a pattern that within(ms) ended before they completed.',
+    read: (m) => m.operators.filter((o) => o.kind === 'cep').map((o): [Labels, number] => [{ operator: o.name, kind: o.kind }, o.timedOutMatches]),
+  },
   // --- event time ---------------------------------------------------------------------------------
   {
     name: 'eddy_operator_watermark_seconds', type: 'gauge', unit: 'Unix seconds', labels: ['operator', 'kind'],

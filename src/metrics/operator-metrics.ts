@@ -31,6 +31,12 @@ export class OperatorMetrics {
   /** Keys and approximate bytes of keyed state (refreshed at most once a second, less often when state is large; 0 without state). */
   stateKeys = 0;
   stateBytes = 0;
+  /** Pattern detection: partial matches held in state (and complete ones waiting for their turn). */
+  partialMatches = 0;
+  /** Pattern detection: events held (waiting for the watermark, or in the partial matches' shared buffer). */
+  bufferedEvents = 0;
+  /** Pattern detection: partial matches that `within` ended before they completed. */
+  timedOutMatches = 0;
   constructor(
     readonly id: number,
     readonly kind: string,

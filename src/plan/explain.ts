@@ -16,7 +16,11 @@ export function explain(plan: Plan, jobName = 'job'): string {
     const from = head.inputs.map((id) => `#${id}`).join(', ');
     const edge = head.inputs.length === 0 ? '' : ` <- ${from} (${edgeKind(plan, head)})`;
     lines.push(`chain ${i + 1}${edge}`);
-    for (const id of chain) lines.push(`  #${id} ${describe(plan.nodes[id])}`);
+    for (const id of chain) {
+      const n = plan.nodes[id];
+      lines.push(`  #${id} ${describe(n)}`);
+      if (n.kind === 'cep') for (const w of n.program.warnings) lines.push(`     warning: ${w}`);
+    }
   }
   return lines.join('\n');
 }
@@ -65,6 +69,12 @@ function describe(n: PlanNode): string {
       return `${head}: ${n.mode} join of #${n.inputs[0]} with the latest rows of the table from #${n.inputs[1]}`;
     case 'broadcast-process':
       return `${head}: keyed #${n.inputs[0]} with broadcast state from #${n.inputs[1]}`;
+    case 'cep': {
+      const p = n.program;
+      const skip = p.skip.stage === null ? p.skip.kind : `${p.skip.kind}('${p.skip.stage}')`;
+      const late = n.lateTag ? `, late data -> '${n.lateTag.id}'` : '';
+      return `${head}: pattern ${p.description} [${n.timeDomain}, ${skip}, ${p.states.length} NFA states${late}]`;
+    }
     default:
       return head;
   }

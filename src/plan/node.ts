@@ -5,6 +5,7 @@ import type { JoinFn, JoinType } from '../functions/join-type.ts';
 import type { OutputTag } from '../functions/output-tag.ts';
 import type { KeyedProcessFunction, ProcessFunction } from '../functions/process-function.ts';
 import type { KeyedBroadcastProcessFunction } from '../functions/broadcast-process-function.ts';
+import type { PatternProcessFunction } from '../functions/pattern-function.ts';
 import type { Sink } from '../connectors/sink.ts';
 import type { Source } from '../connectors/source.ts';
 import type { Key } from '../functions/key.ts';
@@ -13,6 +14,7 @@ import type { Evictor } from '../window/evictor.ts';
 import type { TimeWindow } from '../window/time-window.ts';
 import type { Trigger } from '../window/trigger.ts';
 import type { WindowAssigner } from '../window/window-assigner.ts';
+import type { CepProgram } from './cep-program.ts';
 
 /* Plan nodes are frozen data: what the user asked for, with the user's functions as values.
  * The runtime turns each node into a fresh operator; nothing here knows about the runtime. */
@@ -104,17 +106,31 @@ export interface BroadcastProcessNode extends Common {
   readonly kind: 'broadcast-process'; readonly key: (v: any) => Key; readonly fn: KeyedBroadcastProcessFunction<Key, unknown, unknown, unknown>;
 }
 
+/**
+ * Pattern detection: a compiled pattern run per key (input 0, hashed by `key`; a stream that was
+ * not keyed gets the constant key and one operator, as in Flink). Event time buffers each key's
+ * events until the watermark passes them; processing time matches them as they come.
+ */
+export interface CepNode extends Common {
+  readonly kind: 'cep';
+  readonly key: (v: any) => Key;
+  readonly program: CepProgram;
+  readonly fn: PatternProcessFunction<any, unknown>;
+  readonly timeDomain: 'event-time' | 'processing-time';
+  readonly lateTag: OutputTag<unknown> | null;
+}
+
 /** A node of the job graph, discriminated by `kind`. */
 export type PlanNode =
   | SourceNode | MapNode | FilterNode | FlatMapNode | ProcessNode | TimestampsNode | UnionNode
   | SideOutputNode | KeyByNode | KeyedProcessNode | RollingNode | WindowNode | SinkNode
-  | TableJoinNode | BroadcastProcessNode | AsyncMapNode | StreamJoinNode;
+  | TableJoinNode | BroadcastProcessNode | AsyncMapNode | StreamJoinNode | CepNode;
 
 /** Node kinds that read the key of each record (their input edge is a hash exchange). */
-export function isKeyed(n: PlanNode): n is KeyedProcessNode | RollingNode | WindowNode | TableJoinNode | BroadcastProcessNode | StreamJoinNode {
+export function isKeyed(n: PlanNode): n is KeyedProcessNode | RollingNode | WindowNode | TableJoinNode | BroadcastProcessNode | StreamJoinNode | CepNode {
   return n.kind === 'keyed-process' || n.kind === 'rolling' || n.kind === 'window' ||
     n.kind === 'temporal-join' || n.kind === 'lookup-join' || n.kind === 'broadcast-process' ||
-    n.kind === 'window-join' || n.kind === 'interval-join' || n.kind === 'regular-join';
+    n.kind === 'window-join' || n.kind === 'interval-join' || n.kind === 'regular-join' || n.kind === 'cep';
 }
 
 /**

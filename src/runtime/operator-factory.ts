@@ -20,6 +20,7 @@ import { AlignedWindowJoinOperator } from './operators/aligned-window-join-opera
 import { IntervalJoinOperator } from './operators/interval-join-operator.ts';
 import { RegularJoinOperator } from './operators/regular-join-operator.ts';
 import { WindowJoinOperator } from './operators/window-join-operator.ts';
+import { CepOperator } from './operators/cep-operator.ts';
 
 /** True when a window node can use the pane-based aligned operator. */
 export function usesAlignedWindows(n: Extract<PlanNode, { kind: 'window' }>): boolean {
@@ -86,6 +87,8 @@ export function createOperator(n: PlanNode, backends: (ctx: StateBackendContext)
       return new TableJoinOperator(n, backend());
     case 'broadcast-process':
       return new BroadcastProcessOperator(n.key, n.fn, backend());
+    case 'cep':
+      return new CepOperator(n, backend());
     case 'window': {
       const store = onDiskBackend(backend);
       if (usesAlignedWindows(n) && n.fn.type === 'aggregate' && (store === null || openPanes(n) <= MAX_PANE_TABLES)) {

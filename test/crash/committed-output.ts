@@ -14,7 +14,7 @@ export type Output = Record<(typeof SINKS)[number], string[]>;
 export function committedOutput(out: string): Output {
   const read = (sink: string) => list(join(out, sink)).filter((n) => !n.startsWith('.')).sort()
     .flatMap((n) => readFileSync(join(out, sink, n), 'utf8').split('\n').filter((l) => l.length > 0)).sort();
-  return { windows: read('windows'), late: read('late'), sessions: read('sessions') };
+  return { windows: read('windows'), late: read('late'), sessions: read('sessions'), matches: read('matches') };
 }
 
 /** Hidden files left in the sink directories (in-progress or pending part files). */

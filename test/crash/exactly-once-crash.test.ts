@@ -201,10 +201,10 @@ async function crashTrials(t: TestContext, backend: JobArgs['backend'], seed: nu
   assert.ok(missed <= 2, `${missed} of ${kills.length} kill points were not reached`);
 }
 
-test('oracle: the job, never killed, produces windows with late firings, late records and sessions', async (t) => {
+test('oracle: the job, never killed, produces windows with late firings, late records, sessions and pattern matches', async (t) => {
   const o = await oracle('heap');
   expected = o.output;
-  t.diagnostic(`oracle (heap): ${o.output.windows.length} window results, ${o.output.late.length} late records, ${o.output.sessions.length} sessions, ${o.checkpoints} checkpoints, ${o.ms} ms`);
+  t.diagnostic(`oracle (heap): ${o.output.windows.length} window results, ${o.output.late.length} late records, ${o.output.sessions.length} sessions, ${o.output.matches.length} pattern matches and timeouts, ${o.checkpoints} checkpoints, ${o.ms} ms`);
   assert.ok(o.checkpoints >= 3, `several checkpoints in one run (got ${o.checkpoints})`);
   assert.ok(o.output.late.length > 100, 'records late beyond allowed lateness reach the side output');
   const windows = o.output.windows.map((l) => JSON.parse(l) as { w: string; key: string; start: number });
@@ -217,6 +217,10 @@ test('oracle: the job, never killed, produces windows with late firings, late re
   }
   assert.ok(refired > 100, `late records within allowed lateness fire windows again (got ${refired})`);
   assert.ok(o.output.sessions.length > 1_000, 'sessions close on event-time timers');
+  const matches = o.output.matches.map((l) => JSON.parse(l) as { kind: string });
+  assert.ok(matches.filter((m) => m.kind === 'match').length > 500, 'the pattern matches');
+  assert.ok(matches.filter((m) => m.kind === 'timed-out').length > 100, 'partial matches time out');
+  assert.ok(o.output.late.some((l) => l.includes('"late":"cep"')), 'late events of the pattern reach the late sink');
   for (const sink of SINKS) assert.equal(new Set(o.output[sink]).size, o.output[sink].length, `${sink}: every line is distinct, so a duplicate shows`);
 });
 

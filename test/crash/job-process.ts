@@ -6,7 +6,7 @@ import { killAllKillable, runKillable } from './killable-job.ts';
 const JOB = fileURLToPath(new URL('./fixtures/crash-job.ts', import.meta.url));
 
 /** The sinks of the crash job, one directory of part files each under `out`. */
-export const SINKS = ['windows', 'late', 'sessions'] as const;
+export const SINKS = ['windows', 'late', 'sessions', 'matches'] as const;
 
 /** Arguments of one run of the crash job. */
 export interface JobArgs {

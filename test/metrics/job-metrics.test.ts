@@ -111,7 +111,7 @@ test('histogram quantiles over an interval, and the bounded sample ring', () => 
 test('history: rates per second between snapshots, capacity bounded', () => {
   const snap = (now: number, n: number): JobMetricsSnapshot => ({
     job: 'j', startedAt: 0, now, recordsIn: n, recordsOut: n / 2, lateDropped: 0, lateToSideOutput: 0, deadLetters: 0, watermark: now - 500,
-    operators: [{ id: 0, kind: 'source', name: 's', recordsIn: 0, recordsOut: n, lateDropped: 0, lateToSideOutput: 0, deadLetters: 0, unconsumedSideOutput: 0, watermark: now, busyMs: now / 4, backpressuredMs: 0, stateKeys: 0, stateBytes: 0 }],
+    operators: [{ id: 0, kind: 'source', name: 's', recordsIn: 0, recordsOut: n, lateDropped: 0, lateToSideOutput: 0, deadLetters: 0, unconsumedSideOutput: 0, watermark: now, busyMs: now / 4, backpressuredMs: 0, stateKeys: 0, stateBytes: 0, partialMatches: 0, bufferedEvents: 0, timedOutMatches: 0 }],
   });
   const h = new MetricsHistory(10);
   for (let i = 0; i <= 20; i++) h.add(snap(i * 1_000, i * 500));

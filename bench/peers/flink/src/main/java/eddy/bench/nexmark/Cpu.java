@@ -10,30 +10,30 @@ import java.util.concurrent.atomic.AtomicLong;
  * sink finishes, so the mini-cluster's start and stop are not charged to the query. The mini-cluster
  * runs in this JVM with the application class loader as parent, so the statics are shared.
  */
-final class Cpu {
-  static final AtomicLong jobStartNs = new AtomicLong(-1);
-  static final AtomicLong jobEndNs = new AtomicLong(-1);
-  static final AtomicLong wallStartNs = new AtomicLong(-1);
-  static final AtomicLong wallEndNs = new AtomicLong(-1);
-  static final AtomicLong checkpoints = new AtomicLong();
+public final class Cpu {
+  public static final AtomicLong jobStartNs = new AtomicLong(-1);
+  public static final AtomicLong jobEndNs = new AtomicLong(-1);
+  public static final AtomicLong wallStartNs = new AtomicLong(-1);
+  public static final AtomicLong wallEndNs = new AtomicLong(-1);
+  public static final AtomicLong checkpoints = new AtomicLong();
 
   private Cpu() {}
 
-  static long processCpuNs() {
+  public static long processCpuNs() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
-  static void markStart() {
+  public static void markStart() {
     if (jobStartNs.compareAndSet(-1, processCpuNs())) wallStartNs.set(System.nanoTime());
   }
 
-  static void markEnd() {
+  public static void markEnd() {
     jobEndNs.set(processCpuNs());
     wallEndNs.set(System.nanoTime());
   }
 
   /** Peak resident set size of this process, kB (VmHWM), or -1 where /proc is missing. */
-  static long peakRssKb() {
+  public static long peakRssKb() {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
         if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
