@@ -89,7 +89,13 @@ export function checkJobFile(jobFile: string, options: JobCheckOptions = {}): Jo
 function compilerHost(ts: TypeScript, options: CompilerOptions): CompilerHost {
   const host = ts.createCompilerHost(options, true);
   const cache = ts.createModuleResolutionCache(host.getCurrentDirectory(), (f) => host.getCanonicalFileName(f), options);
-  const eddyOptions: CompilerOptions = { ...options, moduleResolution: ts.ModuleResolutionKind.Bundler, module: ts.ModuleKind.ESNext };
+  // Run from a checkout's sources (the repository's own tests), Eddy's types are its sources: a
+  // fresh clone has no dist/ until it is packed.
+  const fromSources = import.meta.url.endsWith('.ts');
+  const eddyOptions: CompilerOptions = {
+    ...options, moduleResolution: ts.ModuleResolutionKind.Bundler, module: ts.ModuleKind.ESNext,
+    ...(fromSources ? { customConditions: ['eddy-source'], allowImportingTsExtensions: true } : {}),
+  };
   const eddyPackage = join(EDDY_ROOT, 'package.json');
   host.resolveModuleNameLiterals = (literals, containingFile, redirected, opts, containingSourceFile) => literals.map((literal): ResolvedModuleWithFailedLookupLocations => {
     const name = literal.text;
