@@ -36,10 +36,17 @@ test('Kafka broker killed for 10 s mid-run: exactly-once output equals the oracl
   check(await runKafkaOutage(kafka, { outageMs: 10_000 }));
 });
 
-test('Kafka broker killed for 60 s mid-run: the job fails over, restarts with backoff, publishes again, output exact', { timeout: 420_000 }, async () => {
+test('Kafka broker killed for 60 s mid-run: the job fails over and restarts with backoff, or waits out the outage; it publishes again, output exact', { timeout: 420_000 }, async () => {
   // One failed checkpoint tolerated: the first commit attempt alone may take half a minute to time out.
   const r = await runKafkaOutage(kafka, { outageMs: 60_000, tolerableFailures: 1 });
   check(r);
-  // Longer than tolerableFailures commits can cover: the job failed cleanly and the restart strategy took over.
-  assert.ok(r.maxInARow >= 2 && r.restarts >= 1, `expected the job to fail over (${r.maxInARow} in a row, ${r.restarts} restarts)\n${r.log}`);
+  // Which of the two the job does depends on where the kill lands: a commit that was in flight when
+  // the broker died waits for it (librdkafka retries) and fails once when it is back, so nothing
+  // more is counted; commits started during the outage fail one after the other, and past
+  // tolerableFailures the job fails over. Either way it must publish again.
+  const failedOver = r.maxInARow >= 2 && r.restarts >= 1;
+  const waited = r.restarts === 0 && r.maxInARow <= 1;
+  process.stdout.write(`# the job ${failedOver ? 'failed over and was restarted' : waited ? 'waited out the outage' : 'did neither'}\n`);
+  assert.ok(failedOver || waited, `expected the job to fail over or to wait (${r.maxInARow} in a row, ${r.restarts} restarts)\n${r.log}`);
+  assert.ok(Number.isFinite(r.recoverMs) && r.recoverMs < 60_000, `the job did not publish again within a minute of the broker's return\n${r.log}`);
 });
