@@ -78,8 +78,17 @@ export class GroupMembership {
     const c = this.c;
     const parts = assignment.filter((a) => a.topic === this.topic).map((a) => a.partition).sort((a, b) => a - b);
     if (code === ASSIGN) {
-      c.incrementalAssign(assignment);
-      if (assignment.length > 0) c.pause(assignment);
+      // An assignment that arrives while this instance leaves (a paused instance resumed into a
+      // rebalance, say) finds the consumer disconnected: librdkafka throws from its callback,
+      // which would take the process down. The group gives those partitions to someone else.
+      if (!this.running) return;
+      try {
+        c.incrementalAssign(assignment);
+        if (assignment.length > 0) c.pause(assignment);
+      } catch (e) {
+        this.log(`scale-out: cannot take partitions ${parts.join(',')} (${(e as Error).message}); the group reassigns them`);
+        return;
+      }
       for (const p of parts) this.owned.add(p);
       if (parts.length > 0) this.listener.assigned(parts);
     } else if (code === REVOKE) {

@@ -50,8 +50,8 @@ export class ChangeTracker implements KeyedStateBackend {
     }
   }
 
-  get onDisk(): boolean | undefined {
-    return this.inner.onDisk;
+  get onDisk(): boolean {
+    return this.inner.onDisk === true;
   }
 
   table<V>(name: string): StateTable<V> {

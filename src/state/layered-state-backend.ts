@@ -32,8 +32,8 @@ export abstract class LayeredStateBackend implements KeyedStateBackend {
     this.top = new MeteredStore(new ChangeTracker(store, maxTracked));
   }
 
-  get onDisk(): boolean | undefined {
-    return this.top.onDisk;
+  get onDisk(): boolean {
+    return this.top.onDisk === true;
   }
 
   table<V>(name: string): StateTable<V> {

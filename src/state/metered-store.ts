@@ -30,8 +30,8 @@ export class MeteredStore implements KeyedStateBackend {
     }
   }
 
-  get onDisk(): boolean | undefined {
-    return this.inner.onDisk;
+  get onDisk(): boolean {
+    return this.inner.onDisk === true;
   }
 
   table<V>(name: string): StateTable<V> {

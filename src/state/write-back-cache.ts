@@ -40,8 +40,8 @@ export class WriteBackCache implements SnapshotStore {
     };
   }
 
-  get onDisk(): boolean | undefined {
-    return this.inner.onDisk;
+  get onDisk(): boolean {
+    return this.inner.onDisk === true;
   }
 
   /** How many flushes wrote to the store so far (each one transaction): for tests and metrics. */
