@@ -86,15 +86,19 @@ for (const backend of ['heap', 'lmdb'] as const) {
   });
 }
 
-/** Keys and entries left in the CEP operator's keyed state: its snapshot chain (full, then deltas) rebuilt in a heap backend. */
-function cepState(driver: StreamTestDriver, nodeId: number): { nfa: number; queue: number } {
-  const data = decodeState(driver.snapshot().bytes) as { operators: { node: number; keyed: Buffer[] }[] };
-  const [full, ...deltas] = data.operators.find((o) => o.node === nodeId)!.keyed;
+/**
+ * Keys left in the CEP operator's keyed state (its snapshot chain, full then deltas, rebuilt in a
+ * heap backend) and the events waiting for the watermark (in the operator's own snapshot).
+ */
+function cepState(driver: StreamTestDriver, nodeId: number): { nfa: number; waiting: number } {
+  const data = decodeState(driver.snapshot().bytes) as { operators: { node: number; local: { waiting: unknown[] }; keyed: Buffer[] }[] };
+  const op = data.operators.find((o) => o.node === nodeId)!;
+  const [full, ...deltas] = op.keyed;
   const backend = new HeapStateBackend();
   backend.restore(decodeState(full));
   for (const d of deltas) backend.applyChanges(decodeState(d) as StateChanges);
   const keys = (table: string) => backend.stats().find((t) => t.name === table)?.keys ?? 0;
-  return { nfa: keys('nfa'), queue: keys('queue') };
+  return { nfa: keys('nfa'), waiting: op.local.waiting.length / 2 };
 }
 
 test('state stays bounded: within prunes partial matches as the watermark passes, and quiet keys leave nothing behind', () => {
@@ -106,11 +110,12 @@ test('state stays bounded: within prunes partial matches as the watermark passes
   // 1000 keys start a partial match each, then go quiet.
   for (let k = 0; k < 1000; k++) input.push({ id: `a${k}`, kind: 'a', ts: 10 + Math.floor(k / 20), key: `key${k}`, value: 0 });
   for (let k = 0; k < 1000; k += 2) input.push({ id: `b${k}`, kind: 'b', ts: 70, key: `key${k}`, value: 0 });
+  assert.deepEqual(cepState(driver, cep), { nfa: 1000, waiting: 500 }, 'the a events went in as the watermark passed them, the b events wait for it');
   input.advanceWatermark(80);
   let m = driver.metrics().operators.find((o) => o.kind === 'cep')!;
   assert.equal(m.partialMatches, 1000, 'every key waits (for a b, or in the loop of b)');
   assert.ok(m.bufferedEvents >= 1500);
-  assert.deepEqual(cepState(driver, cep), { nfa: 1000, queue: 0 }, 'every key has NFA state; nothing waits for the watermark any more');
+  assert.deepEqual(cepState(driver, cep), { nfa: 1000, waiting: 0 }, 'every key has NFA state; nothing waits for the watermark any more');
   // Only the watermark moves (a Kafka partition that went quiet would do the same): the partial
   // matches expire and every key's state goes, without an event of that key (FLINK-15160, FLINK-23314).
   input.advanceWatermark(10 + 49 + 100);
@@ -119,7 +124,7 @@ test('state stays bounded: within prunes partial matches as the watermark passes
   assert.equal(m.bufferedEvents, 0);
   assert.equal(m.timedOutMatches, 1000);
   assert.equal(timedOut.values.length, 1000);
-  assert.deepEqual(cepState(driver, cep), { nfa: 0, queue: 0 });
+  assert.deepEqual(cepState(driver, cep), { nfa: 0, waiting: 0 });
 });
 
 test('a key whose partial matches all die leaves no state, with or without within', () => {
@@ -129,7 +134,7 @@ test('a key whose partial matches all die leaves no state, with or without withi
   const cep = j.env.plan().nodes.find((n) => n.kind === 'cep')!.id;
   for (let k = 0; k < 200; k++) for (const e of events('a x a b', `key${k}`, 10)) input.push(e);
   input.advanceWatermark(100);
-  assert.deepEqual(cepState(driver, cep), { nfa: 0, queue: 0 });
+  assert.deepEqual(cepState(driver, cep), { nfa: 0, waiting: 0 });
   assert.equal(driver.metrics().operators.find((o) => o.kind === 'cep')!.partialMatches, 0);
 });
 

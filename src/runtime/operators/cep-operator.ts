@@ -7,7 +7,6 @@ import type { KeyedStateBackend, StateTable } from '../../state/state-table.ts';
 import { TimerQueue } from '../../time/timer-queue.ts';
 import { Nfa, type CepMatch, type NfaOutput } from '../../cep/nfa.ts';
 import { initialKeyState, resetKeyState, type CepKeyState } from '../../cep/shared-buffer.ts';
-import { EventQueue } from '../../cep/event-queue.ts';
 import type { Batch } from '../batch.ts';
 import type { Operator, OperatorContext, Output } from '../operator.ts';
 
@@ -26,16 +25,22 @@ export interface CepSpec {
 }
 
 /**
- * Pattern detection per key. In event time each key's events wait in keyed state, sorted by
- * timestamp (arrival order among equal ones), until the watermark passes them; then the key's NFA
- * takes them in order, as Flink's CepOperator does: before each timestamp it advances time to it
- * (partial matches that `within` has passed time out), and after the events to the watermark.
- * Events at or behind the watermark on arrival are late: to the side output, or dropped and
- * counted. In processing time each event is matched as it arrives, stamped with the clock.
+ * Pattern detection per key. In event time events wait, sorted by timestamp (arrival order among
+ * equal ones), until the watermark passes them; then each goes to its key's NFA in that order, as
+ * Flink's CepOperator feeds them: before each timestamp the key's NFA advances time to it (partial
+ * matches that `within` has passed time out); once the events up to the watermark are in, the keys
+ * whose partial matches time out by then advance to the watermark. Per key that is Flink's
+ * sequence of steps; across keys the order is time order. Events at or behind the watermark on
+ * arrival are late: to the side output, or dropped and counted. In processing time each event is
+ * matched as it arrives, stamped with the clock.
  *
- * State stays bounded: a key's one timer is at its earliest waiting event or the earliest time a
- * partial match times out, so `within` prunes as the watermark passes, and a key left with nothing
- * but the NFA's start state leaves no state behind.
+ * The waiting events are one queue for all keys (in the operator's snapshot), not a list per key
+ * in keyed state: an event waits for one watermark step, and a per-key list and wake-up for each
+ * cost more than the matching itself. They are bounded by the watermark's lag.
+ *
+ * State stays bounded: a key with partial matches has one timer, at the earliest time one of them
+ * times out, so `within` prunes as the watermark passes, and a key left with nothing but the NFA's
+ * start state leaves no state behind.
  *
  * @example
  * new CepOperator({ key: (a) => a.card, program, fn, timeDomain: 'event-time', lateTag: null }, new HeapStateBackend());
@@ -45,8 +50,9 @@ export class CepOperator implements Operator<unknown, unknown>, PatternContext, 
   private ctx!: OperatorContext;
   private nfa!: Nfa;
   private keyStates!: StateTable<CepKeyState>;
-  private queue!: EventQueue;
-  /** Wake-up times by key; an entry is live only while `armed` still holds its time for the key. */
+  /** Events waiting for the watermark, by time (arrival order among equal times). */
+  private readonly waiting = new TimerQueue<unknown>();
+  /** Time-out wake-ups by key; an entry is live only while `armed` still holds its time for the key. */
   private readonly timers = new TimerQueue<Key>();
   private readonly armed = new Map<Key, number>();
   /** Time of the output being produced. */
@@ -76,7 +82,6 @@ export class CepOperator implements Operator<unknown, unknown>, PatternContext, 
     this.nfa.timedOutCount = this.restoredTimedOut;
     this.fresh = initialKeyState(this.spec.program.start);
     this.keyStates = this.backend.table<CepKeyState>('nfa');
-    this.queue = new EventQueue(this.backend.table<unknown[]>('queue'));
     this.publish();
     if (!this.eventTime) this.schedule();
   }
@@ -98,23 +103,33 @@ export class CepOperator implements Operator<unknown, unknown>, PatternContext, 
         this.late(values[i], t, wm);
         continue;
       }
-      const k = key(values[i]);
-      this.queue.add(k, t, values[i]);
+      this.waiting.push(t, values[i]);
       this.held++;
-      this.arm(k, t);
     }
     this.publish();
   }
 
   onWatermark(wm: number): void {
     if (!this.eventTime) return;
+    const waiting = this.waiting;
+    const key = this.spec.key;
+    while (waiting.size > 0 && waiting.peekTime() <= wm) {
+      const t = waiting.peekTime();
+      const value = waiting.pop();
+      this.held--;
+      this.feed(key(value), value, t);
+    }
     const timers = this.timers;
     while (timers.size > 0 && timers.peekTime() <= wm) {
       const time = timers.peekTime();
       const k = timers.pop()!;
       if (this.armed.get(k) !== time) continue; // superseded by an earlier wake-up of the key
       this.armed.delete(k);
-      this.wake(k, wm);
+      const ks = this.keyStates.get(k);
+      if (ks === undefined) continue;
+      this.begin(ks);
+      this.nfa.advanceTime(ks, wm, this);
+      this.end(k, ks);
     }
     this.publish();
   }
@@ -131,7 +146,7 @@ export class CepOperator implements Operator<unknown, unknown>, PatternContext, 
       if (ks === undefined) continue;
       this.begin(ks);
       this.nfa.advanceTime(ks, now, this);
-      this.end(k, ks, Number.POSITIVE_INFINITY);
+      this.end(k, ks);
     }
     this.schedule();
     this.publish();
@@ -139,46 +154,17 @@ export class CepOperator implements Operator<unknown, unknown>, PatternContext, 
 
   /** Processing time: the event is matched at once, stamped with the clock. */
   private matchNow(k: Key, value: unknown): void {
-    const now = this.ctx.clock.now();
-    const ks = this.keyStates.get(k) ?? this.fresh;
-    this.begin(ks);
-    this.nfa.advanceTime(ks, now, this);
-    this.stamp = now;
-    this.nfa.process(ks, value, now, this);
-    this.end(k, ks, Number.POSITIVE_INFINITY);
+    this.feed(k, value, this.ctx.clock.now());
   }
 
-  /** Event time: feeds the key's events up to the watermark to its NFA, in timestamp order. */
-  private wake(k: Key, wm: number): void {
-    const queued = this.queue.get(k);
-    let ks = this.keyStates.get(k);
-    if (ks !== undefined) this.begin(ks);
-    let taken = 0;
-    if (queued !== undefined) {
-      const n = queued.length;
-      let i = 0;
-      while (i < n && (queued[i] as number) <= wm) {
-        const t = queued[i] as number;
-        if (ks === undefined) {
-          ks = this.fresh;
-          this.begin(ks);
-        }
-        this.nfa.advanceTime(ks, t, this);
-        this.stamp = t;
-        while (i < n && queued[i] === t) {
-          this.nfa.process(ks, queued[i + 1], t, this);
-          i += 2;
-          taken++;
-        }
-      }
-      this.held -= taken;
-      this.queue.drop(k, queued, i);
-    }
-    if (ks !== undefined) this.nfa.advanceTime(ks, wm, this);
-    // What is left of the key's queue (an emptied list has gone back to the pool, empty).
-    const next = queued !== undefined && queued.length > 0 ? (queued[0] as number) : Number.POSITIVE_INFINITY;
-    if (ks !== undefined) this.end(k, ks, next);
-    else if (next !== Number.POSITIVE_INFINITY) this.arm(k, next);
+  /** One event to its key's NFA: time advances to the event's, then the event goes in. */
+  private feed(k: Key, value: unknown, t: number): void {
+    const ks = this.keyStates.get(k) ?? this.fresh;
+    this.begin(ks);
+    this.nfa.advanceTime(ks, t, this);
+    this.stamp = t;
+    this.nfa.process(ks, value, t, this);
+    this.end(k, ks);
   }
 
   /** Takes a key's counts out of the totals before its NFA runs. */
@@ -187,8 +173,8 @@ export class CepOperator implements Operator<unknown, unknown>, PatternContext, 
     this.held -= ks.events.size;
   }
 
-  /** Stores the key's NFA (or forgets a key left with nothing), puts its counts back, arms its next wake-up. */
-  private end(k: Key, ks: CepKeyState, nextEvent: number): void {
+  /** Stores the key's NFA (or forgets a key left with nothing), puts its counts back, arms its next time-out. */
+  private end(k: Key, ks: CepKeyState): void {
     if (this.nfa.isEmpty(ks)) {
       // Nothing but the start state: no branch holds any event any more (Flink keeps such a
       // key's state; here it goes, and the key starts afresh as one never seen).
@@ -205,7 +191,7 @@ export class CepOperator implements Operator<unknown, unknown>, PatternContext, 
       this.partials += Nfa.partialCount(ks);
       this.held += ks.events.size;
     }
-    const next = Math.min(nextEvent, this.nfa.nextTimeout(ks));
+    const next = this.nfa.nextTimeout(ks);
     if (next !== Number.POSITIVE_INFINITY) this.arm(k, next);
   }
 
@@ -280,14 +266,18 @@ export class CepOperator implements Operator<unknown, unknown>, PatternContext, 
     // Live wake-ups in firing order, so a restored job wakes keys (and emits) in the same order.
     const timers: [Key, number][] = [];
     for (const { time, payload: k } of this.timers.entries()) if (this.armed.get(k) === time) timers.push([k, time]);
-    return { timers, partials: this.partials, held: this.held, timedOut: this.nfa?.timedOutCount ?? 0 };
+    const waiting: unknown[] = [];
+    for (const { time, payload } of this.waiting.entries()) waiting.push(time, payload);
+    return { timers, waiting, partials: this.partials, held: this.held, timedOut: this.nfa?.timedOutCount ?? 0 };
   }
 
   restore(state: unknown): void {
-    const s = state as { timers: [Key, number][]; partials: number; held: number; timedOut: number };
+    const s = state as { timers: [Key, number][]; waiting: unknown[]; partials: number; held: number; timedOut: number };
     this.timers.clear();
     this.armed.clear();
     for (const [k, time] of s.timers) this.arm(k, time);
+    this.waiting.clear();
+    for (let i = 0; i < s.waiting.length; i += 2) this.waiting.push(s.waiting[i] as number, s.waiting[i + 1]);
     this.partials = s.partials;
     this.held = s.held;
     this.restoredTimedOut = s.timedOut;
