@@ -15,8 +15,16 @@ export function increase(v: readonly number[], n: number): number[] {
 
 /** The version one stage deeper. @example addStage([1, 2]); // [1, 2, 0] */
 export function addStage(v: readonly number[]): number[] {
-  const out = v.slice();
-  out.push(0);
+  return increaseAndAddStage(v, 0);
+}
+
+/** `addStage(increase(v, n))` in one array. @example increaseAndAddStage([1, 0], 2); // [1, 2, 0] */
+export function increaseAndAddStage(v: readonly number[], n: number): number[] {
+  const len = v.length;
+  const out = new Array<number>(len + 1);
+  for (let i = 0; i < len; i++) out[i] = v[i];
+  out[len - 1] += n;
+  out[len] = 0;
   return out;
 }
 

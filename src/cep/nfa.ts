@@ -1,7 +1,7 @@
 import type { ConditionContext } from '../functions/pattern-function.ts';
 import { CEP_TRUE, IGNORE, PROCEED, type CepProgram, type CepState, type CepTransition } from '../plan/cep-program.ts';
 import { compareByStart, type ComputationState } from './computation-state.ts';
-import { addStage, increase } from './dewey.ts';
+import { addStage, increase, increaseAndAddStage } from './dewey.ts';
 import { SkipPruner } from './skip-pruner.ts';
 import { SharedBuffer, type CepKeyState } from './shared-buffer.ts';
 import { offer, poll } from './start-ordered-queue.ts';
@@ -62,6 +62,8 @@ export class Nfa implements ConditionContext<Record<string, unknown>> {
   private readonly potential: ComputationState[] = [];
   // Condition context: the partial match whose conditions are being evaluated.
   private cs: ComputationState | null = null;
+  /** The partial match being advanced went on unchanged (its own lock on the buffer carried over). */
+  private carried = false;
   private eventTime = 0;
   private partialMatch: Map<number, unknown[]> | null = null;
   private eventId = -1;
@@ -107,7 +109,7 @@ export class Nfa implements ConditionContext<Record<string, unknown>> {
       else for (let j = 0; j < kept; j++) offer(newPartial, retained[j]);
     }
     ks.partial = newPartial;
-    partial.length = 0;
+    clear(partial);
     this.spare = partial;
     this.emitMatches(ks, potential, newPartial, time, out);
     if (this.eventId >= 0) this.buffer.releaseEvent(this.eventId);
@@ -144,7 +146,7 @@ export class Nfa implements ConditionContext<Record<string, unknown>> {
       }
     }
     ks.partial = newPartial;
-    partial.length = 0;
+    clear(partial);
     this.spare = partial;
     this.emitMatches(ks, potential, newPartial, time, out);
     if (timeouts.length > 0) {
@@ -188,6 +190,7 @@ export class Nfa implements ConditionContext<Record<string, unknown>> {
 
   private computeNextStates(cs: ComputationState, event: unknown, time: number): void {
     this.cs = cs;
+    this.carried = false;
     this.partialMatch = null;
     const states = this.states;
     const edges = this.edges;
@@ -224,7 +227,7 @@ export class Nfa implements ConditionContext<Record<string, unknown>> {
         let version: number[];
         if (edge.target === cs.s) version = increase(cs.v, selfIncrease(ignores, takes));
         else {
-          version = addStage(increase(cs.v, totalTakeToSkip + ignoreToVisit));
+          version = increaseAndAddStage(cs.v, totalTakeToSkip + ignoreToVisit);
           ignoreToVisit--;
         }
         this.add(edge.target, cs.n, version, cs.st, cs.pt, cs.se);
@@ -246,10 +249,18 @@ export class Nfa implements ConditionContext<Record<string, unknown>> {
       // The start state stays; its version moves on when the event opened branches from it.
       this.next[this.nextCount++] = inc === 0 ? cs : { s: cs.s, n: -1, v: increase(cs.v, inc), st: -1, pt: -1, se: -1 };
     }
-    if (cs.n >= 0) this.buffer.releaseNode(cs.n, cs.v);
+    if (cs.n >= 0 && !this.carried) this.buffer.releaseNode(cs.n, cs.v);
   }
 
   private add(state: number, node: number, version: number[], st: number, pt: number, se: number): void {
+    const cs = this.cs!;
+    if (!this.carried && state === cs.s && node === cs.n && version === cs.v && st === cs.st && pt === cs.pt && se === cs.se) {
+      // The partial match stays as it was (an ignored event, a relaxed wait): the same object, and
+      // its lock on the buffer carries over instead of a lock now and a release at the end.
+      this.carried = true;
+      this.next[this.nextCount++] = cs;
+      return;
+    }
     this.next[this.nextCount++] = { s: state, n: node, v: version, st, pt, se };
     if (node >= 0) this.buffer.lockNode(node, version);
   }
@@ -280,7 +291,7 @@ export class Nfa implements ConditionContext<Record<string, unknown>> {
   private emitMatches(ks: CepKeyState, potential: ComputationState[], partial: ComputationState[], time: number, out: NfaOutput): void {
     const completed = ks.completed;
     for (let i = 0; i < potential.length; i++) offer(completed, potential[i]);
-    potential.length = 0;
+    clear(potential);
     while (completed.length > 0) {
       const m = completed[0];
       if (this.skips && partial.length > 0 && compareByStart(m, partial[0]) > 0) break;
@@ -347,6 +358,11 @@ export class Nfa implements ConditionContext<Record<string, unknown>> {
   currentProcessingTime(): number {
     return this.now();
   }
+}
+
+/** Empties an array; setting `length` is a runtime call even when it is 0 already. */
+function clear(a: unknown[]): void {
+  if (a.length !== 0) a.length = 0;
 }
 
 function selfIncrease(ignores: number, takes: number): number {

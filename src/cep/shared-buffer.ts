@@ -59,8 +59,11 @@ export function initialKeyState(start: number): CepKeyState {
   return { next: 0, partial: [startState(start)], completed: [], events: new Map(), nodes: new Map() };
 }
 
+/** The start state at its first version, one per start state index: partial matches never change, so keys share it. */
+const startStates: ComputationState[] = [];
+
 function startState(start: number): ComputationState {
-  return { s: start, n: -1, v: [1], st: -1, pt: -1, se: -1 };
+  return (startStates[start] ??= { s: start, n: -1, v: [1], st: -1, pt: -1, se: -1 });
 }
 
 /**
@@ -73,11 +76,13 @@ function startState(start: number): ComputationState {
 export function resetKeyState(ks: CepKeyState, start: number): void {
   ks.next = 0;
   const s = ks.partial[0];
-  if (ks.partial.length !== 1 || s.v.length !== 1 || s.v[0] !== 1) {
+  if (ks.partial.length === 1) {
+    if (s.v.length !== 1 || s.v[0] !== 1) ks.partial[0] = startState(start);
+  } else {
     ks.partial.length = 0;
     ks.partial.push(startState(start));
   }
-  ks.completed.length = 0;
+  if (ks.completed.length !== 0) ks.completed.length = 0;
   if (ks.events.size > 0) ks.events.clear();
   if (ks.nodes.size > 0) ks.nodes.clear();
 }
@@ -170,7 +175,7 @@ export class SharedBuffer {
         }
         edges[w++] = edge;
       }
-      edges.length = w;
+      if (w !== edges.length) edges.length = w;
       if (release(node)) {
         nodes.delete(cur);
         this.releaseEvent(this.eventOf(cur));

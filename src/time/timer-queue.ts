@@ -11,11 +11,14 @@
  * q.pop(); // 'c'
  */
 export class TimerQueue<P> {
-  // The FIFO: entries head..length-1, times non-decreasing.
-  private times: number[] = [];
-  private seqs: number[] = [];
-  private payloads: P[] = [];
+  // The FIFO: entries head..tail-1, times non-decreasing. The arrays keep their length when the
+  // FIFO empties (a queue that fills and drains each watermark step would otherwise regrow them
+  // every time); popped payload slots are cleared so that they hold nothing alive.
+  private readonly times: number[] = [];
+  private readonly seqs: number[] = [];
+  private readonly payloads: (P | undefined)[] = [];
   private head = 0;
+  private tail = 0;
   // The heap of timers pushed out of order.
   private readonly hTimes: number[] = [];
   private readonly hSeqs: number[] = [];
@@ -23,23 +26,30 @@ export class TimerQueue<P> {
   private seq = 0;
 
   get size(): number {
-    return this.times.length - this.head + this.hTimes.length;
+    return this.tail - this.head + this.hTimes.length;
   }
 
   /** Earliest time, or +Infinity when empty. */
   peekTime(): number {
-    const fifo = this.head < this.times.length ? this.times[this.head] : Number.POSITIVE_INFINITY;
+    const fifo = this.head < this.tail ? this.times[this.head] : Number.POSITIVE_INFINITY;
     const heap = this.hTimes.length > 0 ? this.hTimes[0] : Number.POSITIVE_INFINITY;
     return heap < fifo ? heap : fifo;
   }
 
   push(time: number, payload: P): void {
     const s = this.seq++;
-    const n = this.times.length;
+    const n = this.tail;
     if (n === this.head || this.times[n - 1] <= time) {
-      this.times.push(time);
-      this.seqs.push(s);
-      this.payloads.push(payload);
+      if (n < this.times.length) {
+        this.times[n] = time;
+        this.seqs[n] = s;
+        this.payloads[n] = payload;
+      } else {
+        this.times.push(time);
+        this.seqs.push(s);
+        this.payloads.push(payload);
+      }
+      this.tail = n + 1;
       return;
     }
     const t = this.hTimes;
@@ -58,23 +68,24 @@ export class TimerQueue<P> {
 
   /** Removes and returns the earliest payload (undefined when empty). */
   pop(): P | undefined {
-    const hasFifo = this.head < this.times.length;
+    const hasFifo = this.head < this.tail;
     const hasHeap = this.hTimes.length > 0;
     if (hasHeap && (!hasFifo || this.hTimes[0] < this.times[this.head] || (this.hTimes[0] === this.times[this.head] && this.hSeqs[0] < this.seqs[this.head]))) {
       return this.popHeap();
     }
     if (!hasFifo) return undefined;
-    const p = this.payloads[this.head];
+    const p = this.payloads[this.head] as P;
+    this.payloads[this.head] = undefined;
     this.head++;
-    if (this.head === this.times.length) this.reset();
-    else if (this.head >= 4096 && this.head * 2 >= this.times.length) this.compact();
+    if (this.head === this.tail) this.head = this.tail = 0;
+    else if (this.head >= 4096 && this.head * 2 >= this.tail) this.compact();
     return p;
   }
 
   /** Every queued payload in firing order, for snapshots. */
   entries(): { time: number; payload: P }[] {
     const out: { time: number; payload: P; seq: number }[] = [];
-    for (let i = this.head; i < this.times.length; i++) out.push({ time: this.times[i], payload: this.payloads[i], seq: this.seqs[i] });
+    for (let i = this.head; i < this.tail; i++) out.push({ time: this.times[i], payload: this.payloads[i] as P, seq: this.seqs[i] });
     for (let i = 0; i < this.hTimes.length; i++) out.push({ time: this.hTimes[i], payload: this.hPayloads[i], seq: this.hSeqs[i] });
     return out.sort((a, b) => a.time - b.time || a.seq - b.seq).map(({ time, payload }) => ({ time, payload }));
   }
@@ -122,16 +133,20 @@ export class TimerQueue<P> {
   }
 
   private reset(): void {
-    this.times = [];
-    this.seqs = [];
-    this.payloads = [];
-    this.head = 0;
+    this.times.length = 0;
+    this.seqs.length = 0;
+    this.payloads.length = 0;
+    this.head = this.tail = 0;
   }
 
+  /** Moves the live FIFO entries to the front. */
   private compact(): void {
-    this.times = this.times.slice(this.head);
-    this.seqs = this.seqs.slice(this.head);
-    this.payloads = this.payloads.slice(this.head);
+    const { head, tail } = this;
+    this.times.copyWithin(0, head, tail);
+    this.seqs.copyWithin(0, head, tail);
+    this.payloads.copyWithin(0, head, tail);
+    this.payloads.fill(undefined, tail - head, tail);
     this.head = 0;
+    this.tail = tail - head;
   }
 }

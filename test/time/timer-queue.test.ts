@@ -30,3 +30,24 @@ test('TimerQueue pops in TimerHeap order for any interleaving of pushes and pops
     assert.equal(queue.pop(), undefined);
   }), { numRuns: 500 });
 });
+
+test('TimerQueue keeps TimerHeap order across its FIFO compacting and refilling', () => {
+  const heap = new TimerHeap<number>();
+  const queue = new TimerQueue<number>();
+  let id = 0;
+  const push = (t: number) => {
+    heap.push(t, id);
+    queue.push(t, id);
+    id++;
+  };
+  for (let round = 0; round < 3; round++) {
+    for (let i = 0; i < 10_000; i++) push(round * 20_000 + i + (i % 97 === 0 ? -50 : 0));
+    for (let i = 0; i < 6_000; i++) assert.equal(queue.pop(), heap.pop());
+    for (let i = 0; i < 100; i++) push(round * 20_000 + 10_000 + i);
+    assert.deepEqual(queue.entries(), heap.entries());
+    while (heap.size > 4) assert.equal(queue.pop(), heap.pop());
+    assert.equal(queue.size, heap.size);
+  }
+  while (heap.size > 0) assert.equal(queue.pop(), heap.pop());
+  assert.equal(queue.size, 0);
+});
