@@ -360,9 +360,13 @@ export class Nfa implements ConditionContext<Record<string, unknown>> {
   }
 }
 
-/** Empties an array; setting `length` is a runtime call even when it is 0 already. */
+/**
+ * Empties an array and keeps its capacity for the next step's entries: setting `length` is a
+ * runtime call that also gives the backing store back, while popping a short array is inline.
+ */
 function clear(a: unknown[]): void {
-  if (a.length !== 0) a.length = 0;
+  if (a.length > 32) a.length = 0;
+  else while (a.length > 0) a.pop();
 }
 
 function selfIncrease(ignores: number, takes: number): number {

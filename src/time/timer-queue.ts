@@ -38,8 +38,13 @@ export class TimerQueue<P> {
 
   push(time: number, payload: P): void {
     const s = this.seq++;
-    const n = this.tail;
+    let n = this.tail;
     if (n === this.head || this.times[n - 1] <= time) {
+      if (n === this.times.length && this.head >= 4096 && this.head * 2 >= n) {
+        // Full, and at least half of it popped already: move the rest to the front rather than grow.
+        this.compact();
+        n = this.tail;
+      }
       if (n < this.times.length) {
         this.times[n] = time;
         this.seqs[n] = s;
@@ -78,7 +83,6 @@ export class TimerQueue<P> {
     this.payloads[this.head] = undefined;
     this.head++;
     if (this.head === this.tail) this.head = this.tail = 0;
-    else if (this.head >= 4096 && this.head * 2 >= this.tail) this.compact();
     return p;
   }
 
