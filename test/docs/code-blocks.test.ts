@@ -50,10 +50,13 @@ test('every compiled block type-checks against the public API (one program)', ()
 });
 
 for (const f of files.filter((x) => x.block.run !== 'no')) {
-  test(`${f.block.doc}:${f.block.line} runs on embedded defaults and ends${f.block.run === 'sigterm' ? ' on SIGTERM' : ''}`, async () => {
+  test(`${f.block.doc}:${f.block.line} runs on embedded defaults and ends${f.block.run === 'sigterm' ? ' on SIGTERM' : ''}`, async (t) => {
     const siblings = files.filter((s: BlockFile) => s.block.doc === f.block.doc);
     const r = await runBlock(root, f, siblings, RUN_TIMEOUT_MS);
+    for (const line of r.output.trimEnd().split("\n").slice(-6)) t.diagnostic(line);
     assert.equal(r.timedOut, false, `still running after ${RUN_TIMEOUT_MS} ms:\n${r.output}`);
     assert.equal(r.code, 0, `exit ${r.code ?? r.signal}:\n${r.output}`);
+    assert.doesNotMatch(r.output, /^FAILED/m, r.output);
+    for (const path of f.block.get) assert.match(r.output, new RegExp(`^GET ${path}: 200`, 'm'));
   });
 }

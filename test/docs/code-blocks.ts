@@ -9,6 +9,8 @@
 //   -->
 //   <!-- run -->                 the block is a whole job on embedded defaults: run it, it must end
 //   <!-- run: sigterm -->        ... a service: send it SIGTERM once it prints, it must end with 0
+//   <!-- run: sigterm, get /health /metrics -->  ... first GET these from the port it printed
+//                                (`port: N`): each must answer 200
 //   <!-- not-compiled: reason --> skip it (the reason is required and listed in the test output)
 //
 // A block whose first line is a comment naming a file (`// pipeline.ts`) is that file: other blocks
@@ -27,6 +29,8 @@ export interface CodeBlock {
   /** The file name the block's first-line comment gives it, else null. */
   readonly fileName: string | null;
   readonly run: 'no' | 'ends' | 'sigterm';
+  /** With run 'sigterm': paths to GET (each must answer 200) before the signal. */
+  readonly get: readonly string[];
   /** null: compiled; a string: skipped, with this reason ('' when the comment gave none). */
   readonly skip: string | null;
   /** Directives that were not understood (a typo must not silently turn a check off). */
@@ -70,6 +74,7 @@ function block(doc: string, line: number, body: string[], comments: string[]): C
   let prelude = '';
   let postlude = '';
   let run: CodeBlock['run'] = 'no';
+  let get: string[] = [];
   let skip: string | null = null;
   const unknown: string[] = [];
   for (const c of comments) {
@@ -84,11 +89,14 @@ function block(doc: string, line: number, body: string[], comments: string[]): C
     else if (word === 'postlude') postlude += code;
     else if (word === 'not-compiled') skip = rest;
     else if (rest === '') run = 'ends';
-    else if (rest === 'sigterm') run = 'sigterm';
+    else if (/^sigterm(, get( \/\S*)+)?$/.test(rest)) {
+      run = 'sigterm';
+      get = rest.split(' ').filter((w) => w.startsWith('/'));
+    }
     else unknown.push(c);
   }
   const file = FILE_COMMENT.exec(body[0] ?? '');
-  return { doc, line, code: body.join('\n'), prelude, postlude, fileName: file?.[1] ?? null, run, skip, unknown };
+  return { doc, line, code: body.join('\n'), prelude, postlude, fileName: file?.[1] ?? null, run, get, skip, unknown };
 }
 
 /** The HTML comments right before line `fence`, nearest last; blank lines may separate them. */

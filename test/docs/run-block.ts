@@ -37,13 +37,13 @@ export async function runBlock(root: string, main: BlockFile, siblings: readonly
       mkdirSync(dirname(join(dir, 'node_modules', pkg)), { recursive: true });
       symlinkSync(join(root, 'node_modules', pkg), join(dir, 'node_modules', pkg), 'dir');
     }
-    return await spawnBounded(join(dir, main.path.slice(base.length + 1)), dir, main.block.run === 'sigterm', timeoutMs);
+    return await spawnBounded(join(dir, main.path.slice(base.length + 1)), dir, main.block.run === 'sigterm', main.block.get, timeoutMs);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-function spawnBounded(file: string, cwd: string, sigterm: boolean, timeoutMs: number): Promise<RunResult> {
+function spawnBounded(file: string, cwd: string, sigterm: boolean, get: readonly string[], timeoutMs: number): Promise<RunResult> {
   return new Promise((resolve) => {
     // Not the test runner's: a node:test file in the block reports as a program of its own.
     const { NODE_TEST_CONTEXT: _, NODE_OPTIONS: __, ...env } = process.env;
@@ -57,7 +57,10 @@ function spawnBounded(file: string, cwd: string, sigterm: boolean, timeoutMs: nu
       output += d.toString();
       if (sigterm && !signalled) {
         signalled = true;
-        child.kill('SIGTERM');
+        void fetchAll(output, get).then((answers) => {
+          output += answers;
+          child.kill('SIGTERM');
+        });
       }
     });
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -70,6 +73,24 @@ function spawnBounded(file: string, cwd: string, sigterm: boolean, timeoutMs: nu
       resolve({ code, signal, output, timedOut });
     });
   });
+}
+
+/** GETs each path from the port the program printed; a line per answer, `FAILED` for a non-200 one. */
+async function fetchAll(printed: string, paths: readonly string[]): Promise<string> {
+  if (paths.length === 0) return '';
+  const port = /port: (\d+)/.exec(printed)?.[1];
+  if (port === undefined) return `FAILED: no 'port: N' in the first output, so nothing to GET\n`;
+  let lines = '';
+  for (const path of paths) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}${path}`);
+      const body = await res.text();
+      lines += `${res.status === 200 ? 'GET' : 'FAILED: GET'} ${path}: ${res.status}, ${body.length} characters\n`;
+    } catch (e) {
+      lines += `FAILED: GET ${path}: ${(e as Error).message}\n`;
+    }
+  }
+  return lines;
 }
 
 /** Package names of the bare specifiers a file imports (`prom-client`, `@scope/name`), not `node:`. */
