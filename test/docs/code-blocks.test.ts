@@ -29,9 +29,12 @@ test('the extraction reads directives, preludes and indented blocks', () => {
   const md = [
     'text', '<!-- prelude', "import { sinks } from 'eddy';", '-->', '', '<!-- run -->', '```ts', '// job.ts', 'sinks.console();', '```',
     '- item', '  <!-- not-compiled: pseudo-code -->', '  ```typescript', '  a b c', '  ```', '```sh', 'npm test', '```',
+    '<!-- run: sigterm, get /health /metrics -->', '```ts', 'serve();', '```', '<!-- run: twice -->', '```ts', 'x();', '```',
   ].join('\n');
-  const [a, b, ...rest] = extractBlocks('x.md', md);
+  const [a, b, c, d, ...rest] = extractBlocks('x.md', md);
   assert.equal(rest.length, 0);
+  assert.deepEqual({ run: c!.run, get: c!.get, unknown: c!.unknown }, { run: 'sigterm', get: ['/health', '/metrics'], unknown: [] });
+  assert.deepEqual(d!.unknown, ['run: twice']);
   assert.deepEqual({ line: a!.line, prelude: a!.prelude, file: a!.fileName, run: a!.run, skip: a!.skip }, {
     line: 8, prelude: "import { sinks } from 'eddy';\n", file: 'job.ts', run: 'ends', skip: null,
   });
