@@ -33,7 +33,11 @@ export type { JobHandle } from '../job/job-handle.ts';
 export interface EnvironmentOptions {
   /** Processing-time clock (default: the system clock). */
   readonly clock?: Clock;
-  /** Records per batch between operators (default 1024). */
+  /**
+   * Records per batch between operators (default 1024). A source moves its watermark once per
+   * batch, so lateness is decided per batch (one file smaller than a batch has no late records);
+   * `batchSize: 1` moves the watermark after every record.
+   */
   readonly batchSize?: number;
   /** Where keyed state lives (default: the heap). */
   readonly stateBackend?: (ctx: StateBackendContext) => KeyedStateBackend;

@@ -20,7 +20,10 @@ export class TestInput<T> {
     private readonly source: Source<T> | null = null,
   ) {}
 
-  /** Pushes one record; without a timestamp the source's timestamp assigner gives it one. */
+  /**
+   * Pushes one record; without a timestamp the source's timestamp assigner gives it one. Each push
+   * is a batch of its own: the source's watermark strategy moves the watermark after it.
+   */
   push(value: T, timestamp?: number): this {
     if (this.reader.ended) throw new Error('this input has ended');
     this.reader.push(value, timestamp ?? Number.NaN);

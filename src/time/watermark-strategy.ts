@@ -13,6 +13,9 @@ export type TimestampKind = 'event' | 'ingestion' | 'source';
 
 /**
  * How a source gets timestamps and watermarks: an immutable value, each `with...` returns a new one.
+ * The source shows every record of a batch to the generator and moves its watermark once, after
+ * the batch (up to the environment's `batchSize` records): a record is late only against the
+ * batches before its own.
  *
  * @example
  * WatermarkStrategy.forBoundedOutOfOrderness<Click>(5_000)
