@@ -31,8 +31,8 @@ export interface CepOptions<S> {
  *   });
  */
 export const CEP = {
-  pattern<T, S extends StageMap>(
-    stream: KeyedStream<Key, T> | DataStream<T>,
+  pattern<T, S extends StageMap, K extends Key = Key>(
+    stream: KeyedStream<K, T> | DataStream<T>,
     pattern: PatternBuilder<T, S>,
     options: CepOptions<S> = {},
   ): PatternStream<T, MatchOf<S>> {

@@ -86,6 +86,7 @@ const sorted = (xs: unknown[]): string[] => xs.map((x) => JSON.stringify(x)).sor
 function assertJobOutput(out: string): void {
   assert.deepEqual(sorted(lines(`${out}/counts.jsonl`)), sorted(COUNTS));
   assert.deepEqual(sorted(lines(`${out}/first-pages.jsonl`)), sorted(FIRST_PAGES));
+  assert.deepEqual(lines(`${out}/journeys.jsonl`), [{ user: 'u1', from: 1_000, to: 3_000 }]);
   assert.ok(existsSync(join(project, out, 'state', 'first-page', 'data.mdb')), 'the keyed state should be in an LMDB file');
 }
 
