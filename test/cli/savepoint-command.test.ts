@@ -31,9 +31,9 @@ function committed(): Count[] {
     .sort((a, b) => a.n - b.n);
 }
 
-/** Polls `probe` until it returns a value (or 10 s pass). */
+/** Polls `probe` until it returns a value (or 60 s pass: a bound, not a speed target; at a load average of 30, 10 s was too short to start and count 300 records). */
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     const found = await probe().catch(() => undefined);
     if (found !== undefined) return found;
