@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs a command with the servers the tests need: a Kafka broker (scripts/kafka/up.sh) and a
-# PostgreSQL server (scripts/postgres/up.sh), both on 127.0.0.1. A server is started only when
-# its variable (KAFKA_BROKERS, DATABASE_URL) is not already set, and the servers this script
+# Runs a command with the servers the tests need: a Kafka broker (scripts/kafka/up.sh), a
+# PostgreSQL server (scripts/postgres/up.sh) and an S3-compatible object store (scripts/s3proxy/
+# up.sh), all on 127.0.0.1. A server is started only when its variable (KAFKA_BROKERS,
+# DATABASE_URL, S3_ENDPOINT) is not already set, and the servers this script
 # started are stopped when the command ends, however it ends.
 #
 #   scripts/with-services.sh npm run test:unit
@@ -37,5 +38,15 @@ if [[ -z "${DATABASE_URL:-}" ]]; then
     export "${line?}"
   fi
 fi
-echo "[services] KAFKA_BROKERS=$KAFKA_BROKERS DATABASE_URL=$DATABASE_URL" >&2
+if [[ -z "${S3_ENDPOINT:-}" ]]; then
+  if listening "${S3PROXY_PORT:-19000}"; then
+    echo "[services] using the object store already listening on 127.0.0.1:${S3PROXY_PORT:-19000}" >&2
+    export S3_ENDPOINT="http://127.0.0.1:${S3PROXY_PORT:-19000}"
+  else
+    started+=(s3proxy)
+    line="$(bash scripts/s3proxy/up.sh)"
+    export "${line?}"
+  fi
+fi
+echo "[services] KAFKA_BROKERS=$KAFKA_BROKERS DATABASE_URL=$DATABASE_URL S3_ENDPOINT=$S3_ENDPOINT" >&2
 "$@"
