@@ -53,6 +53,7 @@ export type { WebOptions } from './ui/web-options.ts';
 export type { WebAddress } from './ui/web-address.ts';
 export type { StateQueryResult } from './ui/query-state.ts';
 export type { CheckpointConfig, DeliveryGuarantee } from './checkpoint/checkpoint-config.ts';
+export type { ObjectStoreCredentials, ObjectStoreOptions } from './checkpoint/object-store/object-store-options.ts';
 export type { CheckpointRecord } from './metrics/checkpoint-record.ts';
 export type { RestoreRequest } from './checkpoint/restore-request.ts';
 export { type RestartStrategy, restartDelay } from './job/restart-strategy.ts';

@@ -1,3 +1,6 @@
+import { localDirOf } from './checkpoint-location.ts';
+import type { ObjectStoreOptions } from './object-store/object-store-options.ts';
+
 /**
  * What the job promises about its results after a failure (a restart by the restart strategy, or
  * a new process restoring the latest checkpoint):
@@ -26,8 +29,19 @@ export type DeliveryGuarantee = 'exactly-once' | 'at-least-once' | 'at-most-once
  * StreamEnvironment.create({ checkpoints: { dir: '.eddy/checkpoints/clicks', intervalMs: 10_000 } });
  */
 export interface CheckpointConfig {
-  /** Directory holding the checkpoints (created if missing). */
+  /**
+   * Where the checkpoints go: a directory (created if missing), or an S3-compatible object store
+   * as `s3://bucket/prefix` (the bucket must exist; see `objectStore`), as Flink's
+   * `state.checkpoints.dir` takes either.
+   */
   readonly dir: string;
+  /** How to reach the object store of an `s3://` dir; each option defaults to the usual AWS environment variable. */
+  readonly objectStore?: ObjectStoreOptions;
+  /**
+   * With an `s3://` dir: a directory on this machine for the control socket, at-most-once positions
+   * and LMDB copies on their way up or down. Default `<tmp>/eddy-<hash of dir>`.
+   */
+  readonly localDir?: string;
   /** Time between the start of one checkpoint and the next (processing time). Default 10 s. */
   readonly intervalMs?: number;
   /** A checkpoint that takes longer fails. Default 10 minutes. */
@@ -56,6 +70,8 @@ export type ResolvedCheckpointConfig = Required<CheckpointConfig>;
 export function resolveCheckpointConfig(c: CheckpointConfig): ResolvedCheckpointConfig {
   const r: ResolvedCheckpointConfig = {
     dir: c.dir,
+    objectStore: c.objectStore ?? {},
+    localDir: localDirOf(c.dir ?? '', c.localDir),
     intervalMs: c.intervalMs ?? 10_000,
     timeoutMs: c.timeoutMs ?? 600_000,
     minPauseMs: c.minPauseMs ?? 0,

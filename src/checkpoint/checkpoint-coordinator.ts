@@ -3,8 +3,9 @@ import { encodeTime, type FileRef } from './manifest.ts';
 import type { RunningGraph } from '../runtime/running-graph.ts';
 import { commitSinks, cutGraph, notifyCheckpointComplete, sealSinks, type SinkCut, type SourceCut } from '../runtime/graph-cut.ts';
 import type { ResolvedCheckpointConfig } from './checkpoint-config.ts';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename } from 'node:path';
 import { checkpointDirName, CheckpointStorage } from './checkpoint-storage.ts';
+import { baseOf, normalizeLocation, parentOf, storeAt } from './checkpoint-location.ts';
 import { stateId } from './operator-id.ts';
 import { encodeState } from './snapshot-codec.ts';
 import { LMDB_DATA_FILE } from './keyed-files.ts';
@@ -112,7 +113,7 @@ export class CheckpointCoordinator implements CheckpointHook {
       const id = this.nextId - 1;
       void this.inFlight!.then(() => {
         const rec = this.history.find((h) => h.id === id);
-        if (rec?.status === 'completed') sp.resolve(resolve(sp.path));
+        if (rec?.status === 'completed') sp.resolve(normalizeLocation(sp.path));
         else sp.reject(new Error(`savepoint to ${sp.path} failed: ${rec?.error ?? 'unknown error'}`));
       });
       return;
@@ -122,7 +123,10 @@ export class CheckpointCoordinator implements CheckpointHook {
   }
 
   /** Asks for a savepoint at the next batch boundary; `stop` (if given) is called at its cut, to end the job right there. */
-  requestSavepoint(path: string, stop: (() => void) | null = null): Promise<string> {
+  async requestSavepoint(path: string, stop: (() => void) | null = null): Promise<string> {
+    if ((await storeAt(parentOf(path), this.config).size(`${baseOf(path)}/MANIFEST.json`)) !== null) {
+      throw new Error(`${normalizeLocation(path)} already holds a savepoint; choose another path`);
+    }
     return new Promise((res, rej) => this.savepointRequests.push({ path, stop, resolve: res, reject: rej }));
   }
 
@@ -145,8 +149,8 @@ export class CheckpointCoordinator implements CheckpointHook {
     if (savepointPath === null) this.nextDue = now + this.config.intervalMs;
     const target = savepointPath === null
       ? { storage: this.storage, dir: checkpointDirName(id), kind: 'checkpoint' as const }
-      : { storage: new CheckpointStorage(dirname(resolve(savepointPath))), dir: basename(resolve(savepointPath)), kind: 'savepoint' as const };
-    const cut = this.snapshot(id, now, savepointPath !== null, join(target.storage.root, target.dir));
+      : { storage: new CheckpointStorage(storeAt(parentOf(savepointPath), this.config)), dir: baseOf(savepointPath), kind: 'savepoint' as const };
+    const cut = this.snapshot(id, now, savepointPath !== null, target.storage, target.dir);
     // Sinks seal what they hold for this checkpoint; processing waits for it.
     const sinkCuts = await sealSinks(this.graph, id, this.config.guarantee === 'exactly-once');
     const sinks: SinkEntry[] = sinkCuts.map((s) => ({ id: stateId(this.graph.plan.nodes[s.node]), token: s.token }));
@@ -158,14 +162,14 @@ export class CheckpointCoordinator implements CheckpointHook {
   }
 
   /** The synchronous part: the graph's cut, encoded (copied out) before the next record moves. */
-  private snapshot(id: number, now: number, forceFull: boolean, dir: string): Omit<Cut, 'sinks' | 'sinkCuts' | 'syncMs'> {
+  private snapshot(id: number, now: number, forceFull: boolean, storage: CheckpointStorage, dir: string): Omit<Cut, 'sinks' | 'sinkCuts' | 'syncMs'> {
     const plan = this.graph.plan.nodes;
     const taken = cutGraph(this.graph, {
       delta: (node) => {
         const chain = this.chains.get(stateId(plan[node]));
         return !forceFull && chain !== undefined && chain.length < this.config.maxDeltaChain;
       },
-      copyDir: (_node, index) => join(dir, `op${index}-keyed-lmdb`),
+      copyDir: (_node, index) => storage.copyDir(dir, `op${index}-keyed-lmdb`),
     });
     const operators: Cut['operators'] = taken.operators.map((o) => {
       const n = plan[o.node];
@@ -217,7 +221,7 @@ export class CheckpointCoordinator implements CheckpointHook {
           let keyed: FileRef[] = [];
           if (o.copy !== null) {
             await o.copy;
-            keyed = [await storage.refTo(join(o.copyDir!, LMDB_DATA_FILE), 'lmdb')];
+            keyed = [await storage.storeCopy(dir, basename(o.copyDir!), LMDB_DATA_FILE, 'lmdb')];
             newChains.set(o.entry.id, keyed);
           } else if (o.keyed !== null) {
             const ref = await storage.writeFile(dir, `op${i}-keyed-${o.keyedIsFull ? 'full' : 'delta'}.bin`, o.keyed);

@@ -1,8 +1,12 @@
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import type { FileRef, Manifest } from './manifest.ts';
 import { sha256 } from './snapshot-codec.ts';
 import { hashFile } from './keyed-files.ts';
+import type { CheckpointStore } from './checkpoint-store.ts';
+import { CorruptCheckpointError } from './corrupt-checkpoint-error.ts';
+import { DirectoryStore } from './directory-store.ts';
+
+export { CorruptCheckpointError } from './corrupt-checkpoint-error.ts';
 
 const MANIFEST = 'MANIFEST.json';
 
@@ -11,68 +15,64 @@ export function checkpointDirName(id: number): string {
   return `chk-${String(id).padStart(6, '0')}`;
 }
 
-/** Why a checkpoint could not be used. */
-export class CorruptCheckpointError extends Error {}
-
 /**
- * Checkpoints on local disk: state files are written and fsynced first, then the manifest goes
- * to a temporary name, is fsynced, and is renamed into place, so a crash leaves either a complete
- * checkpoint or none. Every file carries a sha256 in the manifest; loading verifies them all.
+ * Checkpoints in a store (a local directory, or an object store): state files are written first,
+ * then the manifest, atomically, so a crash leaves either a complete checkpoint or none. Every
+ * file carries a sha256 in the manifest; loading verifies them all (an LMDB copy in an object
+ * store: its size, then its checksum once downloaded).
  *
  * @example
  * const storage = new CheckpointStorage('.eddy/checkpoints/job');
  * const latest = await storage.latestValid((w) => console.warn(w));
  */
 export class CheckpointStorage {
-  readonly root: string;
+  readonly store: CheckpointStore;
   /** Files read (and checked) by `verify`, kept for the restore that follows, then dropped. */
   private verified = new Map<string, Buffer>();
 
-  constructor(root: string) {
-    this.root = resolve(root);
+  /** `root`: a local directory, or a store (see `storeAt` for object stores). */
+  constructor(root: string | CheckpointStore) {
+    this.store = typeof root === 'string' ? new DirectoryStore(root) : root;
+  }
+
+  /** Where the checkpoints are, for messages: a directory or `s3://bucket/prefix`. */
+  get location(): string {
+    return this.store.location;
   }
 
   async writeFile(checkpointDir: string, name: string, data: Buffer): Promise<FileRef> {
-    const dir = join(this.root, checkpointDir);
-    await mkdir(dir, { recursive: true });
-    const file = join(dir, name);
-    const fh = await open(file, 'w');
-    try {
-      await fh.writeFile(data);
-      await fh.datasync();
-    } finally {
-      await fh.close();
-    }
-    return { path: relative(this.root, file), sha256: sha256(data), bytes: data.length };
+    const path = `${checkpointDir}/${name}`;
+    await this.store.write(path, data, false);
+    return { path, sha256: sha256(data), bytes: data.length };
   }
 
   /** Seals a checkpoint: after this returns, it exists. */
   async writeManifest(checkpointDir: string, manifest: Omit<Manifest, 'checksum'>): Promise<Manifest> {
-    const dir = join(this.root, checkpointDir);
-    await mkdir(dir, { recursive: true });
     const withChecksum: Manifest = { ...manifest, checksum: sha256(JSON.stringify({ ...manifest, checksum: '' })) };
-    const tmp = join(dir, `${MANIFEST}.tmp`);
-    const fh = await open(tmp, 'w');
-    try {
-      await fh.writeFile(JSON.stringify(withChecksum, null, 1));
-      await fh.datasync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, join(dir, MANIFEST));
-    await syncDir(dir);
+    await this.store.write(`${checkpointDir}/${MANIFEST}`, JSON.stringify(withChecksum, null, 1), true);
     return withChecksum;
   }
 
-  /** Absolute path of a file a manifest references. */
-  pathOf(ref: FileRef): string {
-    return join(this.root, ref.path);
+  /** The local directory a backend copies itself into (an LMDB copy) for `storeCopy` to store. */
+  copyDir(checkpointDir: string, name: string): string {
+    return dirname(this.store.stagingPath(`${checkpointDir}/${name}/x`));
   }
 
-  /** A reference to a file already in place (an LMDB copy), with its checksum, read as a stream. */
-  async refTo(path: string, format: 'lmdb'): Promise<FileRef> {
-    const { sha256: sum, bytes } = await hashFile(path);
-    return { path: relative(this.root, path), sha256: sum, bytes, format };
+  /** Stores the file a backend copied into `copyDir(checkpointDir, name)`: a reference with its checksum, read as a stream. */
+  async storeCopy(checkpointDir: string, name: string, file: string, format: 'lmdb'): Promise<FileRef> {
+    const path = `${checkpointDir}/${name}/${file}`;
+    const { sha256: sum, bytes } = await hashFile(this.store.stagingPath(path));
+    await this.store.putStaged(path);
+    return { path, sha256: sum, bytes, format };
+  }
+
+  /** The local directory holding an LMDB copy (downloaded from an object store, then checked). */
+  async copyOf(ref: FileRef): Promise<string> {
+    const { file, downloaded } = await this.store.localFile(ref.path);
+    if (downloaded && (await hashFile(file)).sha256 !== ref.sha256) {
+      throw new CorruptCheckpointError(`${this.location}/${ref.path}: checksum mismatch after download`);
+    }
+    return dirname(file);
   }
 
   /** Reads a state file, checking its size and checksum (once: `verify` may have done it). */
@@ -82,52 +82,40 @@ export class CheckpointStorage {
       this.verified.delete(ref.path);
       return cached;
     }
-    const data = await readFile(join(this.root, ref.path));
+    const data = await this.store.read(ref.path);
+    if (data === null) throw new CorruptCheckpointError(`${ref.path} is missing`);
     if (data.length !== ref.bytes || sha256(data) !== ref.sha256) {
       throw new CorruptCheckpointError(`${ref.path}: checksum mismatch (${data.length} bytes, expected ${ref.bytes})`);
     }
     return data;
   }
 
-  /** Loads and verifies one checkpoint or savepoint: a directory holding a manifest, or the manifest itself. */
-  static async load(path: string): Promise<{ storage: CheckpointStorage; manifest: Manifest }> {
-    const file = basename(path) === MANIFEST ? path : join(path, MANIFEST);
-    // State files are referenced relative to the storage root, the parent of the checkpoint dir.
-    const storage = new CheckpointStorage(dirname(dirname(resolve(file))));
-    return { storage, manifest: await storage.verify(file) };
-  }
-
-  /** Parses a manifest and checks it and every file it references. */
-  async verify(manifestFile: string): Promise<Manifest> {
+  /** Parses the manifest of `checkpointDir` and checks it and every file it references. */
+  async verify(checkpointDir: string): Promise<Manifest> {
     this.verified.clear();
-    let text: string;
-    try {
-      text = await readFile(manifestFile, 'utf8');
-    } catch {
-      throw new CorruptCheckpointError(`${manifestFile} is missing`);
-    }
+    const where = `${this.location}/${checkpointDir}/${MANIFEST}`;
+    const text = (await this.store.read(`${checkpointDir}/${MANIFEST}`))?.toString('utf8');
+    if (text === undefined) throw new CorruptCheckpointError(`${where} is missing`);
     let m: Manifest;
     try {
       m = JSON.parse(text) as Manifest;
     } catch (e) {
-      throw new CorruptCheckpointError(`${manifestFile} is not valid JSON (truncated?): ${(e as Error).message}`);
+      throw new CorruptCheckpointError(`${where} is not valid JSON (truncated?): ${(e as Error).message}`);
     }
-    if (m.format !== 1) throw new CorruptCheckpointError(`${manifestFile}: unknown format ${String(m.format)}`);
+    if (m.format !== 1) throw new CorruptCheckpointError(`${where}: unknown format ${String(m.format)}`);
     if (sha256(JSON.stringify({ ...m, checksum: '' })) !== m.checksum) {
-      throw new CorruptCheckpointError(`${manifestFile}: manifest checksum mismatch`);
+      throw new CorruptCheckpointError(`${where}: manifest checksum mismatch`);
     }
     for (const op of m.operators) {
       for (const ref of [...(op.local ? [op.local] : []), ...op.keyed]) {
-        let size: number;
-        try {
-          size = (await stat(join(this.root, ref.path))).size;
-        } catch {
-          throw new CorruptCheckpointError(`${ref.path} (state of '${op.name}') is missing`);
-        }
+        const size = await this.store.size(ref.path);
+        if (size === null) throw new CorruptCheckpointError(`${ref.path} (state of '${op.name}') is missing`);
         if (size !== ref.bytes) throw new CorruptCheckpointError(`${ref.path} (state of '${op.name}') has ${size} bytes, expected ${ref.bytes}`);
         if (ref.format === 'lmdb') {
-          // Checked as a stream and used in place: the restore copies it, it is never read into memory.
-          if ((await hashFile(join(this.root, ref.path))).sha256 !== ref.sha256) throw new CorruptCheckpointError(`${ref.path} (state of '${op.name}'): checksum mismatch`);
+          // Never read into memory: checked as a stream in place, and used in place (the restore
+          // copies it). In an object store it is checked when it is downloaded (`copyOf`).
+          if (!(this.store instanceof DirectoryStore)) continue;
+          if ((await hashFile(this.store.stagingPath(ref.path))).sha256 !== ref.sha256) throw new CorruptCheckpointError(`${ref.path} (state of '${op.name}'): checksum mismatch`);
           continue;
         }
         this.verified.set(ref.path, await this.readFile(ref));
@@ -138,22 +126,11 @@ export class CheckpointStorage {
 
   /** Ids of the checkpoint directories that have a manifest, newest first. */
   async completedIds(): Promise<number[]> {
-    let names: string[];
-    try {
-      names = await readdir(this.root);
-    } catch {
-      return [];
-    }
     const ids: number[] = [];
-    for (const n of names) {
+    for (const n of await this.store.entries()) {
       const m = /^chk-(\d+)$/.exec(n);
-      if (m === null) continue;
-      try {
-        await stat(join(this.root, n, MANIFEST));
-        ids.push(Number(m[1]));
-      } catch {
-        // no manifest: an unfinished checkpoint
-      }
+      // no manifest: an unfinished checkpoint
+      if (m !== null && (await this.store.size(`${n}/${MANIFEST}`)) !== null) ids.push(Number(m[1]));
     }
     return ids.sort((a, b) => b - a);
   }
@@ -165,10 +142,10 @@ export class CheckpointStorage {
     for (const id of await this.completedIds()) {
       const dir = checkpointDirName(id);
       try {
-        return { manifest: await this.verify(join(this.root, dir, MANIFEST)), dir };
+        return { manifest: await this.verify(dir), dir };
       } catch (e) {
         if (!(e instanceof CorruptCheckpointError)) throw e;
-        warn(`checkpoint ${dir} in ${this.root} cannot be used: ${e.message}; trying the previous one`);
+        warn(`checkpoint ${dir} in ${this.location} cannot be used: ${e.message}; trying the previous one`);
       }
     }
     return null;
@@ -176,14 +153,8 @@ export class CheckpointStorage {
 
   /** Highest checkpoint id present (complete or not), so new ids never reuse a directory. */
   async highestId(): Promise<number> {
-    let names: string[];
-    try {
-      names = await readdir(this.root);
-    } catch {
-      return 0;
-    }
     let max = 0;
-    for (const n of names) {
+    for (const n of await this.store.entries()) {
       const m = /^chk-(\d+)$/.exec(n);
       if (m !== null) max = Math.max(max, Number(m[1]));
     }
@@ -192,7 +163,7 @@ export class CheckpointStorage {
 
   /**
    * Keeps the newest `keep` complete checkpoints and every file they reference (read from their
-   * manifests on disk, so checkpoints of an earlier run of the job count too); removes the rest,
+   * manifests in the store, so checkpoints of an earlier run of the job count too); removes the rest,
    * including unfinished checkpoints older than the newest complete one. A retired checkpoint
    * whose state files a kept one still references (a delta chain reaches back into it) loses its
    * manifest and keeps only those files: at most `keep` manifests remain, and a manifest carries
@@ -208,7 +179,7 @@ export class CheckpointStorage {
     for (const id of keepIds) {
       let m: Manifest;
       try {
-        m = JSON.parse(await readFile(join(this.root, checkpointDirName(id), MANIFEST), 'utf8')) as Manifest;
+        m = JSON.parse((await this.store.read(`${checkpointDirName(id)}/${MANIFEST}`))?.toString('utf8') ?? '') as Manifest;
       } catch {
         continue;
       }
@@ -219,13 +190,7 @@ export class CheckpointStorage {
         }
       }
     }
-    let names: string[];
-    try {
-      names = await readdir(this.root);
-    } catch {
-      return;
-    }
-    for (const n of names) {
+    for (const n of await this.store.entries()) {
       const m = /^chk-(\d+)$/.exec(n);
       if (m === null) continue;
       const id = Number(m[1]);
@@ -233,27 +198,20 @@ export class CheckpointStorage {
       if (completed.includes(id)) {
         // Retired: drop its manifest first, so a crash half-way leaves an incomplete directory,
         // never a manifest with missing files.
-        await rm(join(this.root, n, MANIFEST), { force: true });
+        await this.store.remove(`${n}/${MANIFEST}`);
       }
       if (!referencedDirs.has(n)) {
-        await rm(join(this.root, n), { recursive: true, force: true });
+        await this.store.remove(n);
         continue;
       }
       // Still referenced: keep the referenced files (an LMDB copy is a directory) and nothing else.
-      for (const f of await readdir(join(this.root, n)).catch(() => [] as string[])) {
-        const rel = `${n}/${f}`;
-        if ([...referenced].some((r) => r === rel || r.startsWith(`${rel}/`))) continue;
-        await rm(join(this.root, rel), { recursive: true, force: true });
+      const dropped = new Set<string>();
+      for (const f of await this.store.filesUnder(n)) {
+        const entry = f.split('/').slice(0, 2).join('/');
+        if (dropped.has(entry) || [...referenced].some((r) => r === entry || r.startsWith(`${entry}/`))) continue;
+        dropped.add(entry);
+        await this.store.remove(entry);
       }
     }
-  }
-}
-
-async function syncDir(dir: string): Promise<void> {
-  const fh = await open(dir, 'r');
-  try {
-    await fh.datasync();
-  } finally {
-    await fh.close();
   }
 }

@@ -1,7 +1,7 @@
 import { webcrypto } from 'node:crypto';
 import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { LmdbStateBackend } from '../state/lmdb-state-backend.ts';
 import type { StateChanges, StateCheckpointing } from '../state/state-checkpointing.ts';
 import type { CheckpointStorage } from './checkpoint-storage.ts';
@@ -25,7 +25,7 @@ export const LMDB_DATA_FILE = 'data.mdb';
 export async function loadKeyedState(backend: StateCheckpointing, storage: CheckpointStorage, refs: readonly FileRef[]): Promise<void> {
   const [full, ...deltas] = refs;
   if (full.format === 'lmdb') {
-    const dir = dirname(storage.pathOf(full));
+    const dir = await storage.copyOf(full);
     if (backend.restoreCopy !== undefined) await backend.restoreCopy(dir);
     else backend.restore(await readLmdbCopy(dir));
   } else {

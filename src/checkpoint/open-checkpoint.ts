@@ -1,11 +1,13 @@
 import { stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { baseOf, isObjectStoreUrl, normalizeLocation, parentOf, storeAt, type StoreOptions } from './checkpoint-location.ts';
 import { CheckpointStorage, CorruptCheckpointError } from './checkpoint-storage.ts';
 import type { Manifest } from './manifest.ts';
 
+const MANIFEST = 'MANIFEST.json';
+
 /**
- * A checkpoint or savepoint found and verified on disk: its directory, the storage its state
- * files are read from, its manifest, and the newer checkpoints passed over as unusable.
+ * A checkpoint or savepoint found and verified: its location (a directory or `s3://` URL), the
+ * storage its state files are read from, its manifest, and the newer checkpoints passed over as unusable.
  *
  * @example
  * const opened: OpenedCheckpoint = await openCheckpoint('.eddy/checkpoints/clicks');
@@ -18,31 +20,43 @@ export interface OpenedCheckpoint {
 }
 
 /**
+ * Loads and verifies one checkpoint or savepoint: a directory (or `s3://` prefix) holding a
+ * manifest, or the manifest itself. Its state files are referenced relative to its parent.
+ *
+ * @example
+ * const { storage, manifest } = await loadCheckpoint('savepoints/sp-1');
+ */
+export async function loadCheckpoint(path: string, options: StoreOptions = {}): Promise<{ storage: CheckpointStorage; manifest: Manifest; dir: string }> {
+  const location = baseOf(path) === MANIFEST ? parentOf(path) : normalizeLocation(path);
+  const storage = new CheckpointStorage(storeAt(parentOf(location), options));
+  return { storage, manifest: await storage.verify(baseOf(location)), dir: location };
+}
+
+/**
  * Opens what `path` names: a checkpoint or savepoint directory (or its MANIFEST.json), or a
- * checkpoint root, whose newest valid checkpoint is used as a job would resume from it. Every
+ * checkpoint root, whose newest valid checkpoint is used as a job would resume from it; each may
+ * be an `s3://` location (reached with `options`, else the AWS environment variables). Every
  * state file is verified. Throws with what was found instead when it is neither.
  *
  * @example
  * const { dir, manifest } = await openCheckpoint('.eddy/checkpoints/clicks'); // dir: '.../chk-000012'
  */
-export async function openCheckpoint(path: string): Promise<OpenedCheckpoint> {
-  const absolute = resolve(path);
-  const manifestFile = basename(absolute) === 'MANIFEST.json';
-  if (manifestFile || (await exists(join(absolute, 'MANIFEST.json')))) {
-    const { storage, manifest } = await CheckpointStorage.load(absolute);
-    return { dir: manifestFile ? dirname(absolute) : absolute, storage, manifest, skipped: [] };
+export async function openCheckpoint(path: string, options: StoreOptions = {}): Promise<OpenedCheckpoint> {
+  const location = normalizeLocation(path);
+  const named = baseOf(location) === MANIFEST ? parentOf(location) : location;
+  if (baseOf(location) === MANIFEST || (await storeAt(parentOf(named), options).size(`${baseOf(named)}/${MANIFEST}`)) !== null) {
+    const { storage, manifest } = await loadCheckpoint(named, options);
+    return { dir: named, storage, manifest, skipped: [] };
   }
-  if (!(await exists(absolute))) throw new CorruptCheckpointError(`nothing at ${absolute}`);
-  const storage = new CheckpointStorage(absolute);
+  const store = storeAt(location, options);
+  const found = isObjectStoreUrl(location) ? (await store.entries()).length > 0 : await stat(location).then(() => true, () => false);
+  if (!found) throw new CorruptCheckpointError(`nothing at ${location}`);
+  const storage = new CheckpointStorage(store);
   const skipped: string[] = [];
   const latest = await storage.latestValid((w) => skipped.push(w));
   if (latest === null) {
     const why = skipped.length > 0 ? ` (${skipped.length} unusable: ${skipped.join('; ')})` : '';
-    throw new CorruptCheckpointError(`no checkpoint or savepoint at ${absolute}: it has no MANIFEST.json and no complete chk-* directory${why}`);
+    throw new CorruptCheckpointError(`no checkpoint or savepoint at ${location}: it has no MANIFEST.json and no complete chk-* directory${why}`);
   }
-  return { dir: join(absolute, latest.dir), storage, manifest: latest.manifest, skipped };
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false);
+  return { dir: `${location}/${latest.dir}`, storage, manifest: latest.manifest, skipped };
 }

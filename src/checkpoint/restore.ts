@@ -1,4 +1,3 @@
-import { dirname } from 'node:path';
 import { Later, restoreCut, type KeyedLink, type StoredCut, type StoredOperator } from '../runtime/graph-cut.ts';
 import type { RunningGraph } from '../runtime/running-graph.ts';
 import type { StateChanges } from '../state/state-table.ts';
@@ -71,8 +70,10 @@ export async function restoreGraph(rt: RunningGraph, storage: CheckpointStorage,
 /** A keyed-state file as a link of the chain, read when its turn comes. */
 function keyedLink(storage: CheckpointStorage, ref: FileRef, first: boolean): Later<KeyedLink> | KeyedLink {
   if (ref.format === 'lmdb') {
-    const dir = dirname(storage.pathOf(ref));
-    return { kind: 'copy', dir, asSnapshot: () => readLmdbCopy(dir) };
+    return new Later(async () => {
+      const dir = await storage.copyOf(ref);
+      return { kind: 'copy', dir, asSnapshot: () => readLmdbCopy(dir) };
+    });
   }
   return new Later(async () => {
     const data = decodeState(await storage.readFile(ref));

@@ -1,9 +1,12 @@
 import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { RunningGraph } from '../runtime/running-graph.ts';
 import type { RunCheckpoints } from '../runtime/job-loop.ts';
 import type { ResolvedCheckpointConfig } from './checkpoint-config.ts';
 import { CheckpointCoordinator } from './checkpoint-coordinator.ts';
 import { checkpointDirName, CheckpointStorage, CorruptCheckpointError } from './checkpoint-storage.ts';
+import { storeAt } from './checkpoint-location.ts';
+import { loadCheckpoint } from './open-checkpoint.ts';
 import type { RestoreRequest } from './restore-request.ts';
 import { restoreGraph } from './restore.ts';
 import { SourcePositionLog } from './source-position-log.ts';
@@ -17,8 +20,11 @@ import { stateId } from './operator-id.ts';
  * new JobLoop(graph, () => setupCheckpoints(graph, config, { from: 'latest' }, log));
  */
 export async function setupCheckpoints(rt: RunningGraph, config: ResolvedCheckpointConfig, request: RestoreRequest, log: (line: string) => void): Promise<RunCheckpoints & { readonly hook: CheckpointCoordinator }> {
-  const storage = new CheckpointStorage(config.dir);
-  if (request.from === 'fresh') await rm(storage.root, { recursive: true, force: true });
+  const store = storeAt(config.dir, config);
+  const storage = new CheckpointStorage(store);
+  if (request.from === 'fresh') await store.clear();
+  // LMDB copies downloaded for an earlier restore (an object store's): this one downloads afresh.
+  if (store.localDir !== store.location) await rm(join(store.localDir, 'download'), { recursive: true, force: true });
   let restore: RunCheckpoints['restore'] = null;
   if (request.from === 'latest') {
     const latest = await storage.latestValid(log);
@@ -27,34 +33,34 @@ export async function setupCheckpoints(rt: RunningGraph, config: ResolvedCheckpo
       // An older checkpoint restores exact state, but sinks committed output after it: the replay
       // writes that output again (at-least-once for that stretch). Better than no restore at all.
       const skipped = newest !== undefined && latest.dir !== checkpointDirName(newest);
-      log(`restoring job '${rt.jobName}' from checkpoint ${latest.dir} in ${storage.root}` + (skipped
+      log(`restoring job '${rt.jobName}' from checkpoint ${latest.dir} in ${storage.location}` + (skipped
         ? `, not the newest (${checkpointDirName(newest)}, which cannot be used): output that sinks committed after ${latest.dir} is written again as the job catches up`
         : ''));
       restore = () => restoreGraph(rt, storage, latest.manifest);
     } else if (newest !== undefined) {
       // Starting from scratch would repeat everything they committed: the user decides.
       throw new CorruptCheckpointError(
-        `job '${rt.jobName}' does not start: none of its checkpoints in ${storage.root} can be used (the reasons are logged above), and starting ` +
+        `job '${rt.jobName}' does not start: none of its checkpoints in ${storage.location} can be used (the reasons are logged above), and starting ` +
           "from scratch would write again all the output they committed. Restore a savepoint (restore: { from: 'path', path }), " +
           "or start over with restore: { from: 'fresh' }, which deletes them",
       );
     }
   } else if (request.from === 'path') {
-    const { storage: from, manifest } = await CheckpointStorage.load(request.path);
+    const { storage: from, manifest } = await loadCheckpoint(request.path, config);
     log(`restoring job '${rt.jobName}' from ${manifest.kind} ${request.path}`);
     restore = () => restoreGraph(rt, from, manifest, { allowNonRestoredState: request.allowNonRestoredState });
   }
   let positionLog: SourcePositionLog | null = null;
   if (config.guarantee === 'at-most-once') {
     // Sources resume where they were, not where the checkpoint was: nothing is handed on twice.
-    const positions = new SourcePositionLog(rt, storage.root);
+    const positions = new SourcePositionLog(rt, store.localDir);
     const fromCheckpoint = restore;
     restore = async () => {
       const tokens = (await fromCheckpoint?.()) ?? new Map<number, unknown>();
       if (request.from !== 'path' && positions.apply()) log(`at-most-once: sources of '${rt.jobName}' resume after the last batch handed on`);
       return tokens;
     };
-    await mkdir(storage.root, { recursive: true });
+    await mkdir(store.localDir, { recursive: true });
     positionLog = positions;
   }
   if (config.guarantee === 'exactly-once') {

@@ -1,4 +1,4 @@
-import { dirname, join, resolve } from 'node:path';
+import { isObjectStoreUrl, localDirOf, normalizeLocation, parentOf } from '../checkpoint/checkpoint-location.ts';
 import { JobUnreachableError, sendControlRequest } from '../job/control-client.ts';
 import { type Clock, systemClock } from '../time/clock.ts';
 
@@ -22,7 +22,7 @@ export interface SavepointOptions {
 
 /**
  * `eddy savepoint <checkpoint-dir> [--to PATH] [--stop]`: asks the job running with that
- * checkpoint directory, over its control socket, for a savepoint (and to stop after it with
+ * checkpoint directory (or `s3://` location, for a job on this machine), over its control socket, for a savepoint (and to stop after it with
  * `--stop`), waits until it is durable and prints its path on stdout. Returns the exit code: 0,
  * or 1 when no job runs there or the savepoint failed (the reason on stderr).
  *
@@ -30,21 +30,24 @@ export interface SavepointOptions {
  * process.exitCode = await savepointCommand({ dir: '.eddy/checkpoints/clicks', to: null, stop: false, verbose: false });
  */
 export async function savepointCommand(options: SavepointOptions): Promise<number> {
-  const dir = resolve(options.dir);
-  const path = options.to === null ? defaultSavepointPath(dir, (options.clock ?? systemClock).now()) : resolve(options.to);
+  const dir = normalizeLocation(options.dir);
+  const path = options.to === null ? defaultSavepointPath(dir, (options.clock ?? systemClock).now()) : normalizeLocation(options.to);
   const fail = (message: string) => {
     process.stderr.write(`eddy savepoint: ${message}\n`);
     return 1;
   };
   try {
-    const answer = await sendControlRequest(dir, { cmd: options.stop ? 'stop-with-savepoint' : 'savepoint', path });
+    // A job checkpointing to an object store listens in its local directory on this machine.
+    const answer = await sendControlRequest(localDirOf(dir), { cmd: options.stop ? 'stop-with-savepoint' : 'savepoint', path });
     if (!answer.ok) return fail(`the job did not take the savepoint: ${answer.error}`);
     if (!('path' in answer)) return fail(`unexpected answer from the job: ${JSON.stringify(answer)}`);
     process.stdout.write(`${answer.path}\n`);
     if (options.stop) process.stderr.write('eddy savepoint: the job is stopping\n');
     return 0;
   } catch (e) {
-    if (e instanceof JobUnreachableError) return fail(e.message);
+    if (e instanceof JobUnreachableError) {
+      return fail(isObjectStoreUrl(dir) ? `no job checkpointing to ${dir} runs on this machine (${e.message}); run the command where the job runs, with the same localDir` : e.message);
+    }
     throw e;
   }
 }
@@ -57,5 +60,5 @@ export async function savepointCommand(options: SavepointOptions): Promise<numbe
  * defaultSavepointPath('/data/ckpt', 0); // '/data/savepoints/sp-1970-01-01T00-00-00.000Z'
  */
 export function defaultSavepointPath(checkpointDir: string, now: number): string {
-  return join(dirname(resolve(checkpointDir)), 'savepoints', `sp-${new Date(now).toISOString().replace(/:/g, '-')}`);
+  return `${parentOf(checkpointDir)}/savepoints/sp-${new Date(now).toISOString().replace(/:/g, '-')}`;
 }

@@ -51,6 +51,8 @@ export interface ScaleOutRun {
 export function startScaleOut(plan: Plan, jobName: string, runtime: RuntimeOptions, checkpoints: ResolvedCheckpointConfig | null, options: ScaleOutOptions): ScaleOutRun {
   if (!options.groupId) throw new Error('scaleOut.groupId is required: the consumer group whose members share the partitions');
   if (!options.stateDir) throw new Error('scaleOut.stateDir is required: a directory every instance can reach, where partition tasks checkpoint');
+  // Task ownership is fenced with a file in each task's directory, which an object store cannot hold yet.
+  if (/^s3:\/\//i.test(options.stateDir)) throw new Error(`scaleOut.stateDir '${options.stateDir}': scale-out checkpoints to a directory every instance mounts; an object store is not supported there yet`);
   // Without the copartitioned promise, every keyBy reads from an internal topic keyed by its key.
   if (options.copartitioned !== true) plan = autoRepartition(plan, jobName, scaleOutInputs(plan, true).brokers);
   const inputs = scaleOutInputs(plan, true);

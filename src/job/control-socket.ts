@@ -1,6 +1,7 @@
 import { chmod, mkdir, rm, stat } from 'node:fs/promises';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { join, relative, resolve } from 'node:path';
+import { isObjectStoreUrl, normalizeLocation } from '../checkpoint/checkpoint-location.ts';
 import type { JobMetricsSnapshot } from '../metrics/operator-metrics.ts';
 import type { CheckpointRecord } from '../metrics/checkpoint-record.ts';
 
@@ -212,8 +213,9 @@ export class ControlSocket {
       case 'savepoint':
       case 'stop-with-savepoint': {
         if (typeof request.path !== 'string' || request.path === '') return { ok: false, error: `${request.cmd} needs a path` };
-        const path = resolve(request.path);
-        if (await stat(join(path, 'MANIFEST.json')).then(() => true, () => false)) {
+        const path = normalizeLocation(request.path);
+        // An object store's is checked by the job, which has its credentials.
+        if (!isObjectStoreUrl(path) && await stat(join(path, 'MANIFEST.json')).then(() => true, () => false)) {
           return { ok: false, error: `${path} already holds a savepoint; choose another path` };
         }
         try {

@@ -43,7 +43,8 @@ export function launchJob(plan: Plan, jobName: string, settings: JobSettings): J
   // Set by the first attempt, which starts before the handle is returned.
   let loop!: JobLoop;
   let cancelled = false;
-  // `eddy savepoint` reaches a job with checkpoints through <checkpoint dir>/control.sock (set once the handle exists).
+  // `eddy savepoint` reaches a job with checkpoints through <checkpoint dir>/control.sock (its local
+  // directory for an object store; set once the handle exists).
   let control: ControlSocket | null = null;
   let request: RestoreRequest = hook?.restore ?? settings.restore;
   const outcome = restartLoop({
@@ -119,7 +120,7 @@ export function launchJob(plan: Plan, jobName: string, settings: JobSettings): J
     address.catch(() => {}); // failing to listen never fails the job; `handle.web` still rejects
     (handle as { web: Promise<WebAddress> | null }).web = address;
   }
-  if (cp !== null) control = new ControlSocket(cp.dir, handle, log);
+  if (cp !== null) control = new ControlSocket(cp.localDir, handle, log);
   hook?.started(handle);
   return handle;
 }

@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { isObjectStoreUrl, normalizeLocation } from '../checkpoint/checkpoint-location.ts';
 import type { JobStatus } from '../metrics/job-lifecycle.ts';
 import type { MetricsHistory } from '../metrics/metrics-history.ts';
 import type { JobMetricsSnapshot, SourceMetrics } from '../metrics/operator-metrics.ts';
@@ -151,8 +152,9 @@ export class RestApi {
     const asked = typeof body === 'object' && body !== null && typeof (body as { path?: unknown }).path === 'string' ? (body as { path: string }).path : null;
     if (asked === null && t.savepointDir === null) return fail(409, 'savepoints need checkpoints: create the environment with { checkpoints: { dir } }');
     const stamp = new Date(this.clock.now()).toISOString().replace(/[:.]/g, '-');
-    const path = resolve(asked ?? join(t.savepointDir!, `savepoint-${stamp}`));
-    if (await stat(join(path, 'MANIFEST.json')).then(() => true, () => false)) return fail(409, `${path} already holds a savepoint; choose another path`);
+    const path = normalizeLocation(asked ?? `${t.savepointDir!}/savepoint-${stamp}`);
+    // An object store's is checked by the job, which has its credentials.
+    if (!isObjectStoreUrl(path) && await stat(join(path, 'MANIFEST.json')).then(() => true, () => false)) return fail(409, `${path} already holds a savepoint; choose another path`);
     try {
       const written = stop ? await t.stopWithSavepoint(path) : await t.savepoint(path);
       return ok({ path: written, stopped: stop });

@@ -77,7 +77,7 @@ test('LMDB state: checkpoints are LMDB copies; a failed job restarts from them a
     const older = await storage.completedIds();
     const usesCopy = (id: number) => readFileSync(join(root, 'ckpt', `chk-${String(id).padStart(6, '0')}`, 'MANIFEST.json'), 'utf8').includes(keyed[0].path);
     const expected = older.find((id) => !usesCopy(id));
-    const file = storage.pathOf(keyed[0]);
+    const file = join(storage.location, keyed[0].path);
     const bytes = readFileSync(file);
     const corrupt = Buffer.from(bytes);
     corrupt[corrupt.length >> 1] ^= 1;
@@ -124,14 +124,14 @@ test('a corrupted LMDB file on restart: a live state file is discarded unopened;
     const replayed = [position(previous), position(newest)];
     // The live state directory is scratch: garbage there must not stop the restart (LMDB crashed the process on it).
     writeFileSync(join(root, 'state', 'sums', 'data.mdb'), Buffer.alloc(64 << 10, 0x41));
-    corruptFile(storage.pathOf({ path: copyOf(newest), sha256: '', bytes: 0 }));
+    corruptFile(join(storage.location, copyOf(newest)));
 
     const restarted = env();
     build(restarted, join(root, 'out'), { at: null });
     await restarted.execute('lmdb');
     const chk = (id: number) => `chk-${String(id).padStart(6, '0')}`;
     assert.match(logs.join('\n'), new RegExp(`checkpoint ${chk(newest)} in .* cannot be used: .*data\\.mdb.*checksum mismatch; trying the previous one`));
-    assert.ok(logs.includes(`restoring job 'lmdb' from checkpoint ${chk(previous)} in ${storage.root}, not the newest (${chk(newest)}, which cannot be used): ` +
+    assert.ok(logs.includes(`restoring job 'lmdb' from checkpoint ${chk(previous)} in ${storage.location}, not the newest (${chk(newest)}, which cannot be used): ` +
       `output that sinks committed after ${chk(previous)} is written again as the job catches up`), logs.join('\n'));
 
     // State is exact; output has every record, and twice only those the skipped checkpoints had committed.
