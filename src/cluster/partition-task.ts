@@ -41,17 +41,21 @@ export class PartitionTask {
 
   start(): void {
     if (this.loop !== null || this.stopping !== null) return;
-    this.options.owner.claim();
     this.loop = this.runLoop();
   }
 
   private async runLoop(): Promise<void> {
     const o = this.options;
     const where = `job '${o.jobName}' partition ${this.partition}`;
+    let claimed = false;
     await restartLoop({
       run: async () => {
         if (this.stopping !== null) return;
-        if (!o.owner.owned) {
+        // Claimed in the first attempt: an object store that cannot be reached fails it, and the next attempt tries again.
+        if (!claimed) {
+          await o.owner.claim();
+          claimed = true;
+        } else if (!(await o.owner.owned())) {
           o.log(`${where}: another instance owns this task now; stopping it here`);
           return;
         }

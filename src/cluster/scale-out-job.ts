@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { ResolvedCheckpointConfig } from '../checkpoint/checkpoint-config.ts';
 import { resolveCheckpointConfig } from '../checkpoint/checkpoint-config.ts';
+import { localDirOf, normalizeLocation, storeAt } from '../checkpoint/checkpoint-location.ts';
 import type { JobMetricsSnapshot } from '../metrics/operator-metrics.ts';
 import type { Plan } from '../plan/plan.ts';
 import type { JobResult } from '../runtime/job-result.ts';
@@ -51,8 +52,6 @@ export interface ScaleOutRun {
 export function startScaleOut(plan: Plan, jobName: string, runtime: RuntimeOptions, checkpoints: ResolvedCheckpointConfig | null, options: ScaleOutOptions): ScaleOutRun {
   if (!options.groupId) throw new Error('scaleOut.groupId is required: the consumer group whose members share the partitions');
   if (!options.stateDir) throw new Error('scaleOut.stateDir is required: a directory every instance can reach, where partition tasks checkpoint');
-  // Task ownership is fenced with a file in each task's directory, which an object store cannot hold yet.
-  if (/^s3:\/\//i.test(options.stateDir)) throw new Error(`scaleOut.stateDir '${options.stateDir}': scale-out checkpoints to a directory every instance mounts; an object store is not supported there yet`);
   // Without the copartitioned promise, every keyBy reads from an internal topic keyed by its key.
   if (options.copartitioned !== true) plan = autoRepartition(plan, jobName, scaleOutInputs(plan, true).brokers);
   const inputs = scaleOutInputs(plan, true);
@@ -66,13 +65,15 @@ export function startScaleOut(plan: Plan, jobName: string, runtime: RuntimeOptio
   const started = clock.now();
   const tasks = new Map<number, PartitionTask>();
   const base = checkpoints ?? resolveCheckpointConfig({ dir: options.stateDir });
-  const taskDir = (p: number) => join(options.stateDir, jobName, `${inputs.topic}-${p}`);
+  const stateDir = normalizeLocation(options.stateDir);
+  const task = (p: number) => `${jobName}/${inputs.topic}-${p}`;
   const newTask = (p: number) => {
-    const cp = { ...base, dir: taskDir(p) };
+    // In an object store, each task's local files (LMDB copies on their way) go to this instance's own directory.
+    const cp = { ...base, dir: `${stateDir}/${task(p)}`, localDir: join(localDirOf(stateDir, options.localDir), task(p)) };
     // The task's sinks are built for the checkpoints' guarantee: sinks.kafka is transactional.
     // Each task's keyed state in a place of its own (an LMDB directory per operator and partition).
     const stateBackend = (ctx: StateBackendContext) => runtime.stateBackend({ ...ctx, operator: `${ctx.operator}-p${p}` });
-    const owner = new TaskOwner(cp.dir);
+    const owner = new TaskOwner(storeAt(cp.dir, cp));
     return new PartitionTask(p, guardSinks(taskPlan(plan, p, jobName), owner), {
       jobName, runtime: { ...runtime, guarantee: cp.guarantee, stateBackend }, checkpoints: cp, restartDelayMs: options.taskRestartDelayMs ?? 1000, log, owner,
     });

@@ -14,10 +14,17 @@ export interface ScaleOutOptions {
   readonly groupId: string;
   /**
    * Where every task checkpoints, as `<stateDir>/<job>/<topic>-<partition>/`: a directory every
-   * instance can reach (local disk for processes on one machine, a shared volume across machines).
+   * instance can reach (local disk for processes on one machine, a shared volume across machines),
+   * or an object store as `s3://bucket/prefix`, which machines that share nothing else reach.
    * A partition's new owner restores its task from there.
    */
   readonly stateDir: string;
+  /**
+   * With an object store as `stateDir` (`s3://bucket/prefix`, reached as `checkpoints.objectStore`
+   * says): this instance's own directory for the files its tasks stage on the way to and from it
+   * (LMDB copies). Default `<tmp>/eddy-<hash of stateDir>`.
+   */
+  readonly localDir?: string;
   /**
    * Declares that every key the job keys by lives in one partition of its input (the producer
    * keyed the records by it, or `kafkaRepartition` put them there), so no repartitioning is

@@ -10,9 +10,9 @@ test('task ownership: the newest claim wins; a guarded sink of the previous owne
   const dir = join(mkdtempSync(join(tmpdir(), 'eddy-owner-')), 'counts', 'in-3');
   const zombie = new TaskOwner(dir);
   const next = new TaskOwner(dir);
-  assert.equal(zombie.owned, false);
-  zombie.claim();
-  assert.ok(zombie.owned);
+  assert.equal(await zombie.owned(), false);
+  await zombie.claim();
+  assert.ok(await zombie.owned());
   let preCommits = 0;
   const writer: SinkWriter<unknown> = {
     open: async () => {}, write: () => {}, backlog: 0, capacity: 1, flush: async () => {}, close: async () => {},
@@ -23,10 +23,10 @@ test('task ownership: the newest claim wins; a guarded sink of the previous owne
   const node = plan.nodes[0];
   const w = node.kind === 'sink' ? node.sink.createWriter({ operatorName: 'out', guarantee: 'exactly-once' }) : writer;
   assert.equal(await w.preCommit!(1), 1);
-  next.claim(); // the group gave the partition to another instance
-  assert.equal(zombie.owned, false);
-  assert.ok(next.owned);
-  assert.throws(() => zombie.check(), /now belongs to another instance/);
+  await next.claim(); // the group gave the partition to another instance
+  assert.equal(await zombie.owned(), false);
+  assert.ok(await next.owned());
+  await assert.rejects(zombie.check(), /now belongs to another instance/);
   await assert.rejects(async () => w.preCommit!(2), /now belongs to another instance/);
   assert.equal(preCommits, 1);
 });
