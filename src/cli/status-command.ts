@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { localDirOf } from '../checkpoint/checkpoint-location.ts';
 import { JobUnreachableError, sendControlRequest } from '../job/control-client.ts';
 import type { ControlResponse } from '../job/control-socket.ts';
 import { formatTime } from '../time/clock.ts';
@@ -17,7 +17,8 @@ const STATUS_TIMEOUT_MS = 10_000;
 export async function statusCommand(options: { readonly dir: string }): Promise<number> {
   let answer: ControlResponse;
   try {
-    answer = await sendControlRequest(resolve(options.dir), { cmd: 'status' }, STATUS_TIMEOUT_MS);
+    // A job checkpointing to an object store listens in its local directory on this machine.
+    answer = await sendControlRequest(localDirOf(options.dir), { cmd: 'status' }, STATUS_TIMEOUT_MS);
   } catch (e) {
     if (!(e instanceof JobUnreachableError)) throw e;
     process.stderr.write(`eddy status: ${e.message}\n`);
