@@ -23,8 +23,11 @@ export async function setupCheckpoints(rt: RunningGraph, config: ResolvedCheckpo
   const store = storeAt(config.dir, config);
   const storage = new CheckpointStorage(store);
   if (request.from === 'fresh') await store.clear();
-  // LMDB copies downloaded for an earlier restore (an object store's): this one downloads afresh.
-  if (store.localDir !== store.location) await rm(join(store.localDir, 'download'), { recursive: true, force: true });
+  // An object store's LMDB copies left on this machine by an earlier run (downloaded for its restore,
+  // or staged for a checkpoint that failed before its upload): this run starts without them.
+  if (store.localDir !== store.location) {
+    for (const d of ['download', 'upload']) await rm(join(store.localDir, d), { recursive: true, force: true });
+  }
   let restore: RunCheckpoints['restore'] = null;
   if (request.from === 'latest') {
     const latest = await storage.latestValid(log);
