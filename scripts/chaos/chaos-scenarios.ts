@@ -8,7 +8,7 @@ import { PostgresScenario } from './postgres-scenario.ts';
 import { ScaleOutScenario } from './scale-out-scenario.ts';
 
 const JOIN_JOB = { script: fileURLToPath(new URL('../../test/crash/fixtures/join-job.ts', import.meta.url)), sinks: ['interval', 'window'] };
-const PER_SOURCE = 6_000;
+const PER_SOURCE = Number(process.env.CHAOS_PER_SOURCE ?? 6_000);
 
 /** The ids of the scenarios, for --scenarios. */
 export const SCENARIO_IDS = ['files-heap', 'files-lmdb', 'joins-heap', 'joins-lmdb', 'kafka', 'postgres', 'scale-out'] as const;

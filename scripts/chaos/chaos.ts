@@ -36,7 +36,7 @@ const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
 process.stderr.write(`chaos: ${kills} kills, seed ${seed}, scenarios ${scenarios.join(', ')}; load average ${load()}\n`);
 const report = await runChaos({
   kills, seed, scenarios, workers: Number(values.workers),
-  onTrial: (name, t, done) => process.stderr.write(`  ${done}/${kills} ${name}: ${t.kills.filter((k) => k.phase !== null).length} kills, ${(t.ms / 1000).toFixed(1)} s${t.mismatch === null ? '' : `, MISMATCH: ${t.mismatch.slice(0, 300)}`}\n`),
+  onTrial: (name, t, done) => process.stderr.write(`  ${done}/${kills} ${name}: ${t.kills.filter((k) => k.phase !== null).length} kills, ${(t.ms / 1000).toFixed(1)} s${t.mismatch === null ? "" : `, MISMATCH: ${t.mismatch.slice(0, 300)}`}\n${process.env.CHAOS_VERBOSE ? t.kills.map((k) => `      ${k.phase ?? "-"}: ${k.detail}\n`).join("") : ""}`),
 });
 process.stdout.write(`${formatChaosTable(report)}load average at the end: ${load()}\n`);
 for (const r of report.rows) for (const m of r.mismatches) process.stdout.write(`MISMATCH ${r.scenario}: ${m}\n`);

@@ -91,8 +91,8 @@ export class CrashJobScenario implements ChaosScenario {
     const done: ChaosKill[] = [];
     const result = (mismatch: string | null): ChaosTrial => ({ kills: done, mismatch, ms: performance.now() - started });
     for (let run = 0; run <= plans.length; run++) {
-      const plan: KillPlan = plans[run] ?? { kind: 'none' };
       const idsBefore = chkIds(base.ckpt);
+      const plan = restorable(plans[run] ?? { kind: 'none' }, base.ckpt, rnd, this.o.perSource);
       let exit;
       try {
         exit = await runJob({ ...base, restore: run === 0 ? 'fresh' : 'latest' }, plan, RUN_TIMEOUT_MS, this.o.launch);
@@ -157,4 +157,14 @@ export class CrashJobScenario implements ChaosScenario {
       ...(this.o.job === undefined && extra.length === 0 ? {} : { job: { script: this.o.job?.script ?? '', sinks: this.sinks, args: extra } }),
     };
   }
+}
+
+/**
+ * A recovery point needs a checkpoint to recover from: without one (the previous kill came
+ * before the first checkpoint) the run would never stop there, so it is killed mid-record instead.
+ */
+function restorable(plan: KillPlan, ckpt: string, rnd: () => number, perSource: number): KillPlan {
+  if (plan.kind !== 'freeze' || (plan.at !== 'mid-recover' && plan.at !== 'after-recover')) return plan;
+  if (chkIds(ckpt).some((id) => existsSync(join(ckpt, chkName(id), 'MANIFEST.json')))) return plan;
+  return { kind: 'freeze', at: 'record', after: Math.floor(rnd() * perSource * 0.5) };
 }

@@ -28,8 +28,8 @@ export interface PlanSpace {
 /**
  * The kill plans of one trial, drawn from `rnd`: freeze points at rising event indexes (each
  * restart resumes from its checkpoint, so the next point is still ahead), recovery points in
- * restarted runs, timed kills and kills on what appears in the checkpoint directory; the last kill
- * of a trial is sometimes one of the end of input.
+ * restarted runs, a timed kill in the first run, and kills on what appears in the checkpoint
+ * directory; the last kill of a trial is sometimes one of the end of input.
  *
  * @example
  * const plans = drawPlans(rnd, 4, { perSource: 6_000, runMs: 1_500, files: true });
@@ -37,13 +37,15 @@ export interface PlanSpace {
 export function drawPlans(rnd: () => number, kills: number, space: PlanSpace): KillPlan[] {
   const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
-  const marks = Array.from({ length: kills }, () => int(200, space.perSource - 600)).sort((x, y) => x - y);
+  // Rising marks, so that each restart (resuming from its checkpoint) still has its kill point ahead.
+  const marks = Array.from({ length: kills }, () => int(200, Math.floor(space.perSource * 0.8))).sort((x, y) => x - y);
   const fs: FsTrigger[] = space.files ? ['chk-dir', 'manifest-tmp', 'manifest-pending', 'pending'] : ['chk-dir', 'manifest-tmp', 'manifest-pending'];
   return marks.map((after, i): KillPlan => {
     const r = rnd();
     if (i === kills - 1 && r < 0.15) return { kind: 'freeze', at: pick(['final-after-precommit', 'final-before-commit'] as const) };
     if (i > 0 && r < 0.25) return { kind: 'freeze', at: pick(['mid-recover', 'after-recover'] as const) };
-    if (r < 0.4) return { kind: 'delay', ms: Math.round(space.runMs * (0.15 + 0.6 * rnd())) };
+    // A timed kill only in the first run: a restarted run resumes late and may finish before the time is up.
+    if (i === 0 && r < 0.4) return { kind: 'delay', ms: Math.round(space.runMs * (0.15 + 0.6 * rnd())) };
     if (r < 0.55) return { kind: 'fs', on: pick(fs), skip: int(0, 1) };
     return { kind: 'freeze', at: pick(['record', 'mid-precommit', 'after-precommit', 'before-commit', 'mid-commit'] as const), after };
   });

@@ -55,9 +55,13 @@ export class PostgresScenario implements ChaosScenario {
     const done: ChaosKill[] = [];
     const result = (mismatch: string | null): ChaosTrial => ({ kills: done, mismatch, ms: performance.now() - started });
     for (let run = 0; run <= plans.length; run++) {
-      const plan: PgKillPlan = plans[run] ?? { kind: 'none' };
       const args = this.args(`t${index}`, t, run === 0 ? 'fresh' : 'latest');
       const idsBefore = chkIds(args.ckpt);
+      let plan: PgKillPlan = plans[run] ?? { kind: 'none' };
+      // A recovery point needs a checkpoint to recover from (see crash-job-scenario.ts).
+      if (plan.kind === 'freeze' && plan.at.endsWith('-recover') && !idsBefore.some((id) => existsSync(join(args.ckpt, chkName(id), 'MANIFEST.json')))) {
+        plan = { kind: 'freeze', at: 'record', after: Math.floor(rnd() * this.perSource * 0.5) };
+      }
       let exit;
       try {
         exit = await runPgJob(args, plan, RUN_TIMEOUT_MS, this.launch);
