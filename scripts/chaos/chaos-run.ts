@@ -14,6 +14,8 @@ export interface ChaosOptions {
   readonly scenarios: readonly ScenarioId[];
   /** Trials at a time (each a chain of child processes). */
   readonly workers: number;
+  /** Start no trial after this many ms (the table then says how many of the kills were run); default no limit. */
+  readonly budgetMs?: number;
   /** Called after each trial (progress). */
   readonly onTrial?: (scenario: string, trial: ChaosTrial, doneKills: number) => void;
 }
@@ -88,7 +90,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       for (let i = 0; i < scenarios.length; i++) if (t < trials[i].length && rows[i].setupError === null) queue.push([i, t]);
     }
     const worker = async () => {
-      for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+      for (let next = queue.shift(); next !== undefined && performance.now() - started < (o.budgetMs ?? Number.POSITIVE_INFINITY); next = queue.shift()) {
         const [i, t] = next;
         const rnd = prng((o.seed * 1_000_003 + i * 7_919 + t) >>> 0);
         const r = await scenarios[i].trial(t, trials[i][t], rnd).catch((e: Error): ChaosTrial => ({ kills: [], mismatch: `trial failed: ${e.message}`, ms: 0 }));
@@ -138,6 +140,6 @@ export function formatChaosTable(r: ChaosReport): string {
   const widths = head.map((h, c) => Math.max(h.length, ...body.map((b) => b[c].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
   return [line(head), `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`, ...body.map(line), '',
-    `${r.kills} kills landed in ${(r.ms / 60_000).toFixed(1)} min (oracles included): ${r.killsPerMinute.toFixed(1)} kills/min`,
+    `${r.kills} kills landed (of ${r.rows.reduce((a, x) => a + x.planned, 0)} planned) in ${(r.ms / 60_000).toFixed(1)} min, oracles included: ${r.killsPerMinute.toFixed(1)} kills/min`,
     '† timed kills where nothing on disk tells the phase (Kafka and scale-out keep no pending files)', ''].join('\n');
 }

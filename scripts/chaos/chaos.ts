@@ -1,10 +1,12 @@
-// npm run chaos -- --kills N --seed S [--scenarios files-heap,postgres,...] [--workers 2]
+// npm run chaos -- --kills N --seed S [--scenarios files-heap,postgres,...] [--workers 2] [--minutes M] [--out FILE.json]
 //
 // Every crash scenario the suite has (file, Kafka and PostgreSQL sinks; heap and LMDB; windows,
 // joins, timers, async I/O, CEP; scale-out), N SIGKILLs spread over them by the seed, one table:
 // where the kills landed in the checkpoint cycle and whether each scenario's committed results
 // equal its oracle (a run never killed). Exits 1 on any difference. Needs KAFKA_BROKERS and
 // DATABASE_URL for the Kafka, scale-out and PostgreSQL scenarios (leave those out otherwise).
+// --minutes starts no trial after M minutes: the table then covers the trials that ran (an
+// interrupted run is not a failure; a difference is).
 import { cpus, loadavg } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -18,6 +20,7 @@ const { values } = parseArgs({
     scenarios: { type: 'string', default: SCENARIO_IDS.join(',') },
     workers: { type: 'string', default: String(Math.max(1, cpus().length)) },
     out: { type: 'string' },
+    minutes: { type: 'string' },
   },
 });
 const scenarios = values.scenarios.split(',').map((s) => s.trim()) as ScenarioId[];
@@ -36,6 +39,7 @@ const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
 process.stderr.write(`chaos: ${kills} kills, seed ${seed}, scenarios ${scenarios.join(', ')}; load average ${load()}\n`);
 const report = await runChaos({
   kills, seed, scenarios, workers: Number(values.workers),
+  ...(values.minutes === undefined ? {} : { budgetMs: Number(values.minutes) * 60_000 }),
   onTrial: (name, t, done) => process.stderr.write(`  ${done}/${kills} ${name}: ${t.kills.filter((k) => k.phase !== null).length} kills, ${(t.ms / 1000).toFixed(1)} s${t.mismatch === null ? "" : `, MISMATCH: ${t.mismatch.slice(0, 300)}`}\n${process.env.CHAOS_VERBOSE ? t.kills.map((k) => `      ${k.phase ?? "-"}: ${k.detail}\n`).join("") : ""}`),
 });
 process.stdout.write(`${formatChaosTable(report)}load average at the end: ${load()}\n`);
