@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { prng } from '../../test/crash/crash-input.ts';
@@ -41,6 +41,22 @@ export interface ChaosReport {
   readonly ms: number;
   /** Kills landed per minute of wall-clock time, setup (the oracles) included. */
   readonly killsPerMinute: number;
+  /**
+   * CPU seconds of this process and its children (the job runs) per landed kill, null where
+   * /proc is missing: what a kill costs on an idle machine, whatever the load was.
+   */
+  readonly cpuSecondsPerKill: number | null;
+}
+
+/** User + system CPU seconds of this process and its exited children, from /proc (Linux). */
+function cpuSeconds(): number | null {
+  try {
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+    // utime, stime, cutime, cstime are fields 14-17 (1-based), here 11-14 after the command name; in clock ticks (100 a second).
+    return fields.slice(11, 15).reduce((a, f) => a + Number(f), 0) / 100;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -71,6 +87,7 @@ export function allot(kills: number, scenarios: readonly ChaosScenario[]): numbe
  */
 export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   const started = performance.now();
+  const cpu0 = cpuSeconds();
   const root = mkdtempSync(join(tmpdir(), 'eddy-chaos-'));
   const warm = new WarmStarts(o.workers);
   const picked = chaosScenarios(warm.launch, o.scenarios);
@@ -119,7 +136,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     };
   });
   const landed = out.reduce((a, r) => a + r.landed, 0);
-  return { rows: out, kills: landed, ms, killsPerMinute: landed / (ms / 60_000) };
+  const cpu1 = cpuSeconds();
+  return { rows: out, kills: landed, ms, killsPerMinute: landed / (ms / 60_000), cpuSecondsPerKill: cpu0 === null || cpu1 === null || landed === 0 ? null : (cpu1 - cpu0) / landed };
 }
 
 /**
@@ -140,6 +158,7 @@ export function formatChaosTable(r: ChaosReport): string {
   const widths = head.map((h, c) => Math.max(h.length, ...body.map((b) => b[c].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
   return [line(head), `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`, ...body.map(line), '',
-    `${r.kills} kills landed (of ${r.rows.reduce((a, x) => a + x.planned, 0)} planned) in ${(r.ms / 60_000).toFixed(1)} min, oracles included: ${r.killsPerMinute.toFixed(1)} kills/min`,
+    `${r.kills} kills landed (of ${r.rows.reduce((a, x) => a + x.planned, 0)} planned) in ${(r.ms / 60_000).toFixed(1)} min, oracles included: ${r.killsPerMinute.toFixed(1)} kills/min` +
+      (r.cpuSecondsPerKill === null ? '' : `; ${r.cpuSecondsPerKill.toFixed(1)} CPU s per kill (job runs included)`),
     '† timed kills where nothing on disk tells the phase (Kafka and scale-out keep no pending files)', ''].join('\n');
 }
