@@ -2,7 +2,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StreamEnvironment, WatermarkStrategy, sinks, sources, type KeyedProcessFunction, type ValueState } from 'eddy';
-import { KafkaProducerHandle, kafkaAdmin } from '../../src/connectors/kafka/kafka-client.ts';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { kafkaAdmin } from '../../src/connectors/kafka/kafka-client.ts';
 import { slowSink } from '../soak/slow-sink.ts';
 
 /** A run of the overload scenario. */
@@ -60,6 +62,8 @@ export interface OverloadReport {
 
 const KEYS = 60;
 const PARTITIONS = 3;
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const PRODUCER = fileURLToPath(new URL('./overload-producer.ts', import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Ev { id: number; k: string }
@@ -70,7 +74,8 @@ interface Out { id: number; k: string; n: number }
  * the limit), then at a rate below it. The job (Kafka in, running count per key, exactly-once
  * JSONL out) must keep its memory bounded meanwhile, the backlog waiting in Kafka (backpressure
  * reaches the source), catch up, and, stopped with a savepoint, have committed every record it
- * read exactly once with the right count. Runs in this process (heap figures are this process's).
+ * read exactly once with the right count. The job runs in this process (heap and RSS figures are
+ * this process's), the producer in a child process (bench/overload/overload-producer.ts).
  *
  * @example
  * const r = await runOverload({ brokers, topic, sustainable: 2_000, factor: 10, overloadS: 3, afterRate: 500, afterS: 4, drainS: 60 });
@@ -103,11 +108,16 @@ export async function runOverload(o: OverloadOptions): Promise<OverloadReport> {
     .keyBy((e) => e.k).process(fn).uid('counts')
     .sinkTo(slowSink(sinks.jsonl<Out>(out), { perRecordMs: 1_000 / o.sustainable, perFlushMs: 0, capacity: 200 })).uid('out');
   const job = env.executeAsync('overload');
-  const producer = await KafkaProducerHandle.connect({ 'bootstrap.servers': o.brokers, 'linger.ms': 20, 'queue.buffering.max.messages': 1_000_000 });
   const gc = (globalThis as { gc?: () => void }).gc;
   const samples: OverloadSample[] = [];
   let produced = 0;
+  const phases: OverloadSample['phase'][] = ['warm-up', 'overload', 'after'];
   let phase: OverloadSample['phase'] = 'warm-up';
+  const producer = spawn(process.execPath, ['--conditions=eddy-source', '--import', 'tsx', PRODUCER, o.brokers, o.topic,
+    `${o.sustainable / 2}:3,${o.sustainable * o.factor}:${o.overloadS},${o.afterRate}:${o.afterS}`], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  let readAtOverload = 0;
+  let producedAtOverload = 0;
+  let producedInOverload = 0;
   const t0 = performance.now();
   const sample = () => {
     gc?.();
@@ -118,35 +128,36 @@ export async function runOverload(o: OverloadOptions): Promise<OverloadReport> {
     o.onSample?.(s);
   };
   const sampler = setInterval(sample, 1_000);
-  let startCount = 0;
-  /** Produces at `rate` records/s for `seconds`, in slices of 20 ms. */
-  const produce = async (rate: number, seconds: number) => {
-    const start = performance.now();
-    const end = start + seconds * 1000;
-    for (let now = start; now < end; now = performance.now()) {
-      const due = Math.floor(((now - start) / 1000) * rate) - (produced - startCount);
-      for (let j = 0; j < due; j++, produced++) {
-        const key = produced % KEYS;
-        producer.produce(o.topic, key % PARTITIONS, Buffer.from(JSON.stringify({ id: produced, k: `k${key}` })), `k${key}`, null, undefined);
+  const finished = new Promise<{ count: number; ms: number[] }>((resolve, reject) => {
+    let partial = '';
+    producer.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop()!;
+      for (const l of lines) {
+        const [word, a, b] = l.split(' ');
+        if (word === 'COUNT') produced = Number(a);
+        if (word === 'PHASE') {
+          produced = Number(b);
+          phase = phases[Number(a)];
+          if (phase === 'overload') {
+            readAtOverload = job.metrics().recordsIn;
+            producedAtOverload = produced;
+          }
+          if (phase === 'after') {
+            overloadRead = job.metrics().recordsIn - readAtOverload;
+            producedInOverload = produced - producedAtOverload;
+          }
+        }
+        if (word === 'DONE') resolve({ count: Number(a), ms: b.split(',').map(Number) });
       }
-      await sleep(20);
-    }
-    startCount = produced;
-  };
+    });
+    producer.on('exit', (code) => reject(new Error(`the overload producer exited (code ${code}) before it was done`)));
+  });
   let overloadRead = 0;
-  let overloadMs = 0;
   try {
-    await produce(o.sustainable / 2, 3);
-    sample();
-    phase = 'overload';
-    const readBefore = job.metrics().recordsIn;
-    const overloadStart = performance.now();
-    await produce(o.sustainable * o.factor, o.overloadS);
-    overloadMs = performance.now() - overloadStart;
-    overloadRead = job.metrics().recordsIn - readBefore;
-    phase = 'after';
-    await produce(o.afterRate, o.afterS);
-    await producer.flush();
+    const done = await finished;
+    produced = done.count;
+    const overloadMs = done.ms[1];
     phase = 'drain';
     const inputEnd = performance.now();
     let drainedAfterS: number | null = null;
@@ -169,7 +180,7 @@ export async function runOverload(o: OverloadOptions): Promise<OverloadReport> {
     const loaded = samples.filter((s) => s.phase !== 'warm-up');
     return {
       samples, produced, read,
-      inputRate: Math.round((o.sustainable * o.factor * o.overloadS) / (overloadMs / 1000)),
+      inputRate: Math.round(producedInOverload / (overloadMs / 1000)),
       jobRate: Math.round(overloadRead / (overloadMs / 1000)),
       heapBaselineMb: round(base.heapMb), heapMaxMb: round(Math.max(...loaded.map((s) => s.heapMb))),
       rssBaselineMb: round(base.rssMb), rssMaxMb: round(Math.max(...loaded.map((s) => s.rssMb))),
@@ -178,7 +189,7 @@ export async function runOverload(o: OverloadOptions): Promise<OverloadReport> {
     };
   } finally {
     clearInterval(sampler);
-    await producer.close();
+    producer.kill('SIGKILL');
     job.cancel();
     await job.result.catch(() => {});
     rmSync(work, { recursive: true, force: true });
