@@ -45,7 +45,7 @@ export function drawPlans(rnd: () => number, kills: number, space: PlanSpace): K
     if (i === kills - 1 && r < 0.15) return { kind: 'freeze', at: pick(['final-after-precommit', 'final-before-commit'] as const) };
     if (i > 0 && r < 0.25) return { kind: 'freeze', at: pick(['mid-recover', 'after-recover'] as const) };
     // A timed kill only in the first run: a restarted run resumes late and may finish before the time is up.
-    if (i === 0 && r < 0.4) return { kind: 'delay', ms: Math.round(space.runMs * (0.15 + 0.6 * rnd())) };
+    if (i === 0 && r < 0.4) return { kind: 'delay', ms: Math.round(space.runMs * (0.1 + 0.4 * rnd())) };
     if (r < 0.55) return { kind: 'fs', on: pick(fs), skip: int(0, 1) };
     return { kind: 'freeze', at: pick(['record', 'mid-precommit', 'after-precommit', 'before-commit', 'mid-commit'] as const), after };
   });
