@@ -12,14 +12,23 @@ export type Output = Record<(typeof SINKS)[number], string[]>;
  * const out = committedOutput(join(root, 'out')); out.windows.length;
  */
 export function committedOutput(out: string): Output {
-  const read = (sink: string) => list(join(out, sink)).filter((n) => !n.startsWith('.')).sort()
+  return { windows: committedLines(out, 'windows'), late: committedLines(out, 'late'), sessions: committedLines(out, 'sessions'), matches: committedLines(out, 'matches') };
+}
+
+/**
+ * All lines of the visible part files of one sink directory, sorted.
+ *
+ * @example
+ * committedLines(join(root, 'out'), 'joined').length;
+ */
+export function committedLines(out: string, sink: string): string[] {
+  return list(join(out, sink)).filter((n) => !n.startsWith('.')).sort()
     .flatMap((n) => readFileSync(join(out, sink, n), 'utf8').split('\n').filter((l) => l.length > 0)).sort();
-  return { windows: read('windows'), late: read('late'), sessions: read('sessions'), matches: read('matches') };
 }
 
 /** Hidden files left in the sink directories (in-progress or pending part files). */
-export function hiddenFiles(out: string): string[] {
-  return SINKS.flatMap((s) => list(join(out, s)).filter((n) => n.startsWith('.')).map((n) => `${s}/${n}`));
+export function hiddenFiles(out: string, sinks: readonly string[] = SINKS): string[] {
+  return sinks.flatMap((s) => list(join(out, s)).filter((n) => n.startsWith('.')).map((n) => `${s}/${n}`));
 }
 
 /** Lines missing from `actual` and lines in it beyond what `expected` has, with their counts. */

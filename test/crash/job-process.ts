@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { killAllKillable, runKillable } from './killable-job.ts';
+import { killAllKillable, type Launch, runKillable } from './killable-job.ts';
 
 const JOB = fileURLToPath(new URL('./fixtures/crash-job.ts', import.meta.url));
 
@@ -22,6 +22,8 @@ export interface JobArgs {
   readonly minPauseMs: number;
   /** LMDB in the same directories in every run (default: new ones per process). */
   readonly stableState?: boolean;
+  /** Another job with the same options (default: fixtures/crash-job.ts), and its sink directories. */
+  readonly job?: { readonly script: string; readonly sinks: readonly string[]; readonly args?: readonly string[] };
 }
 
 /** Filesystem events the test watches for (polled every millisecond) to kill the job on. */
@@ -83,9 +85,9 @@ export function killAllJobs(): void {
  * @example
  * const exit = await runJob(args, { kind: 'fs', on: 'pending', skip: 2 }, 20_000);
  */
-export function runJob(args: JobArgs, plan: KillPlan, timeoutMs: number): Promise<JobExit> {
+export function runJob(args: JobArgs, plan: KillPlan, timeoutMs: number, launch?: Launch): Promise<JobExit> {
   const argv = [
-    '--conditions=eddy-source', '--import', 'tsx', JOB, '--input', args.input, '--out', args.out, '--ckpt', args.ckpt,
+    '--conditions=eddy-source', '--import', 'tsx', args.job?.script ?? JOB, ...(args.job?.args ?? []), '--input', args.input, '--out', args.out, '--ckpt', args.ckpt,
     '--restore', args.restore, '--backend', args.backend, '--state', args.state, '--batch', String(args.batch),
     '--interval', String(args.intervalMs), '--min-pause', String(args.minPauseMs),
   ];
@@ -96,7 +98,7 @@ export function runJob(args: JobArgs, plan: KillPlan, timeoutMs: number): Promis
     timeoutMs,
     delayMs: plan.kind === 'delay' ? plan.ms : undefined,
     poll: plan.kind === 'fs' ? (pid) => fsWatcher(args, pid, plan.on, plan.skip) : undefined,
-  });
+  }, launch);
 }
 
 /** A poll function that returns a description once the watched event has occurred `skip + 1` times. */
@@ -111,7 +113,7 @@ function fsWatcher(args: JobArgs, pid: number, on: FsTrigger, skip: number): () 
     seen.add(id);
     return seen.size > skip;
   };
-  const pendingFiles = () => SINKS.flatMap((sink) => list(join(args.out, sink)).flatMap((n) => {
+  const pendingFiles = () => (args.job?.sinks ?? SINKS).flatMap((sink) => list(join(args.out, sink)).flatMap((n) => {
     const m = mine.exec(n);
     return m === null ? [] : [{ sink, id: Number(m[1]) }];
   }));

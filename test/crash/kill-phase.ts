@@ -27,7 +27,7 @@ export interface KillSite {
  * @example
  * classifyKill(ckpt, out, exit.pid, chkIdsBefore);
  */
-export function classifyKill(ckpt: string, out: string, pid: number, idsBefore: readonly number[]): KillSite {
+export function classifyKill(ckpt: string, out: string, pid: number, idsBefore: readonly number[], sinks: readonly string[] = SINKS): KillSite {
   const completed = chkIds(ckpt).filter((id) => existsSync(join(ckpt, chkName(id), 'MANIFEST.json')));
   const newest = completed.length === 0 ? 0 : Math.max(...completed);
   const maxBefore = idsBefore.length === 0 ? 0 : Math.max(...idsBefore);
@@ -35,7 +35,7 @@ export function classifyKill(ckpt: string, out: string, pid: number, idsBefore: 
   const pending: { sink: string; id: number }[] = [];
   let inProgress = 0;
   const pendingRe = new RegExp(`^\\.pending-(\\d+)-${pid}-`);
-  for (const sink of SINKS) {
+  for (const sink of sinks) {
     for (const n of list(join(out, sink))) {
       const m = pendingRe.exec(n);
       if (m !== null) pending.push({ sink, id: Number(m[1]) });

@@ -44,6 +44,11 @@ export function killAllKillable(): void {
   live.clear();
 }
 
+/** Starts `node <argv>` with piped stdout and stderr (a `WarmStarts` hands over a started one instead). */
+export type Launch = (argv: readonly string[]) => ChildProcess;
+
+const spawnNode: Launch = (argv) => spawn(process.execPath, argv, { cwd: ROOT, env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+
 /**
  * Runs `node <argv>` from the repository root and SIGKILLs it as `when` says. Rejects when it
  * outlives `timeoutMs` (after killing it) or fails on its own.
@@ -51,10 +56,10 @@ export function killAllKillable(): void {
  * @example
  * const exit = await runKillable<{ recordsIn: number }>(['--import', 'tsx', JOB], { label: 'crash job', delayMs: 500, timeoutMs: 20_000 });
  */
-export function runKillable<D>(argv: readonly string[], when: KillWhen): Promise<KillableExit<D>> {
+export function runKillable<D>(argv: readonly string[], when: KillWhen, launch: Launch = spawnNode): Promise<KillableExit<D>> {
   if (closed) return Promise.reject(new Error('the crash test is over: no more job runs'));
   const started = performance.now();
-  const child = spawn(process.execPath, argv, { cwd: ROOT, env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = launch(argv);
   live.add(child);
   const pid = child.pid ?? -1;
   let stdout = '';

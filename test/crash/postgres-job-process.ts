@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { killAllKillable, runKillable } from './killable-job.ts';
+import { killAllKillable, type Launch, runKillable } from './killable-job.ts';
 
 const JOB = fileURLToPath(new URL('./fixtures/postgres-crash-job.ts', import.meta.url));
 
@@ -47,7 +47,7 @@ export function describePgPlan(p: PgKillPlan): string {
  * @example
  * const exit = await runPgJob(args, { kind: 'freeze', at: 'before-commit', after: 3_000 }, 30_000);
  */
-export function runPgJob(args: PgJobArgs, plan: PgKillPlan, timeoutMs: number): Promise<PgJobExit> {
+export function runPgJob(args: PgJobArgs, plan: PgKillPlan, timeoutMs: number, launch?: Launch): Promise<PgJobExit> {
   const argv = [
     '--conditions=eddy-source', '--import', 'tsx', JOB, '--input', args.input, '--ckpt', args.ckpt, '--events', args.events, '--sums', args.sums,
     '--restore', args.restore, '--batch', String(args.batch), '--interval', String(args.intervalMs),
@@ -57,5 +57,5 @@ export function runPgJob(args: PgJobArgs, plan: PgKillPlan, timeoutMs: number): 
     label: `postgres crash job (plan ${describePgPlan(plan)})`,
     timeoutMs,
     delayMs: plan.kind === 'delay' ? plan.ms : undefined,
-  });
+  }, launch);
 }
