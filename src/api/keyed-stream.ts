@@ -15,6 +15,7 @@ import type { KeyedProcessFunction } from '../functions/process-function.ts';
 import { reduceAggregate } from './reduce-aggregate.ts';
 import type { KeyedValue } from './window-result.ts';
 import { WindowedStreamImpl, type WindowedStream } from './windowed-stream.ts';
+import { instancePerTask } from '../plan/function-factory.ts';
 
 /**
  * A stream partitioned by key: state, timers, windows and rolling aggregates are per key.
@@ -75,7 +76,7 @@ export class KeyedStreamImpl<K extends Key, T> implements KeyedStream<K, T> {
   }
 
   process<R>(fn: KeyedProcessFunction<K, T, R>): DataStream<R> {
-    const id = this.graph.add({ kind: 'keyed-process', inputs: [this.id], key: this.key, fn: fn as never });
+    const id = this.graph.add({ kind: 'keyed-process', inputs: [this.id], key: this.key, fn: instancePerTask(fn) as never });
     return new DataStreamImpl<R>(this.graph, id);
   }
 
@@ -100,7 +101,7 @@ export class KeyedStreamImpl<K extends Key, T> implements KeyedStream<K, T> {
   }
 
   private rolling<R>(agg: { createAccumulator(): any; add(v: T, a: any): any; getResult(a: any): any; merge(a: any, b: any): any }, emit: (key: K, result: any) => R): DataStream<R> {
-    const id = this.graph.add({ kind: 'rolling', inputs: [this.id], key: this.key, agg, emit: emit as never });
+    const id = this.graph.add({ kind: 'rolling', inputs: [this.id], key: this.key, agg: instancePerTask(agg), emit: emit as never });
     return new DataStreamImpl<R>(this.graph, id);
   }
 }

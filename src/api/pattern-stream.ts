@@ -4,6 +4,7 @@ import type { PatternProcessFunction } from '../functions/pattern-function.ts';
 import type { CepProgram } from '../plan/cep-program.ts';
 import { type DataStream, DataStreamImpl } from './data-stream.ts';
 import type { GraphBuilder } from './graph-builder.ts';
+import { instancePerTask } from '../plan/function-factory.ts';
 
 /**
  * The matches of a pattern on a stream, before they are turned into output: choose the time
@@ -69,7 +70,7 @@ export class PatternStreamImpl<T, M> implements PatternStream<T, M> {
     }
     const p = this.props;
     const id = p.graph.add({
-      kind: 'cep', inputs: [p.input], key: p.key, program: p.program, fn: fn as PatternProcessFunction<any, unknown>,
+      kind: 'cep', inputs: [p.input], key: p.key, program: p.program, fn: instancePerTask(fn as PatternProcessFunction<any, unknown>),
       timeDomain: p.timeDomain, lateTag: p.lateTag,
     });
     return new DataStreamImpl<R>(p.graph, id);

@@ -15,9 +15,12 @@ import type { TimeWindow } from '../window/time-window.ts';
 import type { Trigger } from '../window/trigger.ts';
 import type { WindowAssigner } from '../window/window-assigner.ts';
 import type { CepProgram } from './cep-program.ts';
+import type { FunctionFactory } from './function-factory.ts';
 
 /* Plan nodes are frozen data: what the user asked for, with the user's functions as values.
- * The runtime turns each node into a fresh operator; nothing here knows about the runtime. */
+ * The runtime turns each node into a fresh operator; nothing here knows about the runtime.
+ * Function objects with a lifecycle (open keeps state handles in their fields) are held as
+ * factories, so that each task gets an instance of its own (see instancePerTask). */
 
 type Fn = (...args: any[]) => any;
 
@@ -32,24 +35,24 @@ export interface SourceNode extends Common { readonly kind: 'source'; readonly s
 export interface MapNode extends Common { readonly kind: 'map'; readonly fn: Fn }
 export interface FilterNode extends Common { readonly kind: 'filter'; readonly fn: Fn }
 export interface FlatMapNode extends Common { readonly kind: 'flat-map'; readonly fn: Fn }
-export interface ProcessNode extends Common { readonly kind: 'process'; readonly fn: ProcessFunction<unknown, unknown> }
+export interface ProcessNode extends Common { readonly kind: 'process'; readonly fn: FunctionFactory<ProcessFunction<unknown, unknown>> }
 export interface TimestampsNode extends Common { readonly kind: 'timestamps'; readonly strategy: WatermarkStrategy<unknown> }
 export interface UnionNode extends Common { readonly kind: 'union' }
 export interface SideOutputNode extends Common { readonly kind: 'side-output'; readonly tag: OutputTag<unknown> }
 export interface KeyByNode extends Common { readonly kind: 'key-by'; readonly key: (v: any) => Key }
 export interface KeyedProcessNode extends Common {
-  readonly kind: 'keyed-process'; readonly key: (v: any) => Key; readonly fn: KeyedProcessFunction<Key, unknown, unknown>;
+  readonly kind: 'keyed-process'; readonly key: (v: any) => Key; readonly fn: FunctionFactory<KeyedProcessFunction<Key, unknown, unknown>>;
 }
 export interface RollingNode extends Common {
   readonly kind: 'rolling';
   readonly key: (v: any) => Key;
-  readonly agg: AggregateFunction<unknown, unknown, unknown>;
+  readonly agg: FunctionFactory<AggregateFunction<unknown, unknown, unknown>>;
   readonly emit: (key: Key, result: any, value: any) => unknown;
 }
 
 /** How a window turns its contents into output. */
 export type WindowFunctionSpec =
-  | { readonly type: 'aggregate'; readonly agg: AggregateFunction<any, any, any>; readonly emit: (key: Key, window: TimeWindow, result: any) => unknown }
+  | { readonly type: 'aggregate'; readonly agg: FunctionFactory<AggregateFunction<any, any, any>>; readonly emit: (key: Key, window: TimeWindow, result: any) => unknown }
   | { readonly type: 'process'; readonly fn: (key: Key, window: TimeWindow, elements: readonly any[], out: Collector<any>) => void };
 
 export interface WindowNode extends Common {
@@ -103,7 +106,7 @@ export interface TableJoinNode extends Common {
 }
 /** A keyed stream (input 0) with a broadcast stream (input 1) and a KeyedBroadcastProcessFunction. */
 export interface BroadcastProcessNode extends Common {
-  readonly kind: 'broadcast-process'; readonly key: (v: any) => Key; readonly fn: KeyedBroadcastProcessFunction<Key, unknown, unknown, unknown>;
+  readonly kind: 'broadcast-process'; readonly key: (v: any) => Key; readonly fn: FunctionFactory<KeyedBroadcastProcessFunction<Key, unknown, unknown, unknown>>;
 }
 
 /**
@@ -115,7 +118,7 @@ export interface CepNode extends Common {
   readonly kind: 'cep';
   readonly key: (v: any) => Key;
   readonly program: CepProgram;
-  readonly fn: PatternProcessFunction<any, unknown>;
+  readonly fn: FunctionFactory<PatternProcessFunction<any, unknown>>;
   readonly timeDomain: 'event-time' | 'processing-time';
   readonly lateTag: OutputTag<unknown> | null;
 }
