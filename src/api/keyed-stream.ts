@@ -1,4 +1,5 @@
 import type { Key } from '../functions/key.ts';
+import type { AggregateFunction } from '../functions/aggregate-function.ts';
 import { CountEvictor } from '../window/evictor.ts';
 import { GlobalWindows } from '../window/assigners.ts';
 import { CountTrigger, PurgingTrigger } from '../window/triggers.ts';
@@ -100,7 +101,7 @@ export class KeyedStreamImpl<K extends Key, T> implements KeyedStream<K, T> {
     return new BroadcastConnectedStreamImpl<K, T, B>(this.graph, this.id, this.key, broadcast);
   }
 
-  private rolling<R>(agg: { createAccumulator(): any; add(v: T, a: any): any; getResult(a: any): any; merge(a: any, b: any): any }, emit: (key: K, result: any) => R): DataStream<R> {
+  private rolling<ACC, OUT, R>(agg: AggregateFunction<T, ACC, OUT>, emit: (key: K, result: OUT) => R): DataStream<R> {
     const id = this.graph.add({ kind: 'rolling', inputs: [this.id], key: this.key, agg: instancePerTask(agg), emit: emit as never });
     return new DataStreamImpl<R>(this.graph, id);
   }

@@ -100,10 +100,12 @@ export class WindowedStreamImpl<K extends Key, T> implements WindowedStream<K, T
     return this.aggregate(Aggregates.avg(field), toResult) as DataStream<WindowResult<K, number>>;
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the implementation of two overloads, returning DataStream<T> or DataStream<R>: DataStream is invariant, so only `any` covers both
   reduce<R>(fn: ReduceFunction<T>, window?: (key: K, window: TimeWindow, result: T) => R): DataStream<any> {
     return this.build({ type: 'aggregate', agg: instancePerTask(reduceAggregate(fn)), emit: (window ?? passResult) as never });
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the implementation of two overloads, returning DataStream<T> or DataStream<R>: DataStream is invariant, so only `any` covers both
   aggregate<ACC, R, O>(agg: AggregateFunction<T, ACC, R>, window?: (key: K, window: TimeWindow, result: R) => O): DataStream<any> {
     return this.build({ type: 'aggregate', agg: instancePerTask(agg), emit: (window ?? passResult) as never });
   }

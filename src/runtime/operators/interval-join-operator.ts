@@ -1,6 +1,6 @@
 import { emitsUnmatched, type JoinContext, type JoinFn, type JoinType } from '../../functions/join-type.ts';
 import type { OutputTag } from '../../functions/output-tag.ts';
-import type { Key } from '../../functions/key.ts';
+import type { Key, KeySelector } from '../../functions/key.ts';
 import type { KeyedStateBackend } from '../../state/state-table.ts';
 import { TimerHeap } from '../../time/timer-heap.ts';
 import type { Batch } from '../batch.ts';
@@ -11,8 +11,8 @@ import { failedAt } from '../operator-error.ts';
 
 /** Configuration of an interval join: inclusive bounds on rightTs - leftTs. */
 export interface IntervalJoinSpec {
-  readonly leftKey: (v: any) => Key;
-  readonly rightKey: (v: any) => Key;
+  readonly leftKey: KeySelector;
+  readonly rightKey: KeySelector;
   readonly lower: number;
   readonly upper: number;
   readonly joinType: JoinType;

@@ -1,7 +1,7 @@
 import type { Collector } from '../../functions/collector.ts';
 import { emitsUnmatched, type JoinContext, type JoinFn, type JoinType } from '../../functions/join-type.ts';
 import { OutputTag } from '../../functions/output-tag.ts';
-import type { Key } from '../../functions/key.ts';
+import type { Key, KeySelector } from '../../functions/key.ts';
 import type { KeyedStateBackend } from '../../state/state-table.ts';
 import type { TimeWindow } from '../../window/time-window.ts';
 import type { WindowAssigner } from '../../window/window-assigner.ts';
@@ -13,8 +13,8 @@ import { sameRecordIn } from '../operator-error.ts';
 
 /** Configuration of a window join. */
 export interface WindowJoinSpec {
-  readonly leftKey: (v: any) => Key;
-  readonly rightKey: (v: any) => Key;
+  readonly leftKey: KeySelector;
+  readonly rightKey: KeySelector;
   readonly assigner: WindowAssigner<unknown>;
   readonly joinType: JoinType;
   readonly leftLateTag: OutputTag<unknown> | null;

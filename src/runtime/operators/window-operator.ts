@@ -18,7 +18,7 @@ import { failedAt } from '../operator-error.ts';
 
 /** A window node's function, with the aggregate function instance of this task. */
 export type WindowFunction =
-  | { readonly type: 'aggregate'; readonly agg: AggregateFunction<any, any, any>; readonly emit: Extract<WindowFunctionSpec, { type: 'aggregate' }>['emit'] }
+  | { readonly type: 'aggregate'; readonly agg: AggregateFunction<unknown, unknown, unknown>; readonly emit: Extract<WindowFunctionSpec, { type: 'aggregate' }>['emit'] }
   | Extract<WindowFunctionSpec, { type: 'process' }>;
 
 /** Configuration of the generic window operator. */
