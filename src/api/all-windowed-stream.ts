@@ -99,11 +99,13 @@ export class AllWindowedStreamImpl<T> implements AllWindowedStream<T> {
     return this.keyed.aggregate(Aggregates.avg(field), toResult);
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the implementation of two overloads, returning DataStream<T> or DataStream<R>: DataStream is invariant, so only `any` covers both
   reduce<R>(fn: ReduceFunction<T>, window?: (window: TimeWindow, result: T) => R): DataStream<any> {
     if (window === undefined) return this.keyed.reduce(fn);
     return this.keyed.reduce(fn, (_k, w, r) => window(w, r));
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the implementation of two overloads, returning DataStream<T> or DataStream<R>: DataStream is invariant, so only `any` covers both
   aggregate<ACC, R, O>(agg: AggregateFunction<T, ACC, R>, window?: (window: TimeWindow, result: R) => O): DataStream<any> {
     if (window === undefined) return this.keyed.aggregate(agg);
     return this.keyed.aggregate(agg, (_k, w, r) => window(w, r));

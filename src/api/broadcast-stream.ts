@@ -2,6 +2,7 @@ import type { Key } from '../functions/key.ts';
 import type { KeyedBroadcastProcessFunction } from '../functions/broadcast-process-function.ts';
 import { type DataStream, DataStreamImpl } from './data-stream.ts';
 import type { GraphBuilder } from './graph-builder.ts';
+import { instancePerTask } from '../plan/function-factory.ts';
 
 /**
  * A stream whose every record goes to every key of the stream it is connected to (rules,
@@ -42,7 +43,7 @@ export class BroadcastConnectedStreamImpl<K extends Key, T, B> implements Broadc
   ) {}
 
   process<R>(fn: KeyedBroadcastProcessFunction<K, T, B, R>): DataStream<R> {
-    const id = this.graph.add({ kind: 'broadcast-process', inputs: [this.keyed, this.broadcast.id], key: this.key, fn: fn as never });
+    const id = this.graph.add({ kind: 'broadcast-process', inputs: [this.keyed, this.broadcast.id], key: this.key, fn: instancePerTask(fn) as never });
     return new DataStreamImpl<R>(this.graph, id);
   }
 }

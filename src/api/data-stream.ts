@@ -13,6 +13,7 @@ import { tableJoin, type TableJoin, type TemporalJoin } from './temporal-join.ts
 import { AllWindowedStreamImpl, checkCountWindow, type AllWindowedStream } from './all-windowed-stream.ts';
 import { allKey } from '../plan/all-key.ts';
 import type { WindowAssigner } from '../window/window-assigner.ts';
+import { instancePerTask } from '../plan/function-factory.ts';
 
 /**
  * A stream of records of type T. Every call records an operator and returns a new stream whose
@@ -111,7 +112,7 @@ export class DataStreamImpl<T> implements DataStream<T> {
     return this.next({ kind: 'union', inputs: [this.id, ...others.map((o) => o.id)] });
   }
   process<R>(fn: ProcessFunction<T, R>): DataStream<R> {
-    return this.next({ kind: 'process', inputs: [this.id], fn: fn as ProcessFunction<unknown, unknown> });
+    return this.next({ kind: 'process', inputs: [this.id], fn: instancePerTask(fn as ProcessFunction<unknown, unknown>) });
   }
   assignTimestampsAndWatermarks(strategy: WatermarkStrategy<T>): DataStream<T> {
     return this.next({ kind: 'timestamps', inputs: [this.id], strategy: strategy as WatermarkStrategy<unknown> });

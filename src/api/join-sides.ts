@@ -1,4 +1,6 @@
-import type { Key } from '../functions/key.ts';
+import type { KeySelector } from '../functions/key.ts';
+import type { OutputTag } from '../functions/output-tag.ts';
+import type { WindowAssigner } from '../window/window-assigner.ts';
 import type { GraphBuilder } from './graph-builder.ts';
 import type { JoinFn, JoinType } from '../functions/join-type.ts';
 
@@ -7,8 +9,8 @@ export interface JoinSides {
   readonly graph: GraphBuilder;
   readonly left: number;
   readonly right: number;
-  readonly leftKey: (v: any) => Key;
-  readonly rightKey: (v: any) => Key;
+  readonly leftKey: KeySelector;
+  readonly rightKey: KeySelector;
   readonly joinType: JoinType;
 }
 
@@ -18,7 +20,7 @@ export interface JoinSides {
  * @example
  * joinSides(graph, this.id, this.key, other); // { graph, left: 2, right: 5, leftKey, rightKey, joinType: 'inner' }
  */
-export function joinSides(graph: GraphBuilder, left: number, leftKey: (v: any) => Key, other: { readonly id: number }): JoinSides {
+export function joinSides(graph: GraphBuilder, left: number, leftKey: KeySelector, other: { readonly id: number }): JoinSides {
   const otherGraph = (other as unknown as { graph?: unknown }).graph;
   const node = graph.get(other.id);
   if (otherGraph !== graph || node === undefined || node.kind !== 'key-by') {
@@ -35,8 +37,8 @@ export function joinSides(graph: GraphBuilder, left: number, leftKey: (v: any) =
  */
 export function addJoin(
   sides: JoinSides,
-  node: { kind: 'window-join'; assigner: any; leftLateTag: any; rightLateTag: any } | { kind: 'regular-join'; ttlMs: number | null } |
-    { kind: 'interval-join'; lower: number; upper: number; leftLateTag: any; rightLateTag: any },
+  node: { kind: 'window-join'; assigner: WindowAssigner<unknown>; leftLateTag: OutputTag<unknown> | null; rightLateTag: OutputTag<unknown> | null } | { kind: 'regular-join'; ttlMs: number | null } |
+    { kind: 'interval-join'; lower: number; upper: number; leftLateTag: OutputTag<unknown> | null; rightLateTag: OutputTag<unknown> | null },
   fn: JoinFn,
 ): number {
   return sides.graph.add({
@@ -50,7 +52,7 @@ export function addJoin(
  * @example
  * applyFn((order, payment) => ({ order, payment }));
  */
-export function applyFn(fn: (l: any, r: any) => unknown): JoinFn {
+export function applyFn(fn: { apply(l: unknown, r: unknown): unknown }['apply']): JoinFn {
   return (l, r, _ctx, out) => out.collect(fn(l, r));
 }
 
@@ -60,6 +62,6 @@ export function applyFn(fn: (l: any, r: any) => unknown): JoinFn {
  * @example
  * flatFn((order, payment, out) => { if (payment !== null) out.collect(order.id); });
  */
-export function flatFn(fn: (l: any, r: any, out: { collect(value: any): void }) => void): JoinFn {
+export function flatFn(fn: { apply(l: unknown, r: unknown, out: { collect(value: never): void }): void }['apply']): JoinFn {
   return (l, r, _ctx, out) => fn(l, r, out);
 }

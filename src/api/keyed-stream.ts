@@ -1,4 +1,5 @@
 import type { Key } from '../functions/key.ts';
+import type { AggregateFunction } from '../functions/aggregate-function.ts';
 import { CountEvictor } from '../window/evictor.ts';
 import { GlobalWindows } from '../window/assigners.ts';
 import { CountTrigger, PurgingTrigger } from '../window/triggers.ts';
@@ -15,6 +16,7 @@ import type { KeyedProcessFunction } from '../functions/process-function.ts';
 import { reduceAggregate } from './reduce-aggregate.ts';
 import type { KeyedValue } from './window-result.ts';
 import { WindowedStreamImpl, type WindowedStream } from './windowed-stream.ts';
+import { instancePerTask } from '../plan/function-factory.ts';
 
 /**
  * A stream partitioned by key: state, timers, windows and rolling aggregates are per key.
@@ -75,7 +77,7 @@ export class KeyedStreamImpl<K extends Key, T> implements KeyedStream<K, T> {
   }
 
   process<R>(fn: KeyedProcessFunction<K, T, R>): DataStream<R> {
-    const id = this.graph.add({ kind: 'keyed-process', inputs: [this.id], key: this.key, fn: fn as never });
+    const id = this.graph.add({ kind: 'keyed-process', inputs: [this.id], key: this.key, fn: instancePerTask(fn) as never });
     return new DataStreamImpl<R>(this.graph, id);
   }
 
@@ -99,8 +101,8 @@ export class KeyedStreamImpl<K extends Key, T> implements KeyedStream<K, T> {
     return new BroadcastConnectedStreamImpl<K, T, B>(this.graph, this.id, this.key, broadcast);
   }
 
-  private rolling<R>(agg: { createAccumulator(): any; add(v: T, a: any): any; getResult(a: any): any; merge(a: any, b: any): any }, emit: (key: K, result: any) => R): DataStream<R> {
-    const id = this.graph.add({ kind: 'rolling', inputs: [this.id], key: this.key, agg, emit: emit as never });
+  private rolling<ACC, OUT, R>(agg: AggregateFunction<T, ACC, OUT>, emit: (key: K, result: OUT) => R): DataStream<R> {
+    const id = this.graph.add({ kind: 'rolling', inputs: [this.id], key: this.key, agg: instancePerTask(agg), emit: emit as never });
     return new DataStreamImpl<R>(this.graph, id);
   }
 }

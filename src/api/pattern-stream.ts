@@ -1,9 +1,10 @@
-import type { Key } from '../functions/key.ts';
+import type { KeySelector } from '../functions/key.ts';
 import type { OutputTag } from '../functions/output-tag.ts';
 import type { PatternProcessFunction } from '../functions/pattern-function.ts';
 import type { CepProgram } from '../plan/cep-program.ts';
 import { type DataStream, DataStreamImpl } from './data-stream.ts';
 import type { GraphBuilder } from './graph-builder.ts';
+import { instancePerTask } from '../plan/function-factory.ts';
 
 /**
  * The matches of a pattern on a stream, before they are turned into output: choose the time
@@ -30,7 +31,7 @@ export interface PatternStream<T, M> {
 interface PatternStreamProps {
   readonly graph: GraphBuilder;
   readonly input: number;
-  readonly key: (value: any) => Key;
+  readonly key: KeySelector;
   readonly program: CepProgram;
   readonly timeDomain: 'event-time' | 'processing-time';
   readonly lateTag: OutputTag<unknown> | null;
@@ -69,7 +70,7 @@ export class PatternStreamImpl<T, M> implements PatternStream<T, M> {
     }
     const p = this.props;
     const id = p.graph.add({
-      kind: 'cep', inputs: [p.input], key: p.key, program: p.program, fn: fn as PatternProcessFunction<any, unknown>,
+      kind: 'cep', inputs: [p.input], key: p.key, program: p.program, fn: instancePerTask(fn as PatternProcessFunction<unknown, unknown>),
       timeDomain: p.timeDomain, lateTag: p.lateTag,
     });
     return new DataStreamImpl<R>(p.graph, id);

@@ -36,8 +36,8 @@ export class TableImpl<K extends Key, V> implements Table<K, V> {
   constructor(
     readonly graph: GraphBuilder,
     readonly id: number,
-    readonly key: (change: any) => K,
-    readonly row: (change: any) => V | null | undefined,
+    readonly key: { key(change: unknown): K }['key'],
+    readonly row: { row(change: unknown): V | null | undefined }['row'],
   ) {}
 
   changelog(): DataStream<TableChange<K, V>> {

@@ -1,4 +1,4 @@
-import type { Key } from '../functions/key.ts';
+import type { Key, KeySelector } from '../functions/key.ts';
 import { type DataStream, DataStreamImpl } from './data-stream.ts';
 import type { GraphBuilder } from './graph-builder.ts';
 import type { OutputTag } from '../functions/output-tag.ts';
@@ -45,7 +45,7 @@ interface JoinProps {
   readonly graph: GraphBuilder;
   readonly stream: number;
   readonly table: TableImpl<Key, unknown>;
-  readonly key: (value: any) => Key;
+  readonly key: KeySelector;
   readonly lateTag: OutputTag<unknown> | null;
 }
 
@@ -67,7 +67,7 @@ export class TemporalJoinImpl<T, V> implements TemporalJoin<T, V> {
     return this.build('left', join);
   }
 
-  private build<R>(mode: 'inner' | 'left', join: (value: T, row: any) => R): DataStream<R> {
+  private build<R>(mode: 'inner' | 'left', join: (value: T, row: V) => R): DataStream<R> {
     const { kind, graph, stream, table, key, lateTag } = this.props;
     const id = graph.add({
       kind, inputs: [stream, table.id], key, tableKey: table.key, tableValue: table.row, join, mode, lateTag,

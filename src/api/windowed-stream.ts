@@ -12,6 +12,7 @@ import type { OutputTag } from '../functions/output-tag.ts';
 import { reduceAggregate } from './reduce-aggregate.ts';
 import type { WindowResult } from './window-result.ts';
 import type { WindowFunctionSpec } from '../plan/node.ts';
+import { instancePerTask } from '../plan/function-factory.ts';
 
 /**
  * A keyed stream cut into windows. Configure trigger, lateness and late output, then aggregate.
@@ -99,12 +100,14 @@ export class WindowedStreamImpl<K extends Key, T> implements WindowedStream<K, T
     return this.aggregate(Aggregates.avg(field), toResult) as DataStream<WindowResult<K, number>>;
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the implementation of two overloads, returning DataStream<T> or DataStream<R>: DataStream is invariant, so only `any` covers both
   reduce<R>(fn: ReduceFunction<T>, window?: (key: K, window: TimeWindow, result: T) => R): DataStream<any> {
-    return this.build({ type: 'aggregate', agg: reduceAggregate(fn), emit: (window ?? passResult) as never });
+    return this.build({ type: 'aggregate', agg: instancePerTask(reduceAggregate(fn)), emit: (window ?? passResult) as never });
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the implementation of two overloads, returning DataStream<T> or DataStream<R>: DataStream is invariant, so only `any` covers both
   aggregate<ACC, R, O>(agg: AggregateFunction<T, ACC, R>, window?: (key: K, window: TimeWindow, result: R) => O): DataStream<any> {
-    return this.build({ type: 'aggregate', agg, emit: (window ?? passResult) as never });
+    return this.build({ type: 'aggregate', agg: instancePerTask(agg), emit: (window ?? passResult) as never });
   }
 
   process<R>(fn: (key: K, window: TimeWindow, elements: readonly T[], out: Collector<R>) => void): DataStream<R> {

@@ -144,7 +144,7 @@ export class PatternImpl {
     Object.freeze(this);
   }
 
-  private with(change: Partial<StageProps>, call: string): any {
+  private with(change: Partial<StageProps>, call: string): PatternImpl {
     return new PatternImpl(Object.freeze({ ...this.props, ...change, text: `${this.props.text}.${call}` }));
   }
 
@@ -152,7 +152,7 @@ export class PatternImpl {
     return this.props.group !== null ? 'the group' : `stage '${name}'`;
   }
 
-  private then(target: unknown, consuming: Consuming, call: string): any {
+  private then(target: unknown, consuming: Consuming, call: string): PatternImpl {
     const p = this.props;
     if ((consuming === 'not-next' || consuming === 'not-followed-by') && p.optional) {
       throw new MalformedPatternError(
@@ -167,37 +167,37 @@ export class PatternImpl {
     return new PatternImpl(Object.freeze({ ...EMPTY, name: checkStageName(target, call), previous: p, consuming, skip: p.skip, text: `${call}('${String(target)}')` }));
   }
 
-  next(target: unknown): any {
+  next(target: unknown): PatternImpl {
     return this.then(target, 'strict', 'next');
   }
-  followedBy(target: unknown): any {
+  followedBy(target: unknown): PatternImpl {
     return this.then(target, 'relaxed', 'followedBy');
   }
-  followedByAny(target: unknown): any {
+  followedByAny(target: unknown): PatternImpl {
     return this.then(target, 'any', 'followedByAny');
   }
-  notNext(name: string): any {
+  notNext(name: string): PatternImpl {
     return this.then(name, 'not-next', 'notNext');
   }
-  notFollowedBy(name: string): any {
+  notFollowedBy(name: string): PatternImpl {
     return this.then(name, 'not-followed-by', 'notFollowedBy');
   }
 
-  where(condition: PatternCondition<unknown, unknown>): any {
+  where(condition: PatternCondition<unknown, unknown>): PatternImpl {
     this.noGroup('where');
     const c = checkCondition(condition, 'where');
     const prev = this.props.condition;
     return this.with({ condition: prev === null ? c : and(prev, c) }, 'where(..)');
   }
 
-  or(condition: PatternCondition<unknown, unknown>): any {
+  or(condition: PatternCondition<unknown, unknown>): PatternImpl {
     this.noGroup('or');
     const c = checkCondition(condition, 'or');
     const prev = this.props.condition;
     return this.with({ condition: prev === null ? c : or(prev, c) }, 'or(..)');
   }
 
-  until(condition: PatternCondition<unknown, unknown>): any {
+  until(condition: PatternCondition<unknown, unknown>): PatternImpl {
     const p = this.props;
     const c = checkCondition(condition, 'until');
     if (p.until !== null) throw new MalformedPatternError(`${this.stage(p.name)} already has an until() condition; a stage takes one (combine them in one function)`);
@@ -207,7 +207,7 @@ export class PatternImpl {
     return this.with({ until: c }, 'until(..)');
   }
 
-  times(from: number, to?: number): any {
+  times(from: number, to?: number): PatternImpl {
     this.quantifiable('times');
     if (to === undefined) {
       checkCount(from, 'times(n)', 1);
@@ -221,18 +221,18 @@ export class PatternImpl {
     return this.with({ quantifier: 'times', from: lo, to, optional, inner: 'relaxed' }, `times(${from}, ${to})`);
   }
 
-  timesOrMore(n: number): any {
+  timesOrMore(n: number): PatternImpl {
     this.quantifiable('timesOrMore');
     checkCount(n, 'timesOrMore(n)', 1);
     return this.with({ quantifier: 'looping', from: n, to: n, inner: 'relaxed' }, `timesOrMore(${n})`);
   }
 
-  oneOrMore(): any {
+  oneOrMore(): PatternImpl {
     this.quantifiable('oneOrMore');
     return this.with({ quantifier: 'looping', from: 1, to: 1, inner: 'relaxed' }, 'oneOrMore()');
   }
 
-  optional(): any {
+  optional(): PatternImpl {
     const p = this.props;
     if (p.previous !== null && p.previous.greedy) {
       throw new MalformedPatternError(`optional() on ${this.stage(p.name)}: an optional stage cannot follow a greedy one (Flink rejects it too)`);
@@ -242,7 +242,7 @@ export class PatternImpl {
     return this.with({ optional: true }, 'optional()');
   }
 
-  greedy(): any {
+  greedy(): PatternImpl {
     const p = this.props;
     this.notNegated('greedy');
     this.noGroup('greedy');
@@ -251,7 +251,7 @@ export class PatternImpl {
     return this.with({ greedy: true }, 'greedy()');
   }
 
-  consecutive(): any {
+  consecutive(): PatternImpl {
     const p = this.props;
     if (p.quantifier === 'single') throw new MalformedPatternError(`consecutive() applies to looping or times stages, and ${this.stage(p.name)} takes one event: call oneOrMore(), timesOrMore(n) or times(...) first`);
     if (p.inner === 'any') throw new MalformedPatternError(`${this.stage(p.name)}: apply either consecutive() or allowCombinations(), not both`);
@@ -259,7 +259,7 @@ export class PatternImpl {
     return this.with({ inner: 'strict' }, 'consecutive()');
   }
 
-  allowCombinations(): any {
+  allowCombinations(): PatternImpl {
     const p = this.props;
     if (p.quantifier === 'single') throw new MalformedPatternError(`allowCombinations() applies to looping or times stages, and ${this.stage(p.name)} takes one event: call oneOrMore(), timesOrMore(n) or times(...) first`);
     if (p.inner === 'strict') throw new MalformedPatternError(`${this.stage(p.name)}: apply either consecutive() or allowCombinations(), not both`);
@@ -267,7 +267,7 @@ export class PatternImpl {
     return this.with({ inner: 'any' }, 'allowCombinations()');
   }
 
-  within(ms: number): any {
+  within(ms: number): PatternImpl {
     if (typeof ms !== 'number' || !(ms > 0) || !Number.isFinite(ms)) {
       throw new MalformedPatternError(`within(${String(ms)}): the window must be a positive, finite number of milliseconds`);
     }
@@ -328,7 +328,7 @@ function or(a: CepCondition, b: CepCondition): CepCondition {
   return (e, ctx) => a(e, ctx) || b(e, ctx);
 }
 
-function begin(target: unknown, skip?: AfterMatchSkipStrategy<string>): any {
+function begin(target: unknown, skip?: AfterMatchSkipStrategy<string>): PatternImpl {
   const s = skip ?? null;
   if (target instanceof PatternImpl) return new PatternImpl(groupProps(target.props, null, 'strict', s, `begin(${describeGroup(target.props)})`));
   return new PatternImpl(Object.freeze({ ...EMPTY, name: checkStageName(target, 'begin'), previous: null, consuming: 'strict', skip: s, text: `begin('${String(target)}')` }));
@@ -347,13 +347,13 @@ function begin(target: unknown, skip?: AfterMatchSkipStrategy<string>): any {
  */
 export const Pattern = {
   /** The first stage, or a group of stages quantified together. */
-  begin: begin as {
+  begin: begin as unknown as {
     <T, const N extends string = string>(name: N, skip?: AfterMatchSkipStrategy<string>): Pattern<T, { [K in N]: T }, N, T>;
     <T, S extends StageMap>(group: PatternBuilder<T, S>, skip?: AfterMatchSkipStrategy<string>): GroupPattern<T, S>;
   },
   /** Binds the event type first, so that `begin` infers the stage name. */
   of<T>(): PatternStart<T> {
-    return { begin } as PatternStart<T>;
+    return { begin } as unknown as PatternStart<T>;
   },
 };
 
@@ -363,7 +363,7 @@ export const Pattern = {
  * @example
  * patternProps(Pattern.begin<number>('a')).name; // 'a'
  */
-export function patternProps(p: PatternBuilder<any, any>): StageProps {
+export function patternProps(p: unknown): StageProps {
   if (!(p instanceof PatternImpl)) throw new Error('not a pattern built with Pattern.begin(...)');
   return p.props;
 }

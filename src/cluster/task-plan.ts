@@ -68,8 +68,8 @@ function isKeyed(n: PlanNode): boolean {
 /**
  * The plan of one partition's task: each Kafka source pinned to `partition`, each Kafka sink
  * with a transactional id of its own (`<prefix>-p<partition>`, so that the partition's next owner
- * fences this one), its own copy of every process function object, everything else as it was
- * (the runtime makes fresh operators per task).
+ * fences this one), everything else as it was: the runtime makes fresh operators per task, and
+ * plan nodes hold factories for user function objects, so each task gets an instance of its own.
  *
  * @example
  * new RunningGraph(taskPlan(plan, 3, 'fraud'), 'fraud', options);
@@ -85,22 +85,7 @@ export function taskPlan(plan: Plan, partition: number, jobName: string): Plan {
       if (o === null) return n;
       return Object.freeze({ ...n, sink: kafkaSink({ ...o, transactionalIdPrefix: `${o.transactionalIdPrefix ?? `eddy-${jobName}`}-p${partition}` }) });
     }
-    const fn = (n as { fn?: unknown }).fn;
-    return isRichFunction(fn) ? (Object.freeze({ ...n, fn: copyOf(fn) }) as PlanNode) : n;
+    return n;
   });
   return Object.freeze({ nodes: Object.freeze(nodes) });
-}
-
-/** A process function object with a lifecycle: its `open` keeps state handles in its own fields. */
-function isRichFunction(fn: unknown): fn is object {
-  return typeof fn === 'object' && fn !== null && typeof (fn as { open?: unknown }).open === 'function';
-}
-
-/**
- * Each task gets its own copy of a process function object (as each Flink subtask gets its own
- * instance): `open` stores the task's state handles in its fields, which tasks must not share.
- * The copy is shallow (same prototype, own fields copied).
- */
-function copyOf<F extends object>(fn: F): F {
-  return Object.assign(Object.create(Object.getPrototypeOf(fn) as object | null) as F, fn);
 }

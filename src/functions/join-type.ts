@@ -40,4 +40,4 @@ export interface JoinContext {
  * @example
  * const fn: JoinFn = (l, r, _ctx, out) => out.collect({ l, r });
  */
-export type JoinFn = (left: any, right: any, ctx: JoinContext, out: { collect(value: unknown): void }) => void;
+export type JoinFn = { join(left: unknown, right: unknown, ctx: JoinContext, out: { collect(value: unknown): void }): void }['join'];

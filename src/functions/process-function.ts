@@ -98,6 +98,10 @@ export interface KeyedRuntimeContext extends RuntimeContext {
 
 /**
  * A function over a keyed stream with keyed state and timers (Flink's KeyedProcessFunction).
+ * Each task gets an instance of its own (a scale-out job runs one task per partition, a restart
+ * a new one): the first runs the object you built, the others a copy of it as it was built, with
+ * data fields (arrays, plain objects, Map, Set, Date) copied deeply and anything else (functions,
+ * clients, pools) shared. Keep per-task things in fields set in `open`, and connect there.
  *
  * @example
  * keyed.process<Alert>({

@@ -7,7 +7,7 @@ import type { ConditionContext } from '../functions/pattern-function.ts';
  * @example
  * const big: CepCondition = (a) => a.amount > 500;
  */
-export type CepCondition = (event: any, ctx: ConditionContext<any>) => boolean;
+export type CepCondition = { test(event: unknown, ctx: ConditionContext<Record<string, unknown>>): boolean }['test'];
 
 /** The condition that always holds. @example CEP_TRUE(e, ctx); // true */
 export const CEP_TRUE: CepCondition = () => true;

@@ -44,7 +44,8 @@ function openPanes(n: Extract<PlanNode, { kind: 'window' }>): number {
 }
 
 /**
- * Makes a fresh operator for a plan node (sources, sinks and pass-through nodes have none).
+ * Makes a fresh operator for a plan node (sources, sinks and pass-through nodes have none), with
+ * the user function instances of this task (the node's factories make them).
  *
  * @example
  * const op = createOperator(node, () => new HeapStateBackend());
@@ -63,13 +64,13 @@ export function createOperator(n: PlanNode, backends: (ctx: StateBackendContext)
     case 'async-map':
       return new AsyncMapOperator(n.fn, n.options);
     case 'process':
-      return new ProcessOperator(n.fn);
+      return new ProcessOperator(n.fn());
     case 'timestamps':
       return new TimestampsOperator(n.strategy);
     case 'union':
       return new UnionOperator();
     case 'keyed-process':
-      return new KeyedProcessOperator(n.key, n.fn, backend());
+      return new KeyedProcessOperator(n.key, n.fn(), backend());
     case 'window-join':
       // Aligned windows keep records in keyed state; merging (session) windows need the window operator.
       return (n.assigner.kind === 'tumbling' || n.assigner.kind === 'sliding') && n.assigner.isEventTime
@@ -80,26 +81,26 @@ export function createOperator(n: PlanNode, backends: (ctx: StateBackendContext)
     case 'regular-join':
       return new RegularJoinOperator(n, backend());
     case 'rolling':
-      return new RollingOperator(n.key, n.agg, n.emit, backend());
+      return new RollingOperator(n.key, n.agg(), n.emit, backend());
     case 'temporal-join':
       return new TemporalJoinOperator(n, backend());
     case 'lookup-join':
       return new TableJoinOperator(n, backend());
     case 'broadcast-process':
-      return new BroadcastProcessOperator(n.key, n.fn, backend());
+      return new BroadcastProcessOperator(n.key, n.fn(), backend());
     case 'cep':
-      return new CepOperator(n, backend());
+      return new CepOperator({ ...n, fn: n.fn() }, backend());
     case 'window': {
       const store = onDiskBackend(backend);
       if (usesAlignedWindows(n) && n.fn.type === 'aggregate' && (store === null || openPanes(n) <= MAX_PANE_TABLES)) {
         return new AlignedWindowOperator({
           key: n.key, size: n.assigner.size, slide: n.assigner.slide, offset: n.assigner.offset,
-          allowedLateness: n.allowedLateness, lateTag: n.lateTag, agg: n.fn.agg, emit: n.fn.emit, store,
+          allowedLateness: n.allowedLateness, lateTag: n.lateTag, agg: n.fn.agg(), emit: n.fn.emit, store,
         }) as Operator<unknown, unknown>;
       }
       return new WindowOperator({
         key: n.key, assigner: n.assigner, trigger: n.trigger ?? n.assigner.defaultTrigger(), evictor: n.evictor,
-        allowedLateness: n.allowedLateness, lateTag: n.lateTag, fn: n.fn, store,
+        allowedLateness: n.allowedLateness, lateTag: n.lateTag, fn: n.fn.type === 'aggregate' ? { ...n.fn, agg: n.fn.agg() } : n.fn, store,
       });
     }
   }

@@ -5,3 +5,6 @@ export { StreamTestDriver, type TestOutput, type TestDriverOptions, type DriverS
 export { TestInput } from './test-input.ts';
 export type { RawKafkaMessage } from './kafka-feeder.ts';
 export { ManualClock } from '../time/clock.ts';
+export type { ConformanceCheck } from './conformance-check.ts';
+export { sourceConformance, type SourceConformanceSubject } from './source-conformance.ts';
+export { sinkConformance, type SinkConformanceSubject, type SinkDestination } from './sink-conformance.ts';

@@ -255,7 +255,7 @@ export class StreamTestDriver {
   }
 
   /** What a side output of a stream receives from now on. */
-  sideOutput<S>(stream: DataStream<any>, tag: OutputTag<S>): TestOutput<S> {
+  sideOutput<S, T = unknown>(stream: DataStream<T>, tag: OutputTag<S>): TestOutput<S> {
     refuseForeign(this.env, 'sideOutput', stream);
     const capture = new Capture<S>();
     this.graph.nodes[stream.id].sideOutput(tag.id, this.env.runtimeOptions().batchSize).connect(capture, 0);

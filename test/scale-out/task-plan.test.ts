@@ -19,7 +19,7 @@ function job(options: { input?: 'kafka' | 'collection'; output?: 'kafka' | 'json
   return { plan: env.plan(), fn };
 }
 
-test('the task plan of partition p pins every Kafka source to p, gives each Kafka sink its own transactional id and each task its own process function', () => {
+test('the task plan of partition p pins every Kafka source to p, gives each Kafka sink its own transactional id, and leaves user functions to the node factories', () => {
   const { plan, fn } = job();
   assert.deepEqual(scaleOutInputs(plan, true), { brokers, topic: 'in', topics: ['in', 'side'] });
   const t3 = taskPlan(plan, 3, 'counts');
@@ -32,11 +32,14 @@ test('the task plan of partition p pins every Kafka source to p, gives each Kafk
   const s4 = sinkOf(t4);
   assert.equal(s3.kind === 'sink' && kafkaSinkOptions(s3.sink)?.transactionalIdPrefix, 'out-p3');
   assert.equal(s4.kind === 'sink' && kafkaSinkOptions(s4.sink)?.transactionalIdPrefix, 'out-p4');
-  const fnOf = (p: typeof t3) => (p.nodes.find((n) => n.kind === 'keyed-process') as unknown as { fn: typeof fn }).fn;
-  assert.notEqual(fnOf(t3), fn);
-  assert.notEqual(fnOf(t3), fnOf(t4));
-  assert.equal(fnOf(t3).tag, 'fn');
-  assert.equal(fnOf(t3).processElement, fn.processElement);
+  // Plan nodes hold a factory: each task's operator asks it for an instance of its own.
+  const factoryOf = (p: typeof t3) => (p.nodes.find((n) => n.kind === 'keyed-process') as unknown as { fn: () => typeof fn }).fn;
+  const first = factoryOf(t3)();
+  const second = factoryOf(t4)();
+  assert.equal(first, fn, 'the first task runs the object the user built');
+  assert.notEqual(second, fn);
+  assert.equal(second.tag, 'fn');
+  assert.equal(second.processElement, fn.processElement);
   // The user's plan is untouched.
   const orig = plan.nodes.find((n) => n.kind === 'source')!;
   assert.equal(orig.kind === 'source' && kafkaSourceOptions(orig.source)?.partitions, undefined);

@@ -1,8 +1,6 @@
-import { emitsUnmatched, type JoinContext } from '../../functions/join-type.ts';
-import type { OutputTag } from '../../functions/output-tag.ts';
+import { emitsUnmatched } from '../../functions/join-type.ts';
 import type { Key } from '../../functions/key.ts';
 import type { KeyedStateBackend } from '../../state/state-table.ts';
-import { KeyedTimers } from '../../time/keyed-timers.ts';
 import { windowStart } from '../../window/time-window.ts';
 import type { Batch } from '../batch.ts';
 import type { Operator, OperatorContext, Output } from '../operator.ts';
@@ -11,6 +9,7 @@ import { noTimestamp } from './interval-join-operator.ts';
 import { JoinBuffer, type JoinEntry } from './join-buffer.ts';
 import type { WindowJoinSpec } from './window-join-operator.ts';
 import { failedAt } from '../operator-error.ts';
+import { KeyedTimerJoin } from './keyed-timer-join.ts';
 
 /**
  * A window join over tumbling or sliding event-time windows with its records in the keyed state
@@ -26,22 +25,18 @@ import { failedAt } from '../operator-error.ts';
  * new AlignedWindowJoinOperator({ leftKey, rightKey, assigner: TumblingEventTimeWindows.of(10_000), joinType: 'inner',
  *   leftLateTag: null, rightLateTag: null, fn: (l, r, _ctx, out) => out.collect([l, r]) }, new HeapStateBackend());
  */
-export class AlignedWindowJoinOperator implements Operator<unknown, unknown>, WatermarkListener, LocalState, KeyedState, JoinContext {
-  private out!: Output<unknown>;
+export class AlignedWindowJoinOperator extends KeyedTimerJoin implements Operator<unknown, unknown>, WatermarkListener, LocalState, KeyedState {
   private ctx!: OperatorContext;
-  private readonly timers = new KeyedTimers();
   private buffers!: [JoinBuffer, JoinBuffer];
   private readonly outer: [boolean, boolean];
   private readonly size: number;
   private readonly slide: number;
   private readonly offset: number;
   private wm = Number.NEGATIVE_INFINITY;
-  private time = 0;
-  private lt = Number.NaN;
-  private rt = Number.NaN;
   private readonly collector = { collect: (value: unknown) => this.out.emit(value, this.time) };
 
   constructor(private readonly spec: WindowJoinSpec, readonly backend: KeyedStateBackend) {
+    super();
     const a = spec.assigner;
     if ((a.kind !== 'tumbling' && a.kind !== 'sliding') || !a.isEventTime) throw new Error(`aligned window join needs tumbling or sliding event-time windows, got ${a.describe()}`);
     this.size = a.size;
@@ -156,32 +151,5 @@ export class AlignedWindowJoinOperator implements Operator<unknown, unknown>, Wa
       this.out.emitSide(tag, v, t);
       this.ctx.sample('late', v, t, `${where} sent to side output '${tag.id}': no match can come any more (watermark ${this.ctx.currentWatermark()})`);
     }
-  }
-
-  snapshot(): unknown {
-    return { timers: this.timers.snapshot() };
-  }
-
-  restore(state: unknown): void {
-    this.timers.restore((state as { timers: [Key, number][] }).timers);
-  }
-
-  close(): void {
-    this.backend.close();
-  }
-
-  // --- JoinContext: the output time is the window's end - 1 ---------------------------------------
-
-  leftTimestamp(): number {
-    return this.lt;
-  }
-  rightTimestamp(): number {
-    return this.rt;
-  }
-  timestamp(): number {
-    return this.time;
-  }
-  output<S>(tag: OutputTag<S>, value: S): void {
-    this.out.emitSide(tag, value, this.time);
   }
 }

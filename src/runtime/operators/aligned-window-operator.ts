@@ -19,7 +19,7 @@ export interface AlignedWindowSpec<T, ACC, O> {
   readonly allowedLateness: number;
   readonly lateTag: OutputTag<T> | null;
   readonly agg: AggregateFunction<T, ACC, unknown>;
-  readonly emit: (key: Key, window: TimeWindow, result: any) => O;
+  readonly emit: { emit(key: Key, window: TimeWindow, result: unknown): O }['emit'];
   /**
    * An on-disk keyed state backend (LMDB) to keep the panes in, a table per pane, so that they are
    * bounded by disk rather than memory and checkpointed incrementally with it; null keeps them in

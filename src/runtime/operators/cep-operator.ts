@@ -1,5 +1,5 @@
 import type { Collector } from '../../functions/collector.ts';
-import type { Key } from '../../functions/key.ts';
+import type { Key, KeySelector } from '../../functions/key.ts';
 import type { OutputTag } from '../../functions/output-tag.ts';
 import type { PatternContext, PatternProcessFunction } from '../../functions/pattern-function.ts';
 import type { CepProgram } from '../../plan/cep-program.ts';
@@ -17,9 +17,9 @@ import type { Operator, OperatorContext, Output } from '../operator.ts';
  * const spec: CepSpec = { key: (a) => a.card, program, fn, timeDomain: 'event-time', lateTag: null };
  */
 export interface CepSpec {
-  readonly key: (value: any) => Key;
+  readonly key: KeySelector;
   readonly program: CepProgram;
-  readonly fn: PatternProcessFunction<any, unknown>;
+  readonly fn: PatternProcessFunction<unknown, unknown>;
   readonly timeDomain: 'event-time' | 'processing-time';
   readonly lateTag: OutputTag<unknown> | null;
 }

@@ -1,6 +1,6 @@
-import { emitsUnmatched, type JoinContext, type JoinFn, type JoinType } from '../../functions/join-type.ts';
+import { emitsUnmatched, type JoinFn, type JoinType } from '../../functions/join-type.ts';
 import type { OutputTag } from '../../functions/output-tag.ts';
-import type { Key } from '../../functions/key.ts';
+import type { Key, KeySelector } from '../../functions/key.ts';
 import type { KeyedStateBackend } from '../../state/state-table.ts';
 import { TimerHeap } from '../../time/timer-heap.ts';
 import type { Batch } from '../batch.ts';
@@ -8,11 +8,12 @@ import type { Operator, OperatorContext, Output } from '../operator.ts';
 import type { KeyedState, LocalState, WatermarkListener } from '../operator-capabilities.ts';
 import { JoinBuffer, type JoinEntry } from './join-buffer.ts';
 import { failedAt } from '../operator-error.ts';
+import { JoinContextBase } from './join-context-base.ts';
 
 /** Configuration of an interval join: inclusive bounds on rightTs - leftTs. */
 export interface IntervalJoinSpec {
-  readonly leftKey: (v: any) => Key;
-  readonly rightKey: (v: any) => Key;
+  readonly leftKey: KeySelector;
+  readonly rightKey: KeySelector;
   readonly lower: number;
   readonly upper: number;
   readonly joinType: JoinType;
@@ -34,8 +35,7 @@ export interface IntervalJoinSpec {
  * new IntervalJoinOperator({ leftKey, rightKey, lower: -5_000, upper: 10_000, joinType: 'inner',
  *   leftLateTag: null, rightLateTag: null, fn: (l, r, _ctx, out) => out.collect([l, r]) }, new HeapStateBackend());
  */
-export class IntervalJoinOperator implements Operator<unknown, unknown>, WatermarkListener, LocalState, KeyedState, JoinContext {
-  private out!: Output<unknown>;
+export class IntervalJoinOperator extends JoinContextBase implements Operator<unknown, unknown>, WatermarkListener, LocalState, KeyedState {
   private ctx!: OperatorContext;
   /** Cleanup timers by time; an entry is live only while `armed` still holds its time for the key. */
   private readonly timers = new TimerHeap<Key>();
@@ -44,13 +44,11 @@ export class IntervalJoinOperator implements Operator<unknown, unknown>, Waterma
   /** Over the backend's tables, taken at open (a restore replaces the tables). */
   private buffers!: [JoinBuffer, JoinBuffer];
   private readonly outer: [boolean, boolean];
-  private lt = Number.NaN;
-  private rt = Number.NaN;
-  private time = 0;
   private wm = Number.NEGATIVE_INFINITY;
   private readonly collector = { collect: (value: unknown) => this.out.emit(value, this.time) };
 
   constructor(private readonly spec: IntervalJoinSpec, readonly backend: KeyedStateBackend) {
+    super();
     if (!(spec.lower <= spec.upper)) throw new Error(`interval join bounds: lower (${spec.lower}) must be <= upper (${spec.upper})`);
     this.outer = [emitsUnmatched(spec.joinType, 0), emitsUnmatched(spec.joinType, 1)];
   }
@@ -207,21 +205,6 @@ export class IntervalJoinOperator implements Operator<unknown, unknown>, Waterma
 
   close(): void {
     this.backend.close();
-  }
-
-  // --- JoinContext ---------------------------------------------------------------------------------
-
-  leftTimestamp(): number {
-    return this.lt;
-  }
-  rightTimestamp(): number {
-    return this.rt;
-  }
-  timestamp(): number {
-    return this.time;
-  }
-  output<S>(tag: OutputTag<S>, value: S): void {
-    this.out.emitSide(tag, value, this.time);
   }
 }
 

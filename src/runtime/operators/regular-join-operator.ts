@@ -1,18 +1,17 @@
-import { emitsUnmatched, type JoinContext, type JoinFn, type JoinType } from '../../functions/join-type.ts';
-import type { OutputTag } from '../../functions/output-tag.ts';
-import type { Key } from '../../functions/key.ts';
+import { emitsUnmatched, type JoinFn, type JoinType } from '../../functions/join-type.ts';
+import type { Key, KeySelector } from '../../functions/key.ts';
 import type { KeyedStateBackend } from '../../state/state-table.ts';
-import { KeyedTimers } from '../../time/keyed-timers.ts';
 import type { Batch } from '../batch.ts';
 import type { Operator, OperatorContext, Output } from '../operator.ts';
 import type { KeyedState, LocalState, ProcessingTimeListener, WatermarkListener } from '../operator-capabilities.ts';
 import { JoinBuffer, type JoinEntry } from './join-buffer.ts';
 import { failedAt } from '../operator-error.ts';
+import { KeyedTimerJoin } from './keyed-timer-join.ts';
 
 /** Configuration of a regular join; `ttlMs` null keeps every record for good. */
 export interface RegularJoinSpec {
-  readonly leftKey: (v: any) => Key;
-  readonly rightKey: (v: any) => Key;
+  readonly leftKey: KeySelector;
+  readonly rightKey: KeySelector;
   readonly ttlMs: number | null;
   readonly joinType: JoinType;
   readonly fn: JoinFn;
@@ -30,22 +29,18 @@ export interface RegularJoinSpec {
  * new RegularJoinOperator({ leftKey, rightKey, ttlMs: 3_600_000, joinType: 'inner',
  *   fn: (p, a, _ctx, out) => out.collect({ ...p, ...a }) }, new HeapStateBackend());
  */
-export class RegularJoinOperator implements Operator<unknown, unknown>, WatermarkListener, ProcessingTimeListener, LocalState, KeyedState, JoinContext {
-  private out!: Output<unknown>;
+export class RegularJoinOperator extends KeyedTimerJoin implements Operator<unknown, unknown>, WatermarkListener, ProcessingTimeListener, LocalState, KeyedState {
   private ctx!: OperatorContext;
-  private readonly timers = new KeyedTimers();
   /** Over the backend's tables, taken at open (a restore replaces the tables). */
   private buffers!: [JoinBuffer, JoinBuffer];
   private readonly outer: [boolean, boolean];
-  private lt = Number.NaN;
-  private rt = Number.NaN;
-  private time = 0;
   private now = 0;
   private readonly collector = { collect: (value: unknown) => this.out.emit(value, this.time) };
   private readonly expired = (e: JoinEntry) => e.at + this.spec.ttlMs! <= this.now;
   private readonly gone = [(e: JoinEntry) => this.left(0, e), (e: JoinEntry) => this.left(1, e)] as const;
 
   constructor(private readonly spec: RegularJoinSpec, readonly backend: KeyedStateBackend) {
+    super();
     if (spec.ttlMs !== null && !(spec.ttlMs > 0)) throw new Error(`regular join TTL must be > 0 ms, got ${spec.ttlMs}`);
     this.outer = [emitsUnmatched(spec.joinType, 0), emitsUnmatched(spec.joinType, 1)];
   }
@@ -140,32 +135,5 @@ export class RegularJoinOperator implements Operator<unknown, unknown>, Watermar
   private schedule(): void {
     const next = this.timers.nextTime();
     if (next !== Number.POSITIVE_INFINITY) this.ctx.requestProcessingTime(next);
-  }
-
-  snapshot(): unknown {
-    return { timers: this.timers.snapshot() };
-  }
-
-  restore(state: unknown): void {
-    this.timers.restore((state as { timers: [Key, number][] }).timers);
-  }
-
-  close(): void {
-    this.backend.close();
-  }
-
-  // --- JoinContext ---------------------------------------------------------------------------------
-
-  leftTimestamp(): number {
-    return this.lt;
-  }
-  rightTimestamp(): number {
-    return this.rt;
-  }
-  timestamp(): number {
-    return this.time;
-  }
-  output<S>(tag: OutputTag<S>, value: S): void {
-    this.out.emitSide(tag, value, this.time);
   }
 }

@@ -19,7 +19,7 @@ export class RollingOperator<T, ACC, O> implements Operator<T, O>, KeyedState {
   constructor(
     private readonly key: (value: T) => Key,
     private readonly agg: AggregateFunction<T, ACC, unknown>,
-    private readonly emit: (key: Key, result: any, value: T) => O,
+    private readonly emit: { emit(key: Key, result: unknown, value: T): O }['emit'],
     readonly backend: KeyedStateBackend,
   ) {}
 

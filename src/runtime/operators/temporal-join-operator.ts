@@ -1,5 +1,5 @@
 import type { OutputTag } from '../../functions/output-tag.ts';
-import type { Key } from '../../functions/key.ts';
+import type { Key, KeySelector } from '../../functions/key.ts';
 import type { KeyedStateBackend, StateTable } from '../../state/state-table.ts';
 import { TimerHeap } from '../../time/timer-heap.ts';
 import type { Batch } from '../batch.ts';
@@ -10,10 +10,10 @@ import { failedAt } from '../operator-error.ts';
 
 /** What a temporal join does; the functions come from the user's builder calls. */
 export interface TemporalJoinSpec {
-  readonly key: (value: any) => Key;
-  readonly tableKey: (change: any) => Key;
-  readonly tableValue: (change: any) => unknown;
-  readonly join: (value: any, row: any) => unknown;
+  readonly key: KeySelector;
+  readonly tableKey: KeySelector;
+  readonly tableValue: { row(change: unknown): unknown }['row'];
+  readonly join: { join(value: unknown, row: unknown): unknown }['join'];
   readonly mode: 'inner' | 'left';
   readonly lateTag: OutputTag<unknown> | null;
 }

@@ -1,7 +1,7 @@
 import type { Collector } from '../../functions/collector.ts';
-import { emitsUnmatched, type JoinContext, type JoinFn, type JoinType } from '../../functions/join-type.ts';
+import { emitsUnmatched, type JoinFn, type JoinType } from '../../functions/join-type.ts';
 import { OutputTag } from '../../functions/output-tag.ts';
-import type { Key } from '../../functions/key.ts';
+import type { Key, KeySelector } from '../../functions/key.ts';
 import type { KeyedStateBackend } from '../../state/state-table.ts';
 import type { TimeWindow } from '../../window/time-window.ts';
 import type { WindowAssigner } from '../../window/window-assigner.ts';
@@ -10,11 +10,12 @@ import type { Operator, OperatorContext, Output } from '../operator.ts';
 import type { KeyedState, LocalState, ProcessingTimeListener, WatermarkListener } from '../operator-capabilities.ts';
 import { WindowOperator } from './window-operator.ts';
 import { sameRecordIn } from '../operator-error.ts';
+import { JoinContextBase } from './join-context-base.ts';
 
 /** Configuration of a window join. */
 export interface WindowJoinSpec {
-  readonly leftKey: (v: any) => Key;
-  readonly rightKey: (v: any) => Key;
+  readonly leftKey: KeySelector;
+  readonly rightKey: KeySelector;
   readonly assigner: WindowAssigner<unknown>;
   readonly joinType: JoinType;
   readonly leftLateTag: OutputTag<unknown> | null;
@@ -44,21 +45,18 @@ interface Tagged {
  * new WindowJoinOperator({ leftKey, rightKey, assigner: TumblingEventTimeWindows.of(10_000),
  *   joinType: 'inner', fn: (l, r, _ctx, out) => out.collect({ l, r }) });
  */
-export class WindowJoinOperator implements Operator<unknown, unknown>, WatermarkListener, ProcessingTimeListener, LocalState, KeyedState, JoinContext {
+export class WindowJoinOperator extends JoinContextBase implements Operator<unknown, unknown>, WatermarkListener, ProcessingTimeListener, LocalState, KeyedState {
   private readonly inner: WindowOperator<Tagged>;
   private readonly tagged: { values: Tagged[]; times: number[]; length: number } = { values: [], times: [], length: 0 };
   private readonly outer: [boolean, boolean];
-  private out!: Output<unknown>;
   private ctx!: OperatorContext;
-  private time = 0;
-  private lt = Number.NaN;
-  private rt = Number.NaN;
 
   /** An on-disk backend holding the windows' records (the coordinator checkpoints it), if any. */
   readonly backend: KeyedStateBackend | undefined;
 
   /** @param store an on-disk keyed state backend (LMDB) for the windows' records; null keeps them in memory */
   constructor(private readonly spec: WindowJoinSpec, store: KeyedStateBackend | null = null) {
+    super();
     const { leftKey, rightKey } = spec;
     this.backend = store ?? undefined;
     this.outer = [emitsUnmatched(spec.joinType, 0), emitsUnmatched(spec.joinType, 1)];
@@ -167,20 +165,5 @@ export class WindowJoinOperator implements Operator<unknown, unknown>, Watermark
         fn(null, r.v, this, out);
       }
     }
-  }
-
-  // --- JoinContext: the output time is the window's end - 1 ---------------------------------------
-
-  leftTimestamp(): number {
-    return this.lt;
-  }
-  rightTimestamp(): number {
-    return this.rt;
-  }
-  timestamp(): number {
-    return this.time;
-  }
-  output<S>(tag: OutputTag<S>, value: S): void {
-    this.out.emitSide(tag, value, this.time);
   }
 }

@@ -1,5 +1,6 @@
 import type { Collector } from '../../functions/collector.ts';
 import type { OutputTag } from '../../functions/output-tag.ts';
+import type { AggregateFunction } from '../../functions/aggregate-function.ts';
 import type { WindowFunctionSpec } from '../../plan/node.ts';
 import type { Key } from '../../functions/key.ts';
 import type { KeyedStateBackend, StateTable } from '../../state/state-table.ts';
@@ -15,6 +16,11 @@ import { missingTimestamp } from './window-errors.ts';
 import { windowState, type WindowState } from './window-state.ts';
 import { failedAt } from '../operator-error.ts';
 
+/** A window node's function, with the aggregate function instance of this task. */
+export type WindowFunction =
+  | { readonly type: 'aggregate'; readonly agg: AggregateFunction<unknown, unknown, unknown>; readonly emit: Extract<WindowFunctionSpec, { type: 'aggregate' }>['emit'] }
+  | Extract<WindowFunctionSpec, { type: 'process' }>;
+
 /** Configuration of the generic window operator. */
 export interface WindowOperatorSpec<T> {
   readonly key: (value: T) => Key;
@@ -23,7 +29,7 @@ export interface WindowOperatorSpec<T> {
   readonly evictor: Evictor | null;
   readonly allowedLateness: number;
   readonly lateTag: OutputTag<T> | null;
-  readonly fn: WindowFunctionSpec;
+  readonly fn: WindowFunction;
   /**
    * An on-disk keyed state backend (LMDB) to keep window contents in, so that they are bounded by
    * disk rather than memory and checkpointed incrementally with it; null keeps them in memory.
@@ -310,7 +316,7 @@ export class WindowOperator<T> implements Operator<T, unknown>, WatermarkListene
       into.elements!.push(...from.elements!);
       into.times!.push(...from.times!);
     } else if (from.hasContents) {
-      const agg = (this.spec.fn as Extract<WindowFunctionSpec, { type: 'aggregate' }>).agg;
+      const agg = (this.spec.fn as Extract<WindowFunction, { type: 'aggregate' }>).agg;
       into.acc = into.hasContents ? agg.merge(into.acc, from.acc) : from.acc;
     }
     into.hasContents ||= from.hasContents;
@@ -326,7 +332,7 @@ export class WindowOperator<T> implements Operator<T, unknown>, WatermarkListene
       ws.elements!.push(v);
       ws.times!.push(ts);
     } else {
-      const agg = (this.spec.fn as Extract<WindowFunctionSpec, { type: 'aggregate' }>).agg;
+      const agg = (this.spec.fn as Extract<WindowFunction, { type: 'aggregate' }>).agg;
       ws.acc = agg.add(v, ws.hasContents ? ws.acc : agg.createAccumulator());
     }
     ws.hasContents = true;
