@@ -118,7 +118,7 @@ function run(root: string, world: World, tolerableFailures: number, logs: string
 const world = (failing: (call: number) => boolean): World => ({ published: [], publishedCheckpoints: new Set(), failing, commits: 0, onDisk: [] });
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
 
-test('failed commits within tolerableFailures: counted in a row, retried by the next commit, output exact, checkpoints retired meanwhile', async () => {
+test('failed commits within tolerableFailures: counted in a row, retried by the next commit, output exact, checkpoints retired meanwhile', { timeout: 120_000 }, async () => {
   const root = mkdtempSync(join(tmpdir(), 'eddy-commit-fail-'));
   try {
     const w = world((call) => call >= 5 && call <= 7); // three in a row
@@ -136,7 +136,7 @@ test('failed commits within tolerableFailures: counted in a row, retried by the 
   }
 });
 
-test('failed commits beyond tolerableFailures fail the job; the restart publishes what the checkpoint holds, output exact', async () => {
+test('failed commits beyond tolerableFailures fail the job; the restart publishes what the checkpoint holds, output exact', { timeout: 120_000 }, async () => {
   const root = mkdtempSync(join(tmpdir(), 'eddy-commit-fail-'));
   try {
     const w = world((call) => call >= 4 && call <= 6); // 3 in a row, 2 tolerated

@@ -6,17 +6,18 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LmdbStateBackend, StreamEnvironment, WatermarkStrategy, sinks, sources, type KeyedProcessFunction, type ValueState } from 'eddy';
+import { LmdbStateBackend, StreamEnvironment, WatermarkStrategy, sinks, type KeyedProcessFunction, type ValueState } from 'eddy';
 import { CheckpointStorage } from '../../src/checkpoint/checkpoint-storage.ts';
 import { openCheckpoint } from '../../src/checkpoint/open-checkpoint.ts';
 import { readKeyedState } from '../../src/checkpoint/inspect.ts';
 import type { Manifest } from '../../src/checkpoint/manifest.ts';
+import { pacedNumbers } from './paced-numbers.ts';
 
 const COUNT = 6_000;
 const RETAIN = 2;
 
 for (const backend of ['heap', 'lmdb'] as const) {
-  test(`retention (${backend}): ${RETAIN} manifests remain; retired checkpoints keep only the state files a kept chain references`, async () => {
+  test(`retention (${backend}): ${RETAIN} manifests remain; retired checkpoints keep only the state files a kept chain references`, { timeout: 120_000 }, async () => {
     const root = mkdtempSync(join(tmpdir(), 'eddy-retain-'));
     try {
       const ckpt = join(root, 'ckpt');
@@ -27,7 +28,7 @@ for (const backend of ['heap', 'lmdb'] as const) {
       });
       type Fn = KeyedProcessFunction<number, number, number> & { c: ValueState<number> };
       const fn: Fn = { c: undefined as never, open(ctx) { this.c = ctx.getState<number>('c'); }, processElement() { this.c.update((this.c.value() ?? 0) + 1); } };
-      env.fromSource(sources.generator({ count: COUNT, ratePerSecond: 5_000, generate: (i) => i }), WatermarkStrategy.noWatermarks(), 'numbers')
+      env.fromSource(pacedNumbers(COUNT, 500), WatermarkStrategy.noWatermarks(), 'numbers')
         .keyBy((i) => i % 1_000).process(fn).uid('c').sinkTo(sinks.collect());
       const r = await env.execute();
       assert.ok(r.checkpoints.filter((c) => c.status === 'completed').length >= 6, 'many checkpoints');
