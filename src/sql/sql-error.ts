@@ -1,4 +1,9 @@
-/** A place in SQL text: 1-based line and column. */
+/**
+ * A place in SQL text: 1-based line and column.
+ *
+ * @example
+ * const at: SqlPosition = { line: 3, column: 14 };
+ */
 export interface SqlPosition {
   readonly line: number;
   readonly column: number;
