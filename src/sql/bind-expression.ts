@@ -180,6 +180,10 @@ export function bindExpression(e: Expr, ctx: BindContext): BoundExpr {
     }
     case 'cast': {
       const operand = bind(e.operand);
+      if ((e.type.name === 'VARCHAR' || e.type.name === 'CHAR') && e.type.params.length > 0) {
+        // Flink cuts or pads to the length; Eddy would not, so it does not pretend to.
+        throw unsupported(`CAST to ${e.type.name}(${e.type.params[0]})`, e.type.pos, `CAST to STRING, and cut it with SUBSTRING(s, 1, ${e.type.params[0]})`);
+      }
       const to = typeFromSpec(e.type);
       if (to.name === 'ROW' || to.name === 'ARRAY' || to.name === 'MAP') throw unsupported(`CAST to ${to.name}`, e.type.pos);
       return { kind: 'cast', operand, type: withNullable(to, operand.type.nullable || e.try || to.nullable && operand.type.name === 'NULL'), try: e.try, pos: e.pos };

@@ -147,6 +147,7 @@ export function selectItems(s: Select, scope: Scope, bctx: BindContext): Project
   const out: { name: string; expr: BoundExpr }[] = [];
   s.items.forEach((item, i) => {
     if (item.expr.kind === 'star') {
+      if (bctx.rewrite !== undefined) throw unsupported('SELECT * in an aggregation', item.pos, 'name the grouped columns and the aggregates');
       const q = item.expr.qualifier;
       const cols = scope.columns.filter((c) => q.length === 0 || c.qualifier === q[q.length - 1]);
       if (cols.length === 0) throw new SqlError(`no table '${q.join('.')}' in FROM for ${q.join('.')}.*`, item.pos);

@@ -90,7 +90,7 @@ export function bindWindowAggregate(s: Select, w: WindowedFrom, functions: Reado
   let input = w.input;
   if (s.where !== null) {
     const windowRef = findWindowColumn(s.where, isWindowColumn);
-    if (windowRef !== null) throw unsupported(`${windowRef} in WHERE`, s.where.pos, 'filter the windows in HAVING, or in an outer query');
+    if (windowRef !== null) throw unsupported(`${isWindowColumn(windowRef)} in WHERE`, windowRef.pos, 'filter the windows in HAVING, or in an outer query');
     input = calc(input, bindExpression(s.where, plain), null);
   }
   if (s.groupBy.length === 0) {
@@ -180,9 +180,8 @@ function pruned(input: Rel, keys: readonly BoundExpr[], aggregates: readonly Agg
 
 const sameOrNull = (a: BoundExpr | null, b: BoundExpr | null): boolean => (a === null || b === null ? a === b : sameExpr(a, b));
 
-function findWindowColumn(e: Expr, isWindowColumn: (e: Expr) => string | null): string | null {
-  const hit = isWindowColumn(e);
-  if (hit !== null) return hit;
+function findWindowColumn(e: Expr, isWindowColumn: (e: Expr) => string | null): Expr | null {
+  if (isWindowColumn(e) !== null) return e;
   const children: Expr[] = [];
   switch (e.kind) {
     case 'binary': children.push(e.left, e.right); break;

@@ -55,6 +55,7 @@ export function typeFromSpec(spec: TypeSpec): SqlType {
     throw unsupported(`the type ${spec.name}`, spec.pos,
       'use BOOLEAN, INT, BIGINT, DOUBLE, DECIMAL(p, s), STRING/VARCHAR, TIMESTAMP(3), TIMESTAMP_LTZ(3), DATE, ROW<...>, ARRAY<...> or MAP<...>');
   }
+  if (name === 'DATE') throw unsupported('the type DATE', spec.pos, 'use TIMESTAMP(3): Eddy\'s times are epoch milliseconds');
   const nullable = !spec.notNull;
   if (name === 'TIMESTAMP' && spec.localTimeZone) return { name: 'TIMESTAMP_LTZ', nullable, precision: spec.params[0] ?? 6 };
   if ((name === 'TIMESTAMP' || name === 'TIMESTAMP_LTZ') && (spec.params[0] ?? 6) > 3) {
