@@ -1,5 +1,6 @@
 import type { DataStream } from '../api/data-stream.ts';
 import type { StreamEnvironment } from '../api/stream-environment.ts';
+import { DEAD_LETTERS, type DeadLetter } from '../functions/dead-letter.ts';
 import { explain } from '../plan/explain.ts';
 import { WatermarkStrategy } from '../time/watermark-strategy.ts';
 import type { Statement } from './ast.ts';
@@ -97,6 +98,17 @@ export class StreamTableEnvironment {
   /** The rows of a query as a stream on this environment, each an object with the query's column names. */
   toDataStream<T>(table: SqlTable): DataStream<T> {
     return planRel(this.relOf(table), this.target(this.env, true)) as DataStream<T>;
+  }
+
+  /**
+   * The lines of a table's source that could not be read (malformed, or values that do not fit
+   * the column types), with their position and reason, as a stream on this environment. Without
+   * it they are dropped and counted, as any source's dead letters are.
+   */
+  deadLetters(table: string): DataStream<DeadLetter> {
+    const entry = this.catalog.lookup(table, { line: 1, column: 1 });
+    if (entry.kind !== 'table') throw new Error(`'${table}' is a view; dead letters come from the sources of tables`);
+    return this.target(this.env, true).source(entry.table).getSideOutput(DEAD_LETTERS);
   }
 
   /** A stream as a table for SQL; the schema names its columns and their types. */
