@@ -238,7 +238,7 @@ function bindBinary(e: Expr & { kind: 'binary' }, left: BoundExpr, right: BoundE
 function bindCall(e: Expr & { kind: 'call' }, ctx: BindContext, bind: (x: Expr) => BoundExpr): BoundExpr {
   const upper = e.name.toUpperCase();
   const name = FUNCTION_ALIASES.get(upper) ?? upper;
-  if (e.over !== null) throw unsupported(`${upper}(...) OVER (...)`, e.pos, 'aggregate over windows with GROUP BY window_start, window_end of a TUMBLE or HOP table function');
+  if (e.over !== null) throw unsupported(`${upper}(...) OVER (...)`, e.pos, 'aggregate over windows with GROUP BY window_start, window_end of a TUMBLE, HOP or CUMULATE table function');
   if (AGGREGATES.has(name)) {
     throw new SqlError(`the aggregate ${upper} is not allowed here`, e.pos, ctx.aggregateError ?? 'aggregates go in the SELECT list or HAVING of a query with GROUP BY');
   }

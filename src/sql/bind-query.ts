@@ -23,7 +23,7 @@ export interface QueryContext {
 
 /**
  * Binds a query to a logical plan. Supported: SELECT with WHERE over tables, views, subqueries
- * and WITH queries; window aggregation over TUMBLE and HOP; UNION ALL. Everything else is an
+ * and WITH queries; window aggregation over TUMBLE, HOP and CUMULATE; UNION ALL. Everything else is an
  * SqlError with its position and the nearest supported form.
  *
  * @example

@@ -29,16 +29,15 @@ const WINDOW_COLUMNS = ['window_start', 'window_end', 'window_time'] as const;
  */
 export function bindWindowTableFunction(call: Expr & { kind: 'call' }, ctx: QueryContext, alias: string | null): WindowedFrom {
   const name = call.name.toUpperCase();
-  if (name === 'SESSION') throw unsupported('the SESSION window table function', call.pos, 'use TUMBLE or HOP');
-  if (name === 'CUMULATE') throw unsupported('the CUMULATE window table function', call.pos, 'use HOP with the same size, or TUMBLE');
-  if (name !== 'TUMBLE' && name !== 'HOP') {
-    throw unsupported(`the table function ${call.name}`, call.pos, 'the window table functions TUMBLE and HOP are supported');
+  if (name === 'SESSION') throw unsupported('the SESSION window table function', call.pos, 'use TUMBLE, HOP or CUMULATE');
+  if (name !== 'TUMBLE' && name !== 'HOP' && name !== 'CUMULATE') {
+    throw unsupported(`the table function ${call.name}`, call.pos, 'the window table functions TUMBLE, HOP and CUMULATE are supported');
   }
   const [table, descriptor, ...times] = call.args;
-  const usage = name === 'TUMBLE' ? "TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '1' MINUTE)" : "HOP(TABLE t, DESCRIPTOR(ts), INTERVAL '1' MINUTE, INTERVAL '5' MINUTE)";
+  const usage = name === 'TUMBLE' ? "TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '1' MINUTE)" : `${name}(TABLE t, DESCRIPTOR(ts), INTERVAL '1' MINUTE, INTERVAL '5' MINUTE)`;
   const want = name === 'TUMBLE' ? [1, 2] : [2, 3];
   if (table?.kind !== 'table-arg' || descriptor?.kind !== 'descriptor' || times.length < want[0] || times.length > want[1]) {
-    throw new SqlError(`${name} takes TABLE, DESCRIPTOR and ${name === 'TUMBLE' ? 'a size' : 'a slide and a size'}`, call.pos, `as in ${usage}`);
+    throw new SqlError(`${name} takes TABLE, DESCRIPTOR and ${name === 'TUMBLE' ? 'a size' : name === 'HOP' ? 'a slide and a size' : 'a step and a size'}`, call.pos, `as in ${usage}`);
   }
   const ms = times.map((t) => {
     if (t.kind !== 'interval') throw new SqlError(`${name}: expected an INTERVAL literal`, t.pos, `as in ${usage}`);
@@ -57,10 +56,12 @@ export function bindWindowTableFunction(call: Expr & { kind: 'call' }, ctx: Quer
       `declare it in the table: WATERMARK FOR ${timeColumn.name} AS ${timeColumn.name} - INTERVAL '5' SECOND`);
   }
   const offset = ms[want[0]] ?? 0;
-  const spec: WindowSpec = name === 'TUMBLE' ? { kind: 'TUMBLE', size: ms[0], offset } : { kind: 'HOP', slide: ms[0], size: ms[1], offset };
-  if (spec.kind === 'HOP' && spec.size % spec.slide !== 0) {
-    throw unsupported('HOP with a size that is not a multiple of the slide', times[1].pos, 'Flink requires it too: choose a size that the slide divides');
+  const spec: WindowSpec = name === 'TUMBLE' ? { kind: 'TUMBLE', size: ms[0], offset }
+    : name === 'HOP' ? { kind: 'HOP', slide: ms[0], size: ms[1], offset } : { kind: 'CUMULATE', step: ms[0], size: ms[1], offset };
+  if (spec.kind !== 'TUMBLE' && spec.size % (spec.kind === 'HOP' ? spec.slide : spec.step) !== 0) {
+    throw unsupported(`${name} with a size that is not a multiple of the ${spec.kind === 'HOP' ? 'slide' : 'step'}`, times[1].pos, 'Flink requires it too: choose a size that it divides');
   }
+  if (Math.abs(offset) >= spec.size) throw new SqlError(`${name}: the offset must be shorter than the window`, times[want[0]].pos);
   return { input, inputColumns, spec, alias, pos: call.pos };
 }
 

@@ -1,6 +1,6 @@
 import type { DataStream } from '../api/data-stream.ts';
 import type { Key } from '../functions/key.ts';
-import { SlidingEventTimeWindows, TumblingEventTimeWindows } from '../window/assigners.ts';
+import { CumulativeEventTimeWindows, SlidingEventTimeWindows, TumblingEventTimeWindows } from '../window/assigners.ts';
 import type { WindowAssigner } from '../window/window-assigner.ts';
 import { compileCalc, compilePredicate, compileProjection } from './compile-calc.ts';
 import { compileWindowAggregate } from './compile-window-aggregate.ts';
@@ -22,7 +22,7 @@ const assignerOf = (w: WindowSpec): WindowAssigner<unknown> => {
   switch (w.kind) {
     case 'TUMBLE': return TumblingEventTimeWindows.of(w.size, w.offset);
     case 'HOP': return SlidingEventTimeWindows.of(w.size, w.slide, w.offset);
-    case 'CUMULATE': throw new Error('internal: CUMULATE is refused when bound');
+    case 'CUMULATE': return CumulativeEventTimeWindows.of(w.size, w.step, w.offset);
   }
 };
 

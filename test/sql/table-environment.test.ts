@@ -72,6 +72,20 @@ test('sql: HOP windows with HAVING, grouped by the window alone', async () => {
   ]));
 });
 
+test('sql: CUMULATE windows: a running aggregate per 10 s period, at every 5 s step', async () => {
+  const { env, tEnv } = await withBids();
+  const out = sinks.collect<object>();
+  tEnv.toDataStream<object>(tEnv.sqlQuery(`
+    SELECT window_start AS s, window_end AS e, COUNT(*) AS n, SUM(price) AS total
+    FROM TABLE(CUMULATE(TABLE bids, DESCRIPTOR(ts), INTERVAL '5' SECOND, INTERVAL '10' SECOND))
+    GROUP BY window_start, window_end`)).sinkTo(out);
+  await env.execute('cumulate');
+  assert.deepEqual(byText(out.values), byText([
+    { s: 0, e: 5_000, n: 3, total: 300 }, { s: 0, e: 10_000, n: 5, total: 651 },
+    { s: 10_000, e: 15_000, n: 1, total: 7 }, { s: 10_000, e: 20_000, n: 1, total: 7 },
+  ]));
+});
+
 test('sql: INSERT INTO a jsonl table runs a job of its own and writes the rows under the table\'s column names', async () => {
   const { tEnv } = await withBids();
   const path = join(dir, 'expensive.jsonl');
