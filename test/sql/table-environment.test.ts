@@ -86,6 +86,20 @@ test('sql: CUMULATE windows: a running aggregate per 10 s period, at every 5 s s
   ]));
 });
 
+test('sql: GROUP BY an expression, and a window over the window_time of another window aggregation', async () => {
+  const { env, tEnv } = await withBids();
+  await tEnv.executeSql(`CREATE VIEW per_parity AS
+    SELECT MOD(bidder, 2) AS parity, COUNT(*) AS n, window_time
+    FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(ts), INTERVAL '5' SECOND)) GROUP BY MOD(bidder, 2), window_start, window_end`);
+  const out = sinks.collect<object>();
+  tEnv.toDataStream<object>(tEnv.sqlQuery(`
+    SELECT window_start AS s, MAX(n) AS busiest, COUNT(*) AS groups
+    FROM TABLE(TUMBLE(TABLE per_parity, DESCRIPTOR(window_time), INTERVAL '10' SECOND)) GROUP BY window_start, window_end`)).sinkTo(out);
+  await env.execute('cascade');
+  // [0, 5 s): bidders 10, 11, 10 -> even 2, odd 1; [5, 10 s): 10, 12 -> even 2; [10, 15 s): 13 -> odd 1.
+  assert.deepEqual(byText(out.values), byText([{ s: 0, busiest: 2, groups: 3 }, { s: 10_000, busiest: 1, groups: 1 }]));
+});
+
 test('sql: INSERT INTO a jsonl table runs a job of its own and writes the rows under the table\'s column names', async () => {
   const { tEnv } = await withBids();
   const path = join(dir, 'expensive.jsonl');
