@@ -66,7 +66,7 @@ export class CodeGen {
         return code;
       }
       case 'cast':
-        return this.strict([e.operand], e.type.nullable || e.try, ([v]) => this.cast(v, e.operand.type, e.type, e.try));
+        return this.strict([e.operand], ([v]) => this.cast(v, e.operand.type, e.type, e.try));
       case 'udf': {
         const fn = this.constant(e.fn);
         return `(${fn}(${e.args.map((a) => this.expr(a)).join(', ')}) ?? null)`;
@@ -81,7 +81,7 @@ export class CodeGen {
    * that cannot be NULL are not checked; any that are not a plain read go through a temporary,
    * so each argument is computed once.
    */
-  strict(args: readonly BoundExpr[], nullable: boolean, body: (vals: string[]) => string): string {
+  strict(args: readonly BoundExpr[], body: (vals: string[]) => string): string {
     const checks: string[] = [];
     const assigns: string[] = [];
     const vals = args.map((a) => {
@@ -93,7 +93,7 @@ export class CodeGen {
       return t;
     });
     const result = body(vals);
-    const guarded = checks.length === 0 || !nullable ? result : `${checks.join(' || ')} ? null : ${result}`;
+    const guarded = checks.length === 0 ? result : `${checks.join(' || ')} ? null : ${result}`;
     return assigns.length === 0 && checks.length === 0 ? `(${result})` : `(${[...assigns, guarded].join(', ')})`;
   }
 
@@ -102,7 +102,7 @@ export class CodeGen {
     switch (e.fn) {
       case 'AND': return this.logic('&&', 'rt.and3', a, b);
       case 'OR': return this.logic('||', 'rt.or3', a, b);
-      case 'NOT': return this.strict([a], true, ([v]) => `!${v}`);
+      case 'NOT': return this.strict([a], ([v]) => `!${v}`);
       case 'IS NULL': return `(${this.expr(a)} === null)`;
       case 'IS NOT NULL': return `(${this.expr(a)} !== null)`;
       case 'IS TRUE': return `(${this.expr(a)} === true)`;
@@ -127,22 +127,22 @@ export class CodeGen {
         const values = JSON.parse(String((e.args[1] as BoundExpr & { kind: 'literal' }).value)) as unknown[];
         const listHasNull = (e.args[2] as BoundExpr & { kind: 'literal' }).value === true;
         const set = this.constant(new Set(values));
-        return this.strict([a], true, ([v]) => `(${set}.has(${v}) ? true : ${listHasNull ? 'null' : 'false'})`);
+        return this.strict([a], ([v]) => `(${set}.has(${v}) ? true : ${listHasNull ? 'null' : 'false'})`);
       }
       case 'LIKE': {
         const re = this.constant(new RegExp(String((e.args[1] as BoundExpr & { kind: 'literal' }).value)));
-        return this.strict([a], true, ([v]) => `${re}.test(${v})`);
+        return this.strict([a], ([v]) => `${re}.test(${v})`);
       }
-      case '=': return this.strict([a, b], true, ([x, y]) => `${x} === ${y}`);
-      case '<>': return this.strict([a, b], true, ([x, y]) => `${x} !== ${y}`);
-      case '<': case '<=': case '>': case '>=': return this.strict([a, b], true, ([x, y]) => `${x} ${e.fn} ${y}`);
-      case 'NEG': return this.strict([a], true, ([v]) => `(-${v})`);
+      case '=': return this.strict([a, b], ([x, y]) => `${x} === ${y}`);
+      case '<>': return this.strict([a, b], ([x, y]) => `${x} !== ${y}`);
+      case '<': case '<=': case '>': case '>=': return this.strict([a, b], ([x, y]) => `${x} ${e.fn} ${y}`);
+      case 'NEG': return this.strict([a], ([v]) => `(-${v})`);
       case '+': case '-': case '*': case '/': case '%': return this.arithmetic(e);
-      case '||': return this.strict([a, b], true, ([x, y]) => `${x} + ${y}`);
+      case '||': return this.strict([a, b], ([x, y]) => `${x} + ${y}`);
       default: {
         const f = SCALAR_FUNCTIONS.get(e.fn);
         if (f === undefined) throw new Error(`internal: no code for the SQL function ${e.fn}`);
-        if (f.strict) return this.strict(e.args, true, (vals) => f.code(vals, this, e.args, e.pos));
+        if (f.strict) return this.strict(e.args, (vals) => f.code(vals, this, e.args, e.pos));
         return f.code(e.args.map((x) => this.expr(x)), this, e.args, e.pos);
       }
     }
@@ -163,10 +163,10 @@ export class CodeGen {
       if (lit !== null && other !== null && isInteger(other.type) && typeof lit.value === 'number') {
         const scale = lit.type.scale ?? 0;
         const digits = Math.round(lit.value * 10 ** scale);
-        if (Number.isSafeInteger(digits)) return this.strict([other], true, ([v]) => `(${v} * ${digits}) / ${10 ** scale}`);
+        if (Number.isSafeInteger(digits)) return this.strict([other], ([v]) => `(${v} * ${digits}) / ${10 ** scale}`);
       }
     }
-    return this.strict([a, b], true, ([x, y]) => {
+    return this.strict([a, b], ([x, y]) => {
       if (e.fn === '/' && int) return `rt.idiv(${x}, ${y})`;
       if (e.fn === '%' && int) return `rt.imod(${x}, ${y})`;
       const plain = `${x} ${e.fn} ${y}`;

@@ -15,7 +15,7 @@ export function formatExpr(e: BoundExpr): string {
   switch (e.kind) {
     case 'column': return e.prop;
     case 'field': return `${formatExpr(e.operand)}.${e.name}`;
-    case 'literal': return e.value === null ? 'NULL' : typeof e.value === 'string' ? `'${e.value.replaceAll("'", "''")}'` : String(e.value).toUpperCase() === 'TRUE' ? 'TRUE' : String(e.value);
+    case 'literal': return e.value === null ? 'NULL' : typeof e.value === 'string' ? `'${e.value.replaceAll("'", "''")}'` : String(e.value).toUpperCase();
     case 'cast': return `${e.try ? 'TRY_CAST' : 'CAST'}(${formatExpr(e.operand)} AS ${e.type.name})`;
     case 'udf': return `${e.name}(${e.args.map(formatExpr).join(', ')})`;
     case 'case': return `CASE ${e.whens.map((w) => `WHEN ${formatExpr(w.when)} THEN ${formatExpr(w.then)}`).join(' ')} ELSE ${formatExpr(e.otherwise)} END`;

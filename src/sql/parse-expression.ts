@@ -1,4 +1,5 @@
-import type { BinaryOperator, Expr, FrameBound, OrderItem, OverSpec, TimeUnit } from './ast.ts';
+import type { BinaryOperator, Expr, TimeUnit } from './ast.ts';
+import { parseCall } from './parse-call.ts';
 import { parseQuery, startsQuery } from './parse-query.ts';
 import { parseType } from './parse-type.ts';
 import { unsupported } from './sql-error.ts';
@@ -101,7 +102,8 @@ function parsePredicate(c: TokenCursor): Expr {
   }
 }
 
-function parseAdditive(c: TokenCursor): Expr {
+/** An expression without predicates: + - * / % || and what binds tighter. */
+export function parseAdditive(c: TokenCursor): Expr {
   let left = parseMultiplicative(c);
   while (c.isOp('+') || c.isOp('-')) {
     const pos = c.position;
@@ -141,7 +143,8 @@ function parseUnary(c: TokenCursor): Expr {
   return e;
 }
 
-function timeUnit(c: TokenCursor): TimeUnit {
+/** A time unit keyword (SECOND, MINUTE ...), with an optional precision that changes nothing for ms. */
+export function timeUnit(c: TokenCursor): TimeUnit {
   const t = c.peek();
   const word = t.type === 'ident' ? t.text.toUpperCase() : '';
   if (!TIME_UNITS.has(word)) throw c.expected('a time unit (SECOND, MINUTE, HOUR, DAY, MONTH, YEAR ...)');
@@ -280,133 +283,4 @@ function parseCase(c: TokenCursor): Expr {
   const otherwise = c.acceptKeyword('ELSE') ? parseExpression(c) : null;
   c.expectKeyword('END');
   return { kind: 'case', pos, operand, whens, otherwise };
-}
-
-const symbol = (c: TokenCursor, name: string): Expr => ({ kind: 'symbol', pos: c.position, name });
-
-/** The arguments of a call, after its name; with the special forms that put keywords inside. */
-function parseCall(c: TokenCursor, name: string, pos: { line: number; column: number }): Expr {
-  c.expectOp('(');
-  const upper = name.toUpperCase();
-  const args: Expr[] = [];
-  let distinct = false;
-  let star = false;
-  if (upper === 'EXTRACT') {
-    const unitPos = c.position;
-    const unit = timeUnit(c);
-    c.expectKeyword('FROM');
-    args.push({ kind: 'symbol', pos: unitPos, name: unit }, parseExpression(c));
-  } else if ((upper === 'FLOOR' || upper === 'CEIL' || upper === 'CEILING') && !c.isOp(')')) {
-    args.push(parseExpression(c));
-    if (c.acceptKeyword('TO')) args.push(symbol(c, timeUnit(c)));
-  } else if (upper === 'POSITION') {
-    args.push(parseAdditive(c));
-    c.expectKeyword('IN');
-    args.push(parseExpression(c));
-  } else if (upper === 'TRIM') {
-    const side = ['BOTH', 'LEADING', 'TRAILING'].find((w) => c.acceptKeyword(w));
-    args.push(symbol(c, side ?? 'BOTH'));
-    if (c.acceptKeyword('FROM')) {
-      args.push({ kind: 'string', pos: c.position, value: ' ' }, parseExpression(c));
-    } else {
-      const first = parseExpression(c);
-      if (c.acceptKeyword('FROM')) args.push(first, parseExpression(c));
-      else args.push({ kind: 'string', pos: c.position, value: ' ' }, first);
-    }
-  } else if ((upper === 'SUBSTRING' || upper === 'OVERLAY') && !c.isOp(')')) {
-    args.push(parseExpression(c));
-    if (c.acceptKeyword(upper === 'OVERLAY' ? 'PLACING' : 'FROM')) {
-      args.push(parseExpression(c));
-      if (upper === 'OVERLAY') {
-        c.expectKeyword('FROM');
-        args.push(parseExpression(c));
-      }
-      if (c.acceptKeyword('FOR')) args.push(parseExpression(c));
-    } else {
-      while (c.acceptOp(',')) args.push(parseExpression(c));
-    }
-  } else if ((upper === 'TIMESTAMPADD' || upper === 'TIMESTAMPDIFF') && !c.isOp(')')) {
-    args.push(symbol(c, timeUnit(c)));
-    while (c.acceptOp(',')) args.push(parseExpression(c));
-  } else if (!c.isOp(')')) {
-    if (c.acceptKeyword('DISTINCT')) distinct = true;
-    else c.acceptKeyword('ALL');
-    if (c.isOp('*') && c.isOp(')', 1)) {
-      c.next();
-      star = true;
-    } else {
-      args.push(parseExpression(c));
-      while (c.acceptOp(',')) args.push(parseExpression(c));
-    }
-  }
-  c.expectOp(')');
-  let filter: Expr | null = null;
-  if (c.acceptKeyword('FILTER')) {
-    c.expectOp('(');
-    c.expectKeyword('WHERE');
-    filter = parseExpression(c);
-    c.expectOp(')');
-  }
-  if (c.acceptKeyword('WITHIN', 'GROUP')) throw unsupported('WITHIN GROUP', pos);
-  const over = c.acceptKeyword('OVER') ? parseOver(c) : null;
-  return { kind: 'call', pos, name, args, distinct, star, filter, over };
-}
-
-function parseOver(c: TokenCursor): OverSpec {
-  const pos = c.position;
-  if (!c.isOp('(')) throw unsupported('a named window in OVER', pos, 'write the window in parentheses: OVER (PARTITION BY ... ORDER BY ...)');
-  c.next();
-  const partitionBy: Expr[] = [];
-  if (c.acceptKeyword('PARTITION')) {
-    c.expectKeyword('BY');
-    do partitionBy.push(parseExpression(c)); while (c.acceptOp(','));
-  }
-  const orderBy = c.acceptKeyword('ORDER') ? parseOrderBy(c) : [];
-  let frame: OverSpec['frame'] = null;
-  const unit = c.acceptKeyword('ROWS') ? 'ROWS' : c.acceptKeyword('RANGE') ? 'RANGE' : null;
-  if (unit !== null) {
-    if (c.acceptKeyword('BETWEEN')) {
-      const start = parseBound(c);
-      c.expectKeyword('AND');
-      frame = { unit, start, end: parseBound(c) };
-    } else {
-      frame = { unit, start: parseBound(c), end: { pos: c.position, kind: 'current-row', offset: null } };
-    }
-  }
-  c.expectOp(')');
-  return { pos, partitionBy, orderBy, frame };
-}
-
-function parseBound(c: TokenCursor): FrameBound {
-  const pos = c.position;
-  if (c.acceptKeyword('UNBOUNDED')) {
-    if (c.acceptKeyword('PRECEDING')) return { pos, kind: 'unbounded-preceding', offset: null };
-    c.expectKeyword('FOLLOWING');
-    return { pos, kind: 'unbounded-following', offset: null };
-  }
-  if (c.acceptKeyword('CURRENT', 'ROW')) return { pos, kind: 'current-row', offset: null };
-  const offset = parseAdditive(c);
-  if (c.acceptKeyword('PRECEDING')) return { pos, kind: 'preceding', offset };
-  c.expectKeyword('FOLLOWING');
-  return { pos, kind: 'following', offset };
-}
-
-/**
- * The items of ORDER BY (after the keyword ORDER): expressions with ASC/DESC and NULLS FIRST/LAST.
- *
- * @example
- * parseOrderBy(cursor); // for "BY price DESC, dateTime"
- */
-export function parseOrderBy(c: TokenCursor): OrderItem[] {
-  c.expectKeyword('BY');
-  const items: OrderItem[] = [];
-  do {
-    const pos = c.position;
-    const expr = parseExpression(c);
-    const descending = c.acceptKeyword('DESC');
-    if (!descending) c.acceptKeyword('ASC');
-    const nullsFirst = c.acceptKeyword('NULLS', 'FIRST') ? true : c.acceptKeyword('NULLS', 'LAST') ? false : null;
-    items.push({ pos, expr, descending, nullsFirst });
-  } while (c.acceptOp(','));
-  return items;
 }

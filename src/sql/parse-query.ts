@@ -1,5 +1,6 @@
 import type { Expr, FromItem, Query, QueryBody, Select, SelectItem } from './ast.ts';
-import { parseExpression, parseOrderBy } from './parse-expression.ts';
+import { parseOrderBy } from './parse-call.ts';
+import { parseExpression } from './parse-expression.ts';
 import { unsupported } from './sql-error.ts';
 import type { TokenCursor } from './token-cursor.ts';
 
