@@ -5,10 +5,17 @@ import type { Scope } from './scope.ts';
 import { SqlError, unsupported, type SqlPosition } from './sql-error.ts';
 import { formatType, isNumeric, isTemporal, numericResult, sqlType, typeFromSpec, withNullable, type SqlType } from './sql-type.ts';
 
+/**
+ * A user's scalar function as SQL calls it: with the argument values (`unknown` here). Written as
+ * a method type, whose parameters compare bivariantly, so that a typed function such as
+ * `(s: string) => number` fits.
+ */
+export type ScalarUdf = { call(...args: unknown[]): unknown }['call'];
+
 /** A scalar function registered with createTemporarySystemFunction. */
 export interface UserFunction {
   readonly name: string;
-  readonly fn: (...args: any[]) => unknown;
+  readonly fn: ScalarUdf;
   readonly resultType: SqlType;
 }
 

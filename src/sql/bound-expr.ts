@@ -1,3 +1,4 @@
+import type { ScalarUdf } from './bind-expression.ts';
 import type { SqlPosition } from './sql-error.ts';
 import type { SqlType } from './sql-type.ts';
 
@@ -16,7 +17,7 @@ export type BoundExpr =
   | { readonly kind: 'case'; readonly whens: readonly { readonly when: BoundExpr; readonly then: BoundExpr }[]; readonly otherwise: BoundExpr; readonly type: SqlType }
   | { readonly kind: 'cast'; readonly operand: BoundExpr; readonly type: SqlType; readonly try: boolean; readonly pos: SqlPosition }
   /** A user-defined scalar function, registered with createTemporarySystemFunction. */
-  | { readonly kind: 'udf'; readonly name: string; readonly fn: (...args: any[]) => unknown; readonly args: readonly BoundExpr[]; readonly type: SqlType };
+  | { readonly kind: 'udf'; readonly name: string; readonly fn: ScalarUdf; readonly args: readonly BoundExpr[]; readonly type: SqlType };
 
 /**
  * Replaces every column read with what the map gives for its property: how a query over a view

@@ -15,21 +15,21 @@ export function objectCode(g: CodeGen, projections: readonly Projection[]): stri
  * @example
  * const project = compileProjection([{ name: 'auction', expr }]); project(bid); // { auction: 1001 }
  */
-export function compileProjection(projections: readonly Projection[]): (r: any) => unknown {
+export function compileProjection(projections: readonly Projection[]): (r: unknown) => unknown {
   const g = new CodeGen();
   const body = `return ${objectCode(g, projections)};`;
   return g.build('r', body);
 }
 
 /** A compiled condition: true only where SQL's condition is TRUE (not FALSE, not NULL). */
-export function compilePredicate(condition: BoundExpr): (r: any) => boolean {
+export function compilePredicate(condition: BoundExpr): (r: unknown) => boolean {
   const g = new CodeGen();
   const body = `return ${g.expr(condition)} === true;`;
   return g.build('r', body);
 }
 
 /** Filter and projection in one pass: emits the projected row where the condition is TRUE. */
-export function compileCalc(condition: BoundExpr, projections: readonly Projection[]): (r: any, out: Collector<unknown>) => void {
+export function compileCalc(condition: BoundExpr, projections: readonly Projection[]): (r: unknown, out: Collector<unknown>) => void {
   const g = new CodeGen();
   const cond = g.expr(condition);
   const row = objectCode(g, projections);
@@ -37,7 +37,7 @@ export function compileCalc(condition: BoundExpr, projections: readonly Projecti
 }
 
 /** A single expression as a function of the record (a timestamp assigner, a key). */
-export function compileValue(expr: BoundExpr): (r: any) => unknown {
+export function compileValue(expr: BoundExpr): (r: unknown) => unknown {
   const g = new CodeGen();
   const body = `return ${g.expr(expr)};`;
   return g.build('r', body);

@@ -14,9 +14,9 @@ export const NULL_KEY = '\u0000SQL NULL\u0000';
 
 /** A window aggregation, compiled: the key of a row, the aggregate function, and the row a window emits. */
 export interface CompiledWindowAggregate {
-  readonly key: (r: any) => Key;
-  readonly aggregate: AggregateFunction<any, any, any>;
-  readonly emit: (key: Key, window: TimeWindow, acc: any) => unknown;
+  readonly key: (r: unknown) => Key;
+  readonly aggregate: AggregateFunction<unknown, unknown, unknown>;
+  readonly emit: (key: Key, window: TimeWindow, acc: unknown) => unknown;
 }
 
 /**
@@ -60,7 +60,7 @@ export function compileWindowAggregate(
     }
     add.push(agg.filter === null ? update : `if (${g.expr(agg.filter)} === true) { ${update} }`);
   });
-  const addFn = g.build<(r: unknown, a: any) => unknown>('r, a', `${add.join('\n')}\nreturn a;`);
+  const addFn = g.build<(r: unknown, a: unknown) => unknown>('r, a', `${add.join('\n')}\nreturn a;`);
 
   const merge: string[] = ['n: x.n + y.n'];
   keys.forEach((_k, i) => merge.push(`g${i}: x.n > 0 ? x.g${i} : y.g${i}`));
@@ -93,7 +93,7 @@ export function compileWindowAggregate(
     : `const r = { ${result.join(', ')} };\nreturn ${objectCode(e, projections)};`;
   const emit = e.build<CompiledWindowAggregate['emit']>('key, w, a', body);
 
-  let key: (r: any) => Key;
+  let key: (r: unknown) => Key;
   if (keys.length === 0) key = () => 0;
   else if (keys.length === 1) {
     const k = new CodeGen();

@@ -4,6 +4,7 @@ import { DEAD_LETTERS, type DeadLetter } from '../functions/dead-letter.ts';
 import { explain } from '../plan/explain.ts';
 import { WatermarkStrategy } from '../time/watermark-strategy.ts';
 import type { Statement } from './ast.ts';
+import type { ScalarUdf } from './bind-expression.ts';
 import { bindQuery, calc } from './bind-query.ts';
 import { Catalog } from './catalog.ts';
 import { compileValue } from './compile-calc.ts';
@@ -123,7 +124,7 @@ export class StreamTableEnvironment {
   }
 
   /** Registers a TypeScript function for SQL to call by name (case-insensitive) as a scalar function. */
-  createTemporarySystemFunction(name: string, fn: (...args: any[]) => unknown, options: FunctionOptions = {}): void {
+  createTemporarySystemFunction(name: string, fn: ScalarUdf, options: FunctionOptions = {}): void {
     const resultType = parseTypeText(options.resultType ?? 'STRING');
     this.catalog.functions.set(name.toUpperCase(), { name, fn, resultType });
   }
