@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 /** The rooms from the top floor down; a room may import only rooms below it. */
 export const LAYERS = [
   ['index.ts', 'cli', 'testing'],
+  ['sql'],
   ['api'],
   ['cluster'],
   ['job'],

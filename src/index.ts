@@ -17,6 +17,10 @@ export { StreamEnvironment, type EnvironmentOptions, type JobHandle } from './ap
 export type { DataStream, DataStreamSink } from './api/data-stream.ts';
 export type { KeyedStream } from './api/keyed-stream.ts';
 export type { Table, TableChange } from './api/table.ts';
+export { StreamTableEnvironment, type StreamSchema, type FunctionOptions } from './sql/stream-table-environment.ts';
+export type { SqlTable } from './sql/sql-table.ts';
+export type { TableResult, SqlJobResult } from './sql/table-result.ts';
+export { SqlError, type SqlPosition } from './sql/sql-error.ts';
 export type { TableJoin, TemporalJoin } from './api/temporal-join.ts';
 export type { BroadcastStream, BroadcastConnectedStream } from './api/broadcast-stream.ts';
 export {

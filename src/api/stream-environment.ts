@@ -148,6 +148,11 @@ export class StreamEnvironment {
     return graph === null || graph === this.graph ? null : graph.get(handle.id).name;
   }
 
+  /** @internal a fresh environment with the same settings, for a job of its own (SQL's INSERT INTO). */
+  fork(): StreamEnvironment {
+    return new StreamEnvironment(this.options);
+  }
+
   /** @internal the runtime settings, for the test driver. */
   runtimeOptions(): RuntimeOptions {
     return this.options;

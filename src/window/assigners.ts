@@ -49,6 +49,33 @@ export const SlidingEventTimeWindows = Object.freeze({
 });
 
 /**
+ * Windows that grow by `step` from a fixed start up to `size` (Flink SQL's CUMULATE): for a size of
+ * one day and a step of one hour, [00:00, 01:00), [00:00, 02:00), ... [00:00, 24:00), each firing at
+ * its end, so a day's running total is emitted every hour. Each element belongs to every window of
+ * its period that ends after it.
+ *
+ * @example
+ * keyed.window(CumulativeEventTimeWindows.of(86_400_000, 3_600_000)).count();
+ */
+export const CumulativeEventTimeWindows = Object.freeze({
+  of: <T = unknown>(sizeMs: number, stepMs: number, offsetMs = 0): WindowAssigner<T> => {
+    positive('cumulative window size', sizeMs);
+    positive('cumulative window step', stepMs);
+    if (sizeMs % stepMs !== 0) throw new Error(`cumulative window size (${sizeMs} ms) must be a multiple of its step (${stepMs} ms)`);
+    if (!Number.isFinite(offsetMs) || Math.abs(offsetMs) >= sizeMs) throw new Error(`cumulative window offset must satisfy |offset| < size (${sizeMs} ms), got ${offsetMs}`);
+    return Object.freeze({
+      kind: 'cumulative' as const, isEventTime: true, isMerging: false, size: sizeMs, slide: stepMs, offset: offsetMs,
+      assignWindows(_value: T, ts: number, out: TimeWindow[]) {
+        const start = windowStart(ts, sizeMs, offsetMs);
+        for (let end = windowStart(ts, stepMs, offsetMs) + stepMs; end <= start + sizeMs; end += stepMs) out.push({ start, end });
+      },
+      defaultTrigger: (): Trigger<T> => EventTimeTrigger.create<T>(),
+      describe: () => `CumulativeEventTimeWindows(${sizeMs}, ${stepMs}${offsetMs ? `, offset ${offsetMs}` : ''})`,
+    });
+  },
+});
+
+/**
  * Fixed windows of processing time (the clock when the element arrives).
  *
  * @example

@@ -6,7 +6,7 @@ export {
 } from './triggers.ts';
 export { type WindowAssigner } from './window-assigner.ts';
 export {
-  TumblingEventTimeWindows, SlidingEventTimeWindows, TumblingProcessingTimeWindows, SlidingProcessingTimeWindows,
+  TumblingEventTimeWindows, SlidingEventTimeWindows, CumulativeEventTimeWindows, TumblingProcessingTimeWindows, SlidingProcessingTimeWindows,
   EventTimeSessionWindows, ProcessingTimeSessionWindows, GlobalWindows,
 } from './assigners.ts';
 export { type Evictor, CountEvictor } from './evictor.ts';

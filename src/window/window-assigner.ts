@@ -12,7 +12,7 @@ import type { Trigger } from './trigger.ts';
  * a.assignWindows(undefined, 61_000, out); // [{ start: 60_000, end: 120_000 }]
  */
 export interface WindowAssigner<T> {
-  readonly kind: 'tumbling' | 'sliding' | 'session' | 'global';
+  readonly kind: 'tumbling' | 'sliding' | 'cumulative' | 'session' | 'global';
   /** Event time (watermarks) or processing time (the clock) decides when windows close. */
   readonly isEventTime: boolean;
   /** Session windows merge when they overlap. */

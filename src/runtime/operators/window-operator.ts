@@ -58,7 +58,10 @@ interface Timer {
 export class WindowOperator<T> implements Operator<T, unknown>, WatermarkListener, ProcessingTimeListener, LocalState, KeyedState, TriggerContext, Collector<unknown> {
   private out!: Output<unknown>;
   private ctx!: OperatorContext;
-  /** Non-merging: key -> window start -> state. Merging: key -> states sorted by start. */
+  /**
+   * Non-merging: key -> window end -> state (by end: cumulative windows share their start, and no
+   * two windows of one assigner share an end). Merging: key -> states sorted by start.
+   */
   private readonly byKey = new Map<Key, Map<number, WindowState>>();
   private readonly sessions = new Map<Key, WindowState[]>();
   private readonly etHeap = new TimerHeap<Timer>();
@@ -198,7 +201,7 @@ export class WindowOperator<T> implements Operator<T, unknown>, WatermarkListene
       } else {
         let m = this.byKey.get(ws.key);
         if (m === undefined) this.byKey.set(ws.key, (m = new Map()));
-        m.set(ws.window.start, ws);
+        m.set(ws.window.end, ws);
       }
     }
     // Same firing order as before the snapshot (entries for deleted timers are skipped when they fire).
@@ -249,10 +252,10 @@ export class WindowOperator<T> implements Operator<T, unknown>, WatermarkListene
       m = new Map();
       this.byKey.set(k, m);
     }
-    let ws = m.get(w.start);
+    let ws = m.get(w.end);
     if (ws === undefined) {
       ws = this.newWindow(k, w);
-      m.set(w.start, ws);
+      m.set(w.end, ws);
     }
     return ws;
   }
@@ -406,7 +409,7 @@ export class WindowOperator<T> implements Operator<T, unknown>, WatermarkListene
       if (list.length === 0) this.sessions.delete(ws.key);
     } else {
       const m = this.byKey.get(ws.key)!;
-      m.delete(ws.window.start);
+      m.delete(ws.window.end);
       if (m.size === 0) this.byKey.delete(ws.key);
     }
   }
