@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { StreamEnvironment, WatermarkStrategy, type Sink, type Source } from 'eddy';
+import { StreamEnvironment, WatermarkStrategy, type Sink } from 'eddy';
+import { pacedNumbers } from './paced-numbers.ts';
 
 const COUNT = 3_000;
 const RETAIN = 2;
@@ -66,50 +67,13 @@ function twoPhaseSink(world: World, ckpt: string): Sink<number> {
   };
 }
 
-/**
- * The numbers below COUNT, in chunks of CHUNK; chunk k only once the sink has seen k commit calls.
- * Every run then has a commit per chunk however slow the machine (at a fixed rate, a loaded
- * machine took two checkpoints where the test needs seven).
- */
-function pacedNumbers(world: World): Source<number> {
-  return {
-    kind: 'paced', bounded: true, describe: () => 'numbers paced by the sink\'s commits',
-    createReader: () => {
-      let next = 0;
-      return {
-        open: async () => {},
-        read: (batch) => {
-          batch.length = 0;
-          if (next >= COUNT) return 'end';
-          if (Math.floor(next / CHUNK) > world.commits) return 'idle';
-          const n = Math.min(25, CHUNK - (next % CHUNK));
-          for (let i = 0; i < n; i++) {
-            batch.values[i] = next + i;
-            batch.times[i] = next + i;
-          }
-          batch.split = 0;
-          batch.length = n;
-          next += n;
-          return 'data';
-        },
-        splitCount: () => 1,
-        splitName: () => 'paced',
-        isSplitFinished: () => next >= COUNT,
-        position: () => next,
-        seek: (position) => void (next = (position as number | null) ?? 0),
-        close: async () => {},
-      };
-    },
-  };
-}
-
 function run(root: string, world: World, tolerableFailures: number, logs: string[], restarts: number) {
   const env = StreamEnvironment.create({
     batchSize: 25, log: (l) => void logs.push(l),
     checkpoints: { dir: join(root, 'ckpt'), intervalMs: 1, retain: RETAIN, tolerableFailures },
     restartStrategy: restarts > 0 ? { kind: 'fixed-delay', delayMs: 1, maxAttempts: restarts } : { kind: 'none' },
   });
-  env.fromSource(pacedNumbers(world), WatermarkStrategy.noWatermarks(), 'numbers')
+  env.fromSource(pacedNumbers(COUNT, CHUNK, () => world.commits), WatermarkStrategy.noWatermarks(), 'numbers')
     .map((i) => i).uid('pass')
     .sinkTo(twoPhaseSink(world, join(root, 'ckpt'))).uid('out');
   return env.execute('commit-failures');
