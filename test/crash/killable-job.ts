@@ -47,7 +47,8 @@ export function killAllKillable(): void {
 /** Starts `node <argv>` with piped stdout and stderr (a `WarmStarts` hands over a started one instead). */
 export type Launch = (argv: readonly string[]) => ChildProcess;
 
-const spawnNode: Launch = (argv) => spawn(process.execPath, argv, { cwd: ROOT, env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+// The environment as it is: under scripts/node24.sh, NODE_OPTIONS points the Kafka client at its Node 24 build.
+const spawnNode: Launch = (argv) => spawn(process.execPath, argv, { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
 
 /**
  * Runs `node <argv>` from the repository root and SIGKILLs it as `when` says. Rejects when it

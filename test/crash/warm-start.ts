@@ -47,7 +47,7 @@ export class WarmStarts {
 
   private start(): ChildProcess {
     const child = spawn(process.execPath, ['--conditions=eddy-source', '--import', 'tsx', STANDBY], {
-      cwd: ROOT, env: { ...this.env, NODE_OPTIONS: '' }, stdio: ['pipe', 'pipe', 'pipe'],
+      cwd: ROOT, env: this.env, stdio: ['pipe', 'pipe', 'pipe'],
     });
     // Until it is handed over: keep its pipes drained, and an early death from being an error
     // nobody listens to (the run that takes it sees its exit).
